@@ -1,0 +1,55 @@
+package io.github.iskahomes.analytics.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Days in the marketplace's business zone. An event belongs to the day its timestamp falls on in this zone, and
+ * every Redis key of a day dies at the same instant: the end of that day in this zone plus the retention.
+ * Immutable and thread-safe.
+ */
+public record BusinessCalendar(ZoneId zone) {
+
+    public static final BusinessCalendar UTC = new BusinessCalendar(ZoneId.of("UTC"));
+
+    public BusinessCalendar {
+        Objects.requireNonNull(zone, "zone");
+    }
+
+    /** The day an instant falls on in this zone. */
+    public LocalDate dayOf(Instant instant) {
+        return instant.atZone(zone).toLocalDate();
+    }
+
+    /** The first instant of a day in this zone (DST-aware: a day may have 23 or 25 hours). */
+    public Instant startOf(LocalDate day) {
+        return day.atStartOfDay(zone).toInstant();
+    }
+
+    /** The first instant after a day in this zone: the start of the next day. */
+    public Instant endOf(LocalDate day) {
+        return startOf(day.plusDays(1));
+    }
+
+    /** When every Redis key of a day expires: the end of the day plus the retention. */
+    public Instant expiryOf(LocalDate day, Duration retention) {
+        return endOf(day).plus(retention);
+    }
+
+    /** The days whose keys are still alive at {@code now}, oldest first, ending with today. */
+    public List<LocalDate> retainedDays(Instant now, Duration retention) {
+        LocalDate today = dayOf(now);
+        List<LocalDate> days = new ArrayList<>();
+        for (LocalDate day = dayOf(now.minus(retention)).minusDays(1); !day.isAfter(today); day = day.plusDays(1)) {
+            if (expiryOf(day, retention).isAfter(now)) {
+                days.add(day);
+            }
+        }
+        return days;
+    }
+}

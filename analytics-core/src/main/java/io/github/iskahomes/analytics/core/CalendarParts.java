@@ -1,0 +1,53 @@
+package io.github.iskahomes.analytics.core;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.IsoFields;
+import java.util.Objects;
+
+/**
+ * The calendar columns every analytics table carries for a day: {@code date}, ISO {@code week} ({@code 2025-W03}),
+ * {@code month} ({@code 2025-01}), {@code quarter} ({@code 2025-Q1}), {@code year}, and the {@code YYYYMMDD}
+ * day key used in Redis keys.
+ *
+ * <p>The week is the ISO-8601 week of its week-based year, so 2024-12-30 is {@code 2025-W01} and 2021-01-03 is
+ * {@code 2020-W53}.
+ */
+public record CalendarParts(LocalDate date, String week, String month, String quarter, int year, String dayKey) {
+
+    private static final DateTimeFormatter DAY_KEY = DateTimeFormatter.BASIC_ISO_DATE;
+
+    public CalendarParts {
+        Objects.requireNonNull(date, "date");
+    }
+
+    /** The calendar parts of a date. */
+    public static CalendarParts of(LocalDate date) {
+        int weekYear = date.get(IsoFields.WEEK_BASED_YEAR);
+        int week = date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+        return new CalendarParts(date,
+                String.format("%04d-W%02d", weekYear, week),
+                String.format("%04d-%02d", date.getYear(), date.getMonthValue()),
+                String.format("%04d-Q%d", date.getYear(), date.get(IsoFields.QUARTER_OF_YEAR)),
+                date.getYear(),
+                dayKey(date));
+    }
+
+    /** The {@code YYYYMMDD} key of a date, for example {@code 20250115}. */
+    public static String dayKey(LocalDate date) {
+        return date.format(DAY_KEY);
+    }
+
+    /**
+     * The date of a {@code YYYYMMDD} key.
+     *
+     * @throws IllegalArgumentException if the text is not a valid {@code YYYYMMDD} date
+     */
+    public static LocalDate parseDayKey(String dayKey) {
+        try {
+            return LocalDate.parse(dayKey, DAY_KEY);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("\"" + dayKey + "\" is not a YYYYMMDD day key", e);
+        }
+    }
+}

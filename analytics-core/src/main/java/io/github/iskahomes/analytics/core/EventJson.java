@@ -1,0 +1,334 @@
+package io.github.iskahomes.analytics.core;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON forms of events. Reads the three body shapes an ingest endpoint receives and writes the two the batcher
+ * sends. Thread-safe.
+ *
+ * <p>Accepted bodies: the seed's {@code {"events":[…]}}, PostHog's batch {@code {"api_key":…,"batch":[…]}}, a bare
+ * array of events, and a single PostHog capture event {@code {"event":…,"distinct_id":…,"properties":{…}}}. In each
+ * event, {@code distinct_id} is read from the top level, {@code $distinct_id} or {@code properties.distinct_id};
+ * camelCase property names listed in {@link Properties} are rewritten to snake_case; {@code timestamp} is ISO-8601
+ * (with an offset) or epoch milliseconds. Elements are decoded one by one while the body streams in, so a large batch
+ * is never held as one tree.
+ */
+public final class EventJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = MAPPER.getFactory();
+
+    private EventJson() {
+    }
+
+    /**
+     * Decodes a request body.
+     *
+     * @param body      the body, already decompressed
+     * @param maxEvents the most events accepted in one body
+     * @throws MalformedPayloadException if the body is not JSON or has none of the accepted shapes (the message
+     *                                   names the line and column)
+     * @throws PayloadTooLargeException  if the body holds more than {@code maxEvents} events
+     * @throws UncheckedIOException      if reading the stream fails
+     */
+    public static DecodedBatch decode(InputStream body, int maxEvents) {
+        try (JsonParser parser = FACTORY.createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new MalformedPayloadException("the request body is empty; expected {\"events\":[…]}", 0, 0, null);
+            }
+            if (first == JsonToken.START_ARRAY) {
+                List<DecodedEvent> events = readArray(parser, maxEvents);
+                expectEnd(parser);
+                return new DecodedBatch(null, events);
+            }
+            if (first != JsonToken.START_OBJECT) {
+                throw malformed(parser, "expected a JSON object or array, found " + first.asString());
+            }
+            String apiKey = null;
+            List<DecodedEvent> events = null;
+            ObjectNode single = MAPPER.createObjectNode();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                String field = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ((field.equals("events") || field.equals("batch")) && value == JsonToken.START_ARRAY) {
+                    events = readArray(parser, maxEvents);
+                } else if ((field.equals("api_key") || field.equals("token")) && value == JsonToken.VALUE_STRING) {
+                    apiKey = parser.getText();
+                    single.put(field, apiKey);
+                } else {
+                    single.set(field, MAPPER.readTree(parser));
+                }
+            }
+            expectEnd(parser);
+            if (events == null) {
+                if (!single.has("event")) {
+                    throw new MalformedPayloadException("expected {\"events\":[…]}, {\"batch\":[…]}, an array of events"
+                            + " or one event object; found an object with neither \"events\", \"batch\" nor \"event\"",
+                            0, 0, null);
+                }
+                events = List.of(decodeElement(0, single));
+            }
+            return new DecodedBatch(apiKey, events);
+        } catch (JsonProcessingException e) {
+            JsonLocation where = e.getLocation();
+            throw new MalformedPayloadException("malformed JSON: " + e.getOriginalMessage(),
+                    where == null ? 0 : where.getLineNr(), where == null ? 0 : where.getColumnNr(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading the request body failed", e);
+        }
+    }
+
+    /** Decodes a body held in memory; see {@link #decode(InputStream, int)}. */
+    public static DecodedBatch decode(byte[] body, int maxEvents) {
+        return decode(new java.io.ByteArrayInputStream(body), maxEvents);
+    }
+
+    private static List<DecodedEvent> readArray(JsonParser parser, int maxEvents) throws IOException {
+        List<DecodedEvent> events = new ArrayList<>();
+        int index = 0;
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+            if (index >= maxEvents) {
+                throw new PayloadTooLargeException("the request has more than " + maxEvents
+                        + " events; at most " + maxEvents + " are allowed per request");
+            }
+            JsonNode element = MAPPER.readTree(parser);
+            events.add(decodeElement(index++, element));
+        }
+        return events;
+    }
+
+    private static void expectEnd(JsonParser parser) throws IOException {
+        JsonToken trailing = parser.nextToken();
+        if (trailing != null) {
+            throw malformed(parser, "unexpected " + trailing.asString() + " after the end of the body");
+        }
+    }
+
+    private static MalformedPayloadException malformed(JsonParser parser, String message) {
+        JsonLocation where = parser.currentLocation();
+        return new MalformedPayloadException("malformed JSON: " + message, where.getLineNr(), where.getColumnNr(), null);
+    }
+
+    private static DecodedEvent decodeElement(int index, JsonNode node) {
+        if (node == null || !node.isObject()) {
+            return new DecodedEvent(index, null, "the element is " + kind(node) + ", not an event object");
+        }
+        JsonNode propertiesNode = node.get("properties");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        String problem = null;
+        if (propertiesNode != null && propertiesNode.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = propertiesNode.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                properties.put(Properties.canonical(field.getKey()), MAPPER.convertValue(field.getValue(), Object.class));
+            }
+        } else if (propertiesNode != null && !propertiesNode.isNull()) {
+            problem = "properties is " + kind(propertiesNode) + ", not an object";
+        }
+        String name = text(node.get("event"));
+        String distinctId = firstText(node.get("distinct_id"), node.get("$distinct_id"), node.get("distinctId"),
+                propertiesNode == null ? null : propertiesNode.get("distinct_id"),
+                propertiesNode == null ? null : propertiesNode.get("$distinct_id"));
+        String uuid = text(node.get("uuid"));
+        Instant timestamp = null;
+        JsonNode timestampNode = node.get("timestamp");
+        if (timestampNode != null && !timestampNode.isNull()) {
+            timestamp = parseTimestamp(timestampNode);
+            if (timestamp == null && problem == null) {
+                problem = "timestamp " + timestampNode + " is not an ISO-8601 date-time with an offset"
+                        + " (such as 2025-01-15T10:00:00Z) nor epoch milliseconds";
+            }
+        }
+        if (name == null && problem == null) {
+            problem = node.has("event") ? "event name is not a string" : "event name is missing";
+        }
+        return new DecodedEvent(index, new Event(name, distinctId, timestamp, uuid, properties), problem);
+    }
+
+    private static Instant parseTimestamp(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            return Instant.ofEpochMilli(node.asLong());
+        }
+        if (!node.isTextual()) {
+            return null;
+        }
+        String text = node.asText();
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.parse(text);
+            } catch (DateTimeParseException e2) {
+                return null;
+            }
+        }
+    }
+
+    private static String firstText(JsonNode... candidates) {
+        for (JsonNode candidate : candidates) {
+            String text = text(candidate);
+            if (text != null && !text.isEmpty()) {
+                return text;
+            }
+        }
+        return null;
+    }
+
+    private static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        return node.isTextual() ? node.asText() : node.isNumber() || node.isBoolean() ? node.asText() : null;
+    }
+
+    private static String kind(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return "null";
+        }
+        if (node.isArray()) {
+            return "an array";
+        }
+        if (node.isObject()) {
+            return "an object";
+        }
+        if (node.isTextual()) {
+            return "a string";
+        }
+        if (node.isNumber()) {
+            return "a number";
+        }
+        return "a boolean";
+    }
+
+    /** The seed's ingest body: {@code {"events":[…]}}. */
+    public static byte[] encodeIngestBody(List<Event> events) {
+        return encode(out -> writeBody(out, "events", null, events));
+    }
+
+    /** PostHog's batch capture body: {@code {"api_key":…,"batch":[…]}}, each event keeping its uuid. */
+    public static byte[] encodePostHogBatch(String apiKey, List<Event> events) {
+        return encode(out -> writeBody(out, "batch", apiKey, events));
+    }
+
+    /** Writes the seed's ingest body to a stream (for example a gzip stream). */
+    public static void writeIngestBody(OutputStream out, List<Event> events) {
+        try {
+            writeBody(out, "events", null, events);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes PostHog's batch body to a stream. */
+    public static void writePostHogBatch(OutputStream out, String apiKey, List<Event> events) {
+        try {
+            writeBody(out, "batch", apiKey, events);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One event as a JSON object. */
+    public static String encode(Event event) {
+        return new String(encode(out -> {
+            try (JsonGenerator json = FACTORY.createGenerator(out)) {
+                writeEvent(json, event);
+            }
+        }), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void writeBody(OutputStream out, String arrayName, String apiKey, List<Event> events)
+            throws IOException {
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            if (apiKey != null) {
+                json.writeStringField("api_key", apiKey);
+            }
+            json.writeArrayFieldStart(arrayName);
+            for (Event event : events) {
+                writeEvent(json, event);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+    }
+
+    private static void writeEvent(JsonGenerator json, Event event) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("event", event.name());
+        if (event.distinctId() != null) {
+            json.writeStringField("distinct_id", event.distinctId());
+        }
+        if (event.timestamp() != null) {
+            json.writeStringField("timestamp", event.timestamp().toString());
+        }
+        if (event.uuid() != null) {
+            json.writeStringField("uuid", event.uuid());
+        }
+        json.writeFieldName("properties");
+        MAPPER.writeValue(json, event.properties());
+        json.writeEndObject();
+    }
+
+    /** A lead action as stored in Redis and in the {@code lead_actions} JSON array. */
+    public static String encodeLeadAction(LeadAction action) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("uuid", action.uuid());
+        node.put("type", action.type());
+        node.put("at", action.at().toString());
+        if (action.context() != null) {
+            node.put("context", action.context());
+        }
+        return node.toString();
+    }
+
+    /**
+     * Reads a lead action written by {@link #encodeLeadAction(LeadAction)}.
+     *
+     * @throws MalformedPayloadException if the text is not such an action
+     */
+    public static LeadAction decodeLeadAction(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            return new LeadAction(node.get("uuid").asText(), node.get("type").asText(),
+                    Instant.parse(node.get("at").asText()), text(node.get("context")));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new MalformedPayloadException("not a lead action: " + json, 0, 0, e);
+        }
+    }
+
+    private interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static byte[] encode(Writer writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try {
+            writer.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,199 @@
+package io.github.iskahomes.analytics.core;
+
+import static io.github.iskahomes.analytics.core.Properties.*;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Checks events against the catalogue and the {@link ValidationRules}. Never throws for bad input: every problem
+ * comes back as a {@link Validation.Rejected} with a reason a user can act on. Immutable and thread-safe.
+ *
+ * <p>Events without a timestamp are stamped with the time of validation. Events without a uuid get one derived
+ * from their content when they carry a timestamp (so a client that retries the same event is still deduplicated)
+ * and a random one otherwise.
+ */
+public final class EventValidator {
+    private final ValidationRules rules;
+
+    public EventValidator(ValidationRules rules) {
+        this.rules = Objects.requireNonNull(rules, "rules");
+    }
+
+    public ValidationRules rules() {
+        return rules;
+    }
+
+    /** Validates one event as of {@code now}. */
+    public Validation validate(Event event, Instant now) {
+        if (event == null) {
+            return new Validation.Rejected("the event is null");
+        }
+        if (event.name() == null || event.name().isBlank()) {
+            return new Validation.Rejected("event name is missing");
+        }
+        EventType type = EventType.fromWireName(event.name()).orElse(null);
+        if (type == null) {
+            return new Validation.Rejected("event \"" + event.name() + "\" is not in the catalogue");
+        }
+        for (String required : type.requiredProperties()) {
+            Object value = event.properties().get(required);
+            if (value == null || (value instanceof String s && s.isEmpty())) {
+                return new Validation.Rejected(required + " is missing");
+            }
+        }
+        String problem = checkIds(event, type);
+        if (problem == null) {
+            problem = checkListerTypes(event, type);
+        }
+        if (problem == null) {
+            problem = checkSize(event);
+        }
+        if (problem != null) {
+            return new Validation.Rejected(problem);
+        }
+        String seeker = firstNonEmpty(event.text(SEEKER_ID), event.distinctId());
+        if (seeker == null) {
+            return new Validation.Rejected("distinct_id is missing");
+        }
+        Instant timestamp = event.timestamp() == null ? now : event.timestamp();
+        if (timestamp.isBefore(now.minus(rules.retention()))) {
+            return new Validation.Rejected("timestamp " + timestamp + " is older than the " + describe(rules.retention())
+                    + " retention");
+        }
+        if (timestamp.isAfter(now.plus(rules.maxFutureSkew()))) {
+            return new Validation.Rejected("timestamp " + timestamp + " is more than " + describe(rules.maxFutureSkew())
+                    + " in the future");
+        }
+        String uuid = event.uuid();
+        if (uuid == null || uuid.isEmpty()) {
+            uuid = event.timestamp() == null ? UUID.randomUUID().toString() : contentUuid(event);
+        } else if ((problem = Ids.problem("uuid", uuid)) != null) {
+            return new Validation.Rejected(problem);
+        }
+        LocalDate day = rules.calendar().dayOf(timestamp);
+        Event resolved = new Event(event.name(), event.distinctId(), timestamp, uuid, event.properties());
+        return new Validation.Accepted(new CheckedEvent(type, resolved, day, seeker));
+    }
+
+    private static String checkIds(Event event, EventType type) {
+        for (String property : new String[] {LISTING_ID, LISTER_ID, SEEKER_ID, DEVELOPMENT_ID, DEVELOPER_ID, PROFILE_ID}) {
+            Object value = event.properties().get(property);
+            if (value == null) {
+                continue;
+            }
+            if (!(value instanceof String) && !(value instanceof Number)) {
+                return property + " must be a string, not " + jsonKind(value);
+            }
+            String problem = Ids.problem(property, value.toString());
+            if (problem != null) {
+                return problem;
+            }
+        }
+        if (event.text(SEEKER_ID) == null && event.distinctId() != null && !event.distinctId().isEmpty()) {
+            return Ids.problem("distinct_id", event.distinctId());
+        }
+        return null;
+    }
+
+    private static String checkListerTypes(Event event, EventType type) {
+        String listerType = event.text(LISTER_TYPE);
+        if (listerType != null && ListerType.fromWireName(listerType).isEmpty()) {
+            return "lister_type \"" + listerType + "\" is not one of " + ListerType.NAMES;
+        }
+        if (listerType == null && event.text(LISTER_ID) != null) {
+            return "lister_type is missing; it is required with lister_id (one of " + ListerType.NAMES + ")";
+        }
+        String userType = event.text(USER_TYPE);
+        if (type == EventType.PROFILE_VIEW && ListerType.fromWireName(userType).isEmpty()) {
+            return "user_type \"" + userType + "\" is not one of " + ListerType.NAMES;
+        }
+        return null;
+    }
+
+    private String checkSize(Event event) {
+        long size = jsonSize(event.properties());
+        if (size > rules.maxPropertiesBytes()) {
+            return "properties are about " + size + " bytes; at most " + rules.maxPropertiesBytes() + " are allowed";
+        }
+        return null;
+    }
+
+    /** A cheap estimate of the UTF-8 JSON size of a value, without serialising it. */
+    static long jsonSize(Object value) {
+        if (value == null) {
+            return 4;
+        }
+        if (value instanceof CharSequence s) {
+            return utf8Length(s) + 2;
+        }
+        if (value instanceof Map<?, ?> map) {
+            long size = 2;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                size += utf8Length(String.valueOf(entry.getKey())) + 4 + jsonSize(entry.getValue());
+            }
+            return size;
+        }
+        if (value instanceof Collection<?> list) {
+            long size = 2;
+            for (Object element : list) {
+                size += jsonSize(element) + 1;
+            }
+            return size;
+        }
+        return value.toString().length();
+    }
+
+    private static long utf8Length(CharSequence s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return bytes;
+    }
+
+    private static String contentUuid(Event event) {
+        String content = event.name() + '\u0000' + event.distinctId() + '\u0000' + event.timestamp().toEpochMilli()
+                + '\u0000' + new TreeMap<>(event.properties());
+        return UUID.nameUUIDFromBytes(content.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private static String firstNonEmpty(String a, String b) {
+        if (a != null && !a.isEmpty()) {
+            return a;
+        }
+        return b == null || b.isEmpty() ? null : b;
+    }
+
+    private static String jsonKind(Object value) {
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof Collection) {
+            return "an array";
+        }
+        return "a " + value.getClass().getSimpleName();
+    }
+
+    static String describe(java.time.Duration duration) {
+        if (duration.toDaysPart() > 0 && duration.toHoursPart() == 0 && duration.toMinutesPart() == 0
+                && duration.toSecondsPart() == 0) {
+            return duration.toDays() + "-day";
+        }
+        if (duration.toHours() > 0 && duration.toMinutesPart() == 0 && duration.toSecondsPart() == 0) {
+            long hours = duration.toHours();
+            return hours + (hours == 1 ? " hour" : " hours");
+        }
+        return duration.toMinutes() + " minutes";
+    }
+}

@@ -1,0 +1,40 @@
+package io.github.iskahomes.analytics.core;
+
+/**
+ * The rule for ids that end up in Redis keys (listing, lister, development, seeker ids and event uuids): opaque
+ * strings of 1 to 128 characters without whitespace, control characters, <code>{</code> or <code>}</code>. Braces
+ * would move keys to another Redis Cluster slot; whitespace separates ids in index entries.
+ */
+public final class Ids {
+    public static final int MAX_LENGTH = 128;
+
+    private Ids() {
+    }
+
+    /**
+     * Why {@code value} is not a valid id for {@code property}, or {@code null} when it is.
+     * For example {@code "listing_id has '{', which ids may not contain"}.
+     */
+    public static String problem(String property, String value) {
+        if (value == null || value.isEmpty()) {
+            return property + " is empty";
+        }
+        if (value.length() > MAX_LENGTH) {
+            return property + " is " + value.length() + " characters long; ids may be at most " + MAX_LENGTH;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '{' || c == '}') {
+                return property + " has '" + c + "', which ids may not contain";
+            }
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                return property + " has a whitespace character at position " + (i + 1) + ", which ids may not contain";
+            }
+            if (Character.isISOControl(c)) {
+                return property + " has the control character U+" + String.format("%04X", (int) c)
+                        + " at position " + (i + 1) + ", which ids may not contain";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.iskahomes.analytics.core;
+
+import java.util.List;
+
+/**
+ * The metric names of the contract, in one place: they are the suffixes of Redis day keys and the column names of
+ * the PostgreSQL tables. Add a metric here and in {@link MetricContract}; the ingestor and aggregator follow.
+ */
+public final class Metrics {
+    // listing_analytics
+    public static final String TOTAL_VIEWS = "total_views";
+    public static final String UNIQUE_VIEWS = "unique_views";
+    public static final String LOGGED_IN_VIEWS = "logged_in_views";
+    public static final String ANONYMOUS_VIEWS = "anonymous_views";
+    public static final String FEED_IMPRESSIONS = "feed_impressions";
+    public static final String TOTAL_IMPRESSIONS = "total_impressions";
+    public static final String TOTAL_LEADS = "total_leads";
+    public static final String UNIQUE_LEADS = "unique_leads";
+    // user_analytics
+    public static final String PROFILE_VIEWS = "profile_views";
+    public static final String UNIQUE_PROFILE_VIEWERS = "unique_profile_viewers";
+    public static final String TOTAL_LISTING_VIEWS = "total_listing_views";
+    public static final String TOTAL_LISTING_LEADS = "total_listing_leads";
+    public static final String TOTAL_LEADS_GENERATED = "total_leads_generated";
+    public static final String LISTINGS_CREATED = "listings_created";
+    public static final String LISTINGS_DELETED = "listings_deleted";
+    // development_analytics
+    public static final String TOTAL_INTERACTIONS = "total_interactions";
+    public static final String SHARES = "shares";
+    public static final String SAVES = "saves";
+    public static final String SOCIAL_CLICKS = "social_clicks";
+    public static final String INTERACTIONS = "interactions";
+
+    /** Metadata fields kept per entity and day (a Redis hash; last write wins). */
+    public static final String META_LISTER_ID = "lister_id";
+    public static final String META_LISTER_TYPE = "lister_type";
+    public static final String META_USER_TYPE = "user_type";
+    public static final String META_DEVELOPMENT_ID = "development_id";
+    public static final String META_DEVELOPER_ID = "developer_id";
+
+    /** Where a listing view came from; anything else counts as {@code direct}. */
+    public static final List<String> LISTING_VIEW_SOURCES = List.of("home", "explore", "search", "direct");
+    /** Where a development view came from; anything else counts in the total only. */
+    public static final List<String> DEVELOPMENT_VIEW_SOURCES = List.of("home", "listings", "search");
+    /** The lead kinds, from the event names {@code lead_phone} … {@code lead_appointment}. */
+    public static final List<String> LEAD_KINDS = List.of("phone", "message", "email", "appointment");
+
+    public static final List<String> LISTING_COUNTERS = List.of(
+            TOTAL_VIEWS, LOGGED_IN_VIEWS, ANONYMOUS_VIEWS,
+            "views_from_home", "views_from_explore", "views_from_search", "views_from_direct",
+            FEED_IMPRESSIONS, TOTAL_IMPRESSIONS,
+            "impression_social_media", "impression_website_visit", "impression_share", "impression_saved_listing",
+            TOTAL_LEADS, "phone_leads", "message_leads", "email_leads", "appointment_leads");
+    public static final List<String> LISTING_UNIQUES = List.of(UNIQUE_VIEWS, UNIQUE_LEADS);
+
+    public static final List<String> USER_COUNTERS = List.of(
+            PROFILE_VIEWS, TOTAL_LISTING_VIEWS, TOTAL_LISTING_LEADS, TOTAL_LEADS_GENERATED,
+            "phone_leads_generated", "message_leads_generated", "email_leads_generated", "appointment_leads_generated",
+            LISTINGS_CREATED, LISTINGS_DELETED);
+    public static final List<String> USER_UNIQUES = List.of(UNIQUE_PROFILE_VIEWERS);
+
+    public static final List<String> DEVELOPMENT_COUNTERS = List.of(
+            TOTAL_VIEWS, LOGGED_IN_VIEWS, "views_from_home", "views_from_listings", "views_from_search",
+            TOTAL_LEADS, TOTAL_INTERACTIONS, SHARES, SAVES, SOCIAL_CLICKS, INTERACTIONS);
+    public static final List<String> DEVELOPMENT_UNIQUES = List.of(UNIQUE_VIEWS);
+
+    private Metrics() {
+    }
+
+    /** The listing counter for views from a source: {@code views_from_home}; unknown sources are {@code direct}. */
+    public static String listingViewSource(String viewedFrom) {
+        String source = viewedFrom == null ? "direct" : viewedFrom.toLowerCase(java.util.Locale.ROOT);
+        return "views_from_" + (LISTING_VIEW_SOURCES.contains(source) ? source : "direct");
+    }
+}

@@ -1,0 +1,13 @@
+package io.github.iskahomes.analytics.core;
+
+/**
+ * A request exceeded a configured limit (bytes, after any decompression, or events per request). Nothing of the
+ * request was ingested. An HTTP layer maps this to 413.
+ */
+public class PayloadTooLargeException extends AnalyticsException {
+    private static final long serialVersionUID = 1L;
+
+    public PayloadTooLargeException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,55 @@
+package io.github.iskahomes.analytics.core;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@link EventValidator} accepts. Immutable; change one value with the {@code with…} copies.
+ *
+ * @param calendar           the business zone that decides an event's day (default UTC)
+ * @param retention          how long a day stays in Redis after it ends; older events are rejected (default 7 days)
+ * @param maxFutureSkew      how far in the future a timestamp may be (default 1 hour)
+ * @param maxPropertiesBytes the largest properties object, in bytes of JSON (default 32 KiB)
+ */
+public record ValidationRules(BusinessCalendar calendar, Duration retention, Duration maxFutureSkew, int maxPropertiesBytes) {
+
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
+    public static final int DEFAULT_MAX_PROPERTIES_BYTES = 32 * 1024;
+
+    public ValidationRules {
+        Objects.requireNonNull(calendar, "calendar");
+        Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("retention must be positive, was " + retention);
+        }
+        if (maxFutureSkew.isNegative()) {
+            throw new IllegalArgumentException("maxFutureSkew must not be negative, was " + maxFutureSkew);
+        }
+        if (maxPropertiesBytes <= 0) {
+            throw new IllegalArgumentException("maxPropertiesBytes must be positive, was " + maxPropertiesBytes);
+        }
+    }
+
+    /** UTC, 7 days of retention, 1 hour of future skew, 32 KiB of properties. */
+    public static ValidationRules defaults() {
+        return new ValidationRules(BusinessCalendar.UTC, DEFAULT_RETENTION, DEFAULT_MAX_FUTURE_SKEW, DEFAULT_MAX_PROPERTIES_BYTES);
+    }
+
+    public ValidationRules withCalendar(BusinessCalendar newCalendar) {
+        return new ValidationRules(newCalendar, retention, maxFutureSkew, maxPropertiesBytes);
+    }
+
+    public ValidationRules withRetention(Duration newRetention) {
+        return new ValidationRules(calendar, newRetention, maxFutureSkew, maxPropertiesBytes);
+    }
+
+    public ValidationRules withMaxFutureSkew(Duration newSkew) {
+        return new ValidationRules(calendar, retention, newSkew, maxPropertiesBytes);
+    }
+
+    public ValidationRules withMaxPropertiesBytes(int newMax) {
+        return new ValidationRules(calendar, retention, maxFutureSkew, newMax);
+    }
+}
