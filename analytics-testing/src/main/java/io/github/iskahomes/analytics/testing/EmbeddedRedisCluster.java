@@ -1,12 +1,16 @@
 package io.github.iskahomes.analytics.testing;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
 import redis.embedded.RedisShardedCluster;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real Redis Cluster of three masters (no replicas) on 127.0.0.1 and free ports, for tests and demos. All
@@ -21,11 +25,13 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
 
     private final RedisShardedCluster cluster;
     private final List<Integer> ports;
+    private final Path dir;
     private boolean closed;
 
-    private EmbeddedRedisCluster(RedisShardedCluster cluster, List<Integer> ports) {
+    private EmbeddedRedisCluster(RedisShardedCluster cluster, List<Integer> ports, Path dir) {
         this.cluster = cluster;
         this.ports = List.copyOf(ports);
+        this.dir = dir;
     }
 
     /**
@@ -38,11 +44,19 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             RedisShardedCluster cluster = null;
+            Path dir = null;
             try {
+                dir = Files.createTempDirectory("analytics-redis-cluster-");
                 // ephemeral() must come first: shard() takes its ports from the provider set at that moment, and
                 // the ephemeral one keeps ports low enough that port + 10000 (the cluster bus) is valid.
                 cluster = RedisShardedCluster.newRedisCluster()
                         .ephemeral()
+                        // Binary, nodes-*.conf files and dumps go to our own directory, deleted in close().
+                        .withServerBuilder(RedisServer.newRedisServer()
+                                .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
+                                .setting("dir " + dir.toAbsolutePath())
+                                .setting("save \"\"")
+                                .setting("appendonly no"))
                         .initializationTimeout(Duration.ofSeconds(30))
                         .shard("a", 0)
                         .shard("b", 0)
@@ -54,7 +68,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
                     awaitClusterOk(port);
                 }
                 log.info("Embedded Redis Cluster started on ports {}", ports);
-                return new EmbeddedRedisCluster(cluster, ports);
+                return new EmbeddedRedisCluster(cluster, ports, dir);
             } catch (IOException | RuntimeException e) {
                 last = e;
                 log.warn("Embedded Redis Cluster failed to start (attempt {}/{}): {}", attempt, ATTEMPTS,
@@ -66,6 +80,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
                         e.addSuppressed(stopFailure);
                     }
                 }
+                EmbeddedRedisServer.deleteQuietly(dir);
             }
         }
         throw new IllegalStateException("could not start an embedded Redis Cluster", last);
@@ -116,6 +131,8 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
             log.info("Embedded Redis Cluster on ports {} stopped", ports);
         } catch (IOException e) {
             throw new IllegalStateException("could not stop the embedded Redis Cluster on ports " + ports, e);
+        } finally {
+            EmbeddedRedisServer.deleteQuietly(dir);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * A real standalone Redis server (the binary shipped in the embedded-redis jar) on 127.0.0.1 and a free port,
@@ -53,6 +54,8 @@ public final class EmbeddedRedisServer implements AutoCloseable {
             try {
                 dir = Files.createTempDirectory("analytics-redis-" + port + "-");
                 RedisServer server = RedisServer.newRedisServer()
+                        // The binary is unpacked into our own directory, deleted in close(), not left in /tmp.
+                        .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
                         .port(port)
                         .bind("127.0.0.1")
                         // Own data dir per server: parallel test JVMs never share a dump file.
@@ -175,7 +178,7 @@ public final class EmbeddedRedisServer implements AutoCloseable {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            log.debug("could not delete {}: {}", dir, e.toString());
+            log.warn("could not delete {}: {}", dir, e.toString());
         }
     }
 

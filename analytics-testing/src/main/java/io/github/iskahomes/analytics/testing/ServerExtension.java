@@ -13,6 +13,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 abstract class ServerExtension<T> implements ParameterResolver {
 
+    private static final ExtensionContext.Namespace ROOT = ExtensionContext.Namespace.create(ServerExtension.class);
+
     private final Class<T> type;
     private final Supplier<T> factory;
     private final Consumer<T> disposer;
@@ -38,11 +40,21 @@ abstract class ServerExtension<T> implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        extensionContext.getRoot().getStore(ROOT).getOrComputeIfAbsent(StopAtEnd.class, k -> new StopAtEnd(),
+                StopAtEnd.class);
         // The store looks up parent contexts too: with PER_CLASS lifecycle the handle made for the constructor
         // (class context) is reused by every method of that instance.
         Handle<?> handle = extensionContext.getStore(namespace)
                 .getOrComputeIfAbsent(type, k -> new Handle<>(factory.get(), disposer), Handle.class);
         return handle.value;
+    }
+
+    /** Stops the shared servers when the test plan ends (JUnit closes the root store last). */
+    private static final class StopAtEnd implements AutoCloseable {
+        @Override
+        public void close() {
+            SharedServers.closeAll();
+        }
     }
 
     /** Closed by JUnit when the context that owns it ends (JUnit closes AutoCloseable store values). */

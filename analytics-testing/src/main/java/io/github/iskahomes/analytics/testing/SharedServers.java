@@ -5,7 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The per-JVM servers behind the extensions: each is started lazily on first use and stopped by one JVM shutdown
- * hook, so every test class in a surefire fork shares one Redis, one Cluster and one PostgreSQL.
+ * hook, so every test class in a surefire fork shares one Redis, one Cluster and one PostgreSQL. Under JUnit the
+ * extensions also stop them when the whole test plan ends (root store), which is more reliable than the hook: a
+ * surefire fork may be halted before a slow hook has deleted the data directories.
  */
 final class SharedServers {
 
@@ -51,7 +53,8 @@ final class SharedServers {
         Runtime.getRuntime().addShutdownHook(new Thread(SharedServers::closeAll, "analytics-testing-servers-stop"));
     }
 
-    private static synchronized void closeAll() {
+    /** Stops every started server and forgets it; a later use starts a new one. */
+    static synchronized void closeAll() {
         for (AutoCloseable server : new AutoCloseable[] {redis, cluster, postgres}) {
             if (server == null) {
                 continue;
@@ -62,5 +65,8 @@ final class SharedServers {
                 log.warn("could not stop {}: {}", server, e.toString());
             }
         }
+        redis = null;
+        cluster = null;
+        postgres = null;
     }
 }
