@@ -96,8 +96,8 @@ public final class Schema {
 
     /** Serialises migrations of one schema across instances; released at commit, so pooler-safe. */
     private static void lock(Handle handle) {
-        handle.createQuery("SELECT pg_advisory_xact_lock(hashtext('io.github.iskahomes.analytics.schema'), "
-                + "hashtext(current_schema()))").mapTo(Object.class).one();
+        handle.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext('io.github.iskahomes.analytics.schema'), "
+                + "hashtext(current_schema()))) AS locked").mapTo(Integer.class).one();
         handle.execute("CREATE TABLE IF NOT EXISTS analytics_schema_version ("
                 + "version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
         int version = version(handle);
