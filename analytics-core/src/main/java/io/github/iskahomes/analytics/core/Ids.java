@@ -31,7 +31,7 @@ public final class Ids {
                 return property + " has a whitespace character at position " + (i + 1) + ", which ids may not contain";
             }
             if (Character.isISOControl(c)) {
-                return property + " has the control character U+" + String.format("%04X", (int) c)
+                return property + " has the control character U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c)
                         + " at position " + (i + 1) + ", which ids may not contain";
             }
         }
