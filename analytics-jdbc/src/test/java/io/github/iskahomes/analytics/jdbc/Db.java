@@ -15,6 +15,10 @@ final class Db {
         return value;
     }
 
+    static List<String> strings(Jdbi jdbi, String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+    }
+
     static Map<String, Object> row(Jdbi jdbi, String sql) {
         return jdbi.withHandle(h -> h.createQuery(sql).mapToMap().one());
     }
