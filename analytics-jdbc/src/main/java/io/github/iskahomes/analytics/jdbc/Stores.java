@@ -28,7 +28,8 @@ final class Stores {
                 Method method = dataSource.getClass().getMethod(getter);
                 Object url = method.invoke(dataSource);
                 if (url != null) {
-                    return "PostgreSQL at " + url;
+                    // Parameters may carry a password and are noise in a message: host, port and database suffice.
+                    return "PostgreSQL at " + url.toString().replaceFirst("\\?.*", "");
                 }
             } catch (ReflectiveOperationException | RuntimeException ignored) {
                 // not this kind of data source

@@ -203,4 +203,158 @@ class AggregatorTest {
                                 "leads", 1L));
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics WHERE unique_views_hll IS NULL")).isZero();
     }
+
+    private List<Map<String, Object>> snapshot() {
+        return Db.rows(jdbi, """
+                SELECT * FROM (SELECT 'listing' AS kind, to_jsonb(t) - 'updated_at' - 'created_at' AS row FROM listing_analytics t
+                UNION ALL SELECT 'user', to_jsonb(t) - 'updated_at' - 'created_at' FROM user_analytics t
+                UNION ALL SELECT 'development', to_jsonb(t) - 'updated_at' - 'created_at' FROM development_analytics t
+                UNION ALL SELECT 'lead', to_jsonb(t) - 'updated_at' - 'created_at' FROM leads t
+                UNION ALL SELECT 'action', to_jsonb(t) FROM lead_actions t
+                UNION ALL SELECT 'action_day', to_jsonb(t) FROM lead_action_days t
+                ) AS everything ORDER BY kind, row::text""");
+    }
+
+    @Test
+    void aReRunChangesNothingAndARunAfterMoreEventsHasTheNewTotals() {
+        ingest(script());
+        aggregator.run(D1, D2);
+        List<Map<String, Object>> first = snapshot();
+        assertThat(aggregator.run(D1, D2).finalisedDays()).containsExactly(D1, D2);
+        assertThat(snapshot()).isEqualTo(first);
+
+        Stream more = new Stream();
+        more.add("property_view", "s6", D1, lister("viewed_from", "home"));
+        more.add("property_view", "s7", D1, lister("viewed_from", "home"));
+        ingest(more);
+        aggregator.run(D1);
+        assertThat(row("SELECT total_views, unique_views, anonymous_views, views_from_home, conversion_rate "
+                + "FROM listing_analytics WHERE listing_id = 'L1' AND date = '" + D1 + "'"))
+                .isEqualTo(expect("total_views", 5L, "unique_views", 4L, "anonymous_views", 4L, "views_from_home", 3L,
+                        "conversion_rate", "40.00"));
+        assertThat(row("SELECT total_listing_views, conversion_rate FROM user_analytics WHERE user_id = 'agent-1' "
+                + "AND date = '" + D1 + "'")).isEqualTo(expect("total_listing_views", 5L, "conversion_rate", "40.00"));
+    }
+
+    @Test
+    void leadActionsSurviveWhenRedisForgetsThemAndStatusAndNotesSurviveReRuns() {
+        ingest(script());
+        aggregator.run(D1, D2);
+        Leads leads = Leads.create(pg.dataSource());
+        assertThat(leads.setStatus(LEAD, "qualified").applied()).isTrue();
+        assertThat(leads.addNote(LEAD, "wants a viewing on Saturday").applied()).isTrue();
+
+        String tag = "lead:{L1}:{s1}:";
+        assertThat(keys.delete(tag + "actions") + keys.delete(tag + "metadata")).isEqualTo(2);
+        aggregator.run(D1, D2);
+        Lead kept = leads.find(LEAD).orElseThrow();
+        assertThat(kept.totalActions()).isEqualTo(2);
+        assertThat(kept.status()).isEqualTo(LeadStatus.QUALIFIED);
+        assertThat(kept.notes()).containsExactly("wants a viewing on Saturday");
+        assertThat(kept.listerId()).isEqualTo("agent-1");
+        assertThat(leads.actions(LEAD)).extracting(a -> a.type()).containsExactly("phone", "phone");
+
+        // Three more actions, but Redis keeps only the newest two (cap 2): every action is still counted.
+        Stream more = new Stream(100);
+        more.add("lead_email", "s1", D2, lister());
+        more.add("lead_message", "s1", D2, lister());
+        more.add("lead_appointment", "s1", D2, lister());
+        ingest(more);
+        aggregator.run(D1, D2);
+        aggregator.run(D2);
+        Lead after = leads.find(LEAD).orElseThrow();
+        assertThat(after.totalActions()).isEqualTo(5);
+        assertThat(after.lastActionType()).isEqualTo("appointment");
+        assertThat(after.status()).isEqualTo(LeadStatus.QUALIFIED);
+        assertThat(after.notes()).containsExactly("wants a viewing on Saturday");
+        assertThat(leads.actions(LEAD)).extracting(a -> a.type())
+                .containsExactly("phone", "phone", "message", "appointment");
+        assertThat(leads.forLister("agent-1", 10)).extracting(Lead::lead)
+                .containsExactly(LEAD, new LeadRef("L1", "s2"));
+    }
+
+    @Test
+    void aSecondConcurrentRunIsSkippedAtOnceWhileTheFirstHoldsTheLock() throws Exception {
+        ingest(script());
+        try (Handle blocker = jdbi.open()) {
+            // An uncommitted row with the key the first run will upsert: that run waits on it, holding the lock.
+            blocker.begin();
+            blocker.execute("INSERT INTO listing_analytics (listing_id, date, week, month, quarter, year) "
+                    + "VALUES ('L1', ?, 'w', 'm', 'q', 1)", D1);
+            CompletableFuture<AggregationResult> first = CompletableFuture.supplyAsync(() -> aggregator.run(D1));
+            while (Db.scalar(jdbi, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == 0) {
+                assertThat(first).isNotDone();
+                Thread.sleep(20);
+            }
+            AggregationResult second = aggregator.run(D1);
+            assertThat(second.skipped()).isEqualTo("another run holds the lock");
+            assertThat(second.toJson()).isEqualTo("{\"success\":false,\"skipped\":\"another run holds the lock\","
+                    + "\"processed\":{},\"finalisedDays\":[],\"skippedDays\":[]}");
+            assertThat(first).isNotDone();
+            blocker.rollback();
+            AggregationResult done = first.get(60, TimeUnit.SECONDS);
+            assertThat(done.success()).isTrue();
+            assertThat(done.finalisedDays()).containsExactly(D1);
+        }
+        assertThat(Db.scalar(jdbi, "SELECT total_views FROM listing_analytics WHERE listing_id = 'L1'")).isEqualTo(3L);
+        assertThat(aggregator.run(D1).skipped()).isNull();
+    }
+
+    @Test
+    void aBadEntityIsReportedWithItsReasonAndTheRestCommit() {
+        ingest(script());
+        keys.redis.hset(redis.keyPrefix() + "user:{agent-2}:day:" + CalendarParts.dayKey(D1) + ":meta",
+                "user_type", "martian");
+        // A constraint the host added: the database refuses one listing; the chunk is retried row by row.
+        jdbi.useHandle(h -> h.execute("ALTER TABLE listing_analytics ADD CONSTRAINT no_l2 CHECK (listing_id <> 'L2')"));
+        AggregationResult result = aggregator.run(D1);
+        assertThat(result.errors("users")).containsExactly(new AggregationResult.EntityError("agent-2", D1,
+                "user agent-2 has user_type \"martian\" on " + D1
+                        + ", not one of developer, agent, agency, property_manager"));
+        assertThat(result.errors("listings")).hasSize(1);
+        assertThat(result.errors("listings").get(0).id()).isEqualTo("L2");
+        assertThat(result.errors("listings").get(0).reason())
+                .startsWith("ERROR: new row for relation \"listing_analytics\" violates check constraint \"no_l2\"");
+        assertThat(result.inserted("users")).isEqualTo(1);
+        assertThat(result.inserted("listings")).isEqualTo(1);
+        assertThat(result.toJson()).contains("\"users\":{\"inserted\":1,\"errors\":[{\"id\":\"agent-2\",\"day\":\""
+                + D1 + "\",\"reason\":\"user agent-2 has user_type \\\"martian\\\" on " + D1);
+        assertThat(Db.strings(jdbi, "SELECT listing_id FROM listing_analytics")).containsExactly("L1");
+        assertThat(Db.strings(jdbi, "SELECT user_id FROM user_analytics")).containsExactly("agent-1");
+    }
+
+    @Test
+    void aDayRedisNoLongerHoldsIsSkippedAndItsRowsAreNotZeroed() {
+        ingest(script());
+        aggregator.run(D1, D2);
+        assertThat(keys.delete("*" + CalendarParts.dayKey(D1) + "*")).isPositive();
+        AggregationResult result = aggregator.run();
+        assertThat(result.finalisedDays()).containsExactly(D2);
+        assertThat(result.skippedDays()).contains(D1).doesNotContain(D2);
+        assertThat(Db.scalar(jdbi, "SELECT total_views FROM listing_analytics WHERE listing_id = 'L1' AND date = '"
+                + D1 + "'")).isEqualTo(3L);
+        assertThat(Db.scalar(jdbi, "SELECT total_actions FROM leads WHERE seeker_id = 's1'")).isEqualTo(2L);
+        LocalDate longGone = D1.minusDays(30);
+        AggregationResult old = aggregator.run(longGone);
+        assertThat(old.skippedDays()).containsExactly(longGone);
+        assertThat(old.finalisedDays()).isEmpty();
+        assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics WHERE date = '" + longGone + "'")).isZero();
+    }
+
+    @Test
+    void postgresDownFailsClearlyAndTheNextRunCompletesTheSameDays() {
+        ingest(script());
+        pg.stop();
+        try {
+            assertThatThrownBy(() -> aggregator.run(D1, D2))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageStartingWith("PostgreSQL at " + pg.jdbcUrl().replaceAll("\\?.*", "") + " is unavailable: aggregating ["
+                            + D1 + ", " + D2 + "] failed: ");
+        } finally {
+            pg.start();
+        }
+        assertThat(aggregator.run(D1, D2).finalisedDays()).containsExactly(D1, D2);
+        assertThat(Db.scalar(jdbi, "SELECT total_views FROM listing_analytics WHERE listing_id = 'L1' AND date = '"
+                + D1 + "'")).isEqualTo(3L);
+    }
 }

@@ -16,6 +16,15 @@ final class Stream {
     final List<Event> events = new ArrayList<>();
     private int second;
 
+    Stream() {
+        this(0);
+    }
+
+    /** A stream whose events start {@code firstSecond} seconds after 10:00. */
+    Stream(int firstSecond) {
+        this.second = firstSecond;
+    }
+
     /** An event on {@code day} at 10:00 UTC plus a second per event, so actions have a stable order. */
     Stream add(String name, String seeker, LocalDate day, Object... properties) {
         Map<String, Object> props = new LinkedHashMap<>();
