@@ -18,9 +18,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param finalisedDays days whose rows were written, oldest first
  * @param skippedDays   asked-for days Redis no longer (or never) held: left untouched, never overwritten with zeros
  * @param processed     per table: {@code listings}, {@code users}, {@code developments}, {@code leads}
+ * @param timings       where the run spent its time, to tell which store is the bottleneck
  */
 public record AggregationResult(String skipped, List<LocalDate> finalisedDays, List<LocalDate> skippedDays,
-                                Map<String, Processed> processed) {
+                                Map<String, Processed> processed, Timings timings) {
     /** The {@link #skipped()} reason when another instance is running. */
     public static final String LOCK_HELD = "another run holds the lock";
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -29,6 +30,17 @@ public record AggregationResult(String skipped, List<LocalDate> finalisedDays, L
         finalisedDays = List.copyOf(finalisedDays);
         skippedDays = List.copyOf(skippedDays);
         processed = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(processed));
+        Objects.requireNonNull(timings, "timings");
+    }
+
+    /**
+     * Where a run's time went.
+     *
+     * @param redis    reading Redis (and everything else that is not a PostgreSQL statement)
+     * @param postgres executing the upserts and roll-ups in PostgreSQL
+     */
+    public record Timings(java.time.Duration redis, java.time.Duration postgres) {
+        static final Timings NONE = new Timings(java.time.Duration.ZERO, java.time.Duration.ZERO);
     }
 
     /** Rows written for one table, and the entities that could not be written. */
@@ -53,7 +65,7 @@ public record AggregationResult(String skipped, List<LocalDate> finalisedDays, L
     }
 
     static AggregationResult lockHeld() {
-        return new AggregationResult(LOCK_HELD, List.of(), List.of(), Map.of());
+        return new AggregationResult(LOCK_HELD, List.of(), List.of(), Map.of(), Timings.NONE);
     }
 
     /** Whether the run did its work (false only when it was skipped because another run holds the lock). */
@@ -73,7 +85,7 @@ public record AggregationResult(String skipped, List<LocalDate> finalisedDays, L
         return p == null ? List.of() : p.errors();
     }
 
-    /** The seed's JSON summary, with the finalised and skipped days. */
+    /** The seed's JSON summary, with the finalised and skipped days (timings are left out: they vary per run). */
     public String toJson() {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("success", success());

@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,6 +126,7 @@ public final class Aggregator {
         }
         List<LocalDate> finalised = new ArrayList<>();
         List<LocalDate> skipped = new ArrayList<>();
+        Clock clock = new Clock();
         for (LocalDate day : days) {
             if (!reader.hasData(day)) {
                 log.info("Skipping {}: Redis holds no data for it (expired or never ingested)", day);
@@ -137,13 +139,16 @@ public final class Aggregator {
             for (EntityKind kind : EntityKind.values()) {
                 EntityUpsert upsert = upserts.get(kind);
                 Tally tally = tallies.get(TABLE_NAMES.get(kind));
-                reader.forEachEntity(kind, day, config.chunkSize(), chunk -> entities(handle, upsert, day, chunk, tally));
+                reader.forEachEntity(kind, day, config.chunkSize(),
+                        chunk -> clock.postgres(() -> entities(handle, upsert, day, chunk, tally)));
             }
             Tally leads = tallies.get("leads");
-            reader.forEachLead(day, config.chunkSize(), chunk -> leads(handle, day, chunk, leads));
-            handle.createUpdate(Sql.resource("user_total_listings.sql")).bind("date", day).execute();
-            handle.createUpdate(Sql.resource("user_active_listings.sql")).bind("date", day).execute();
-            SalesRollup.refresh(handle, day);
+            reader.forEachLead(day, config.chunkSize(), chunk -> clock.postgres(() -> leads(handle, day, chunk, leads)));
+            clock.postgres(() -> {
+                handle.createUpdate(Sql.resource("user_total_listings.sql")).bind("date", day).execute();
+                handle.createUpdate(Sql.resource("user_active_listings.sql")).bind("date", day).execute();
+                SalesRollup.refresh(handle, day);
+            });
             handle.createUpdate("""
                             INSERT INTO aggregated_days (date, listings, users, developments, leads)
                             VALUES (:date, :listings, :users, :developments, :leads)
@@ -160,7 +165,9 @@ public final class Aggregator {
         }
         Map<String, Processed> processed = new LinkedHashMap<>();
         tallies.forEach((table, tally) -> processed.put(table, new Processed(tally.inserted, tally.errors)));
-        return new AggregationResult(null, finalised, skipped, processed);
+        long total = System.nanoTime() - clock.started;
+        return new AggregationResult(null, finalised, skipped, processed, new AggregationResult.Timings(
+                Duration.ofNanos(total - clock.postgresNanos), Duration.ofNanos(clock.postgresNanos)));
     }
 
     private void entities(Handle handle, EntityUpsert upsert, LocalDate day, List<EntityDay> chunk, Tally tally) {
@@ -216,6 +223,21 @@ public final class Aggregator {
                 }
                 handle.rollbackToSavepoint(savepoint);
                 tally.error(id.apply(row), day, Stores.rootMessage(e));
+            }
+        }
+    }
+
+    /** Splits a run's time between reading Redis and writing PostgreSQL (confined to the run's thread). */
+    private static final class Clock {
+        final long started = System.nanoTime();
+        long postgresNanos;
+
+        void postgres(Runnable work) {
+            long start = System.nanoTime();
+            try {
+                work.run();
+            } finally {
+                postgresNanos += System.nanoTime() - start;
             }
         }
     }
