@@ -77,6 +77,16 @@ public final class Aggregator {
         }
     }
 
+    /** An aggregator with {@link AggregatorConfig#defaults()}. */
+    public static Aggregator create(Jdbi jdbi, AnalyticsReader reader) {
+        return create(jdbi, reader, AggregatorConfig.defaults());
+    }
+
+    /** An aggregator over the host's data source with {@link AggregatorConfig#defaults()}. */
+    public static Aggregator create(DataSource dataSource, AnalyticsReader reader) {
+        return create(dataSource, reader, AggregatorConfig.defaults());
+    }
+
     /** An aggregator writing through the host's Jdbi and reading through the reader (usually ingestor.reader()). */
     public static Aggregator create(Jdbi jdbi, AnalyticsReader reader, AggregatorConfig config) {
         return new Aggregator(jdbi, reader, config, "PostgreSQL");

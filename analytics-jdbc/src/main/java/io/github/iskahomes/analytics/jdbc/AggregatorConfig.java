@@ -27,10 +27,12 @@ public record AggregatorConfig(int chunkSize, String lockName) {
         return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME);
     }
 
+    /** This config with another chunk size (1 to 100000). */
     public AggregatorConfig withChunkSize(int value) {
         return new AggregatorConfig(value, lockName);
     }
 
+    /** This config with another advisory lock name. */
     public AggregatorConfig withLockName(String value) {
         return new AggregatorConfig(chunkSize, value);
     }

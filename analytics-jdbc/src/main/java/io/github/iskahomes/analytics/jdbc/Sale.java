@@ -37,41 +37,49 @@ public record Sale(String listingId, BigDecimal price, String currency, Instant 
                 null, null);
     }
 
+    /** This sale with another sale type ({@code sale}, {@code rent}, {@code lease}, …). */
     public Sale withSaleType(String value) {
         return new Sale(listingId, price, currency, soldAt, value, source, buyerId, buyerName, listerId, listerType,
                 developmentId, listedOn, commissionRate, commissionAmount, notes);
     }
 
+    /** This sale with where it came from ({@code platform}, {@code offline}, …). */
     public Sale withSource(String value) {
         return new Sale(listingId, price, currency, soldAt, saleType, value, buyerId, buyerName, listerId, listerType,
                 developmentId, listedOn, commissionRate, commissionAmount, notes);
     }
 
+    /** This sale with the buyer's user id and name (either may be null). */
     public Sale withBuyer(String id, String name) {
         return new Sale(listingId, price, currency, soldAt, saleType, source, id, name, listerId, listerType,
                 developmentId, listedOn, commissionRate, commissionAmount, notes);
     }
 
+    /** This sale credited to a lister; null parts are taken from {@code listing_analytics}. */
     public Sale withLister(String id, String type) {
         return new Sale(listingId, price, currency, soldAt, saleType, source, buyerId, buyerName, id, type,
                 developmentId, listedOn, commissionRate, commissionAmount, notes);
     }
 
+    /** This sale attributed to a development; null takes the listing's from {@code listing_analytics}. */
     public Sale withDevelopmentId(String value) {
         return new Sale(listingId, price, currency, soldAt, saleType, source, buyerId, buyerName, listerId, listerType,
                 value, listedOn, commissionRate, commissionAmount, notes);
     }
 
+    /** This sale with the day the listing went on the market, for days-to-sale. */
     public Sale withListedOn(LocalDate value) {
         return new Sale(listingId, price, currency, soldAt, saleType, source, buyerId, buyerName, listerId, listerType,
                 developmentId, value, commissionRate, commissionAmount, notes);
     }
 
+    /** This sale with a commission rate in percent and/or amount; a null amount is computed from the rate. */
     public Sale withCommission(BigDecimal rate, BigDecimal amount) {
         return new Sale(listingId, price, currency, soldAt, saleType, source, buyerId, buyerName, listerId, listerType,
                 developmentId, listedOn, rate, amount, notes);
     }
 
+    /** This sale with free-text notes. */
     public Sale withNotes(String value) {
         return new Sale(listingId, price, currency, soldAt, saleType, source, buyerId, buyerName, listerId, listerType,
                 developmentId, listedOn, commissionRate, commissionAmount, value);
