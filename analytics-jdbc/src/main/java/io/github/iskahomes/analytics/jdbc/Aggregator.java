@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       leak; a concurrent caller gets {@link AggregationResult#LOCK_HELD} at once. The price of one transaction is
  *       that readers see a run's rows only when it commits, which dashboards of daily rollups do not mind.</li>
  *   <li>Memory stays flat: entities stream from Redis in chunks of {@link AggregatorConfig#chunkSize()} and each
- *       chunk is one {@code unnest} upsert (no row-at-a-time round trips).</li>
+ *       chunk is one {@code unnest} upsert (no row-at-a-time round trips). While a chunk is written, the next one
+ *       is read from Redis by a helper thread that lives only as long as that read (at most three chunks in
+ *       memory).</li>
  *   <li>A failing entity is reported in the result's {@code errors} (id and reason) and the rest commit: each
  *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.</li>
  *   <li>Leads: actions are appended, never replaced; {@code status} and {@code notes} are never written.</li>
@@ -149,11 +151,12 @@ public final class Aggregator {
             for (EntityKind kind : EntityKind.values()) {
                 EntityUpsert upsert = upserts.get(kind);
                 Tally tally = tallies.get(TABLE_NAMES.get(kind));
-                reader.forEachEntity(kind, day, config.chunkSize(),
-                        chunk -> clock.postgres(() -> entities(handle, upsert, day, chunk, tally)));
+                ReadAhead.run("entities of " + day, sink -> reader.forEachEntity(kind, day, config.chunkSize(), sink),
+                        (List<EntityDay> chunk) -> clock.postgres(() -> entities(handle, upsert, day, chunk, tally)));
             }
             Tally leads = tallies.get("leads");
-            reader.forEachLead(day, config.chunkSize(), chunk -> clock.postgres(() -> leads(handle, day, chunk, leads)));
+            ReadAhead.run("leads of " + day, sink -> reader.forEachLead(day, config.chunkSize(), sink),
+                    (List<LeadState> chunk) -> clock.postgres(() -> leads(handle, day, chunk, leads)));
             clock.postgres(() -> {
                 handle.createUpdate(Sql.resource("user_total_listings.sql")).bind("date", day).execute();
                 handle.createUpdate(Sql.resource("user_active_listings.sql")).bind("date", day).execute();

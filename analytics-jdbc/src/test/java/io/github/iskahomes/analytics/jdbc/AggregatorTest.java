@@ -357,4 +357,19 @@ class AggregatorTest {
         assertThat(Db.scalar(jdbi, "SELECT total_views FROM listing_analytics WHERE listing_id = 'L1' AND date = '"
                 + D1 + "'")).isEqualTo(3L);
     }
+
+    @Test
+    void redisDownFailsWithTheReadersExceptionAndWritesNothing() {
+        ingest(script());
+        redis.stop();
+        try {
+            assertThatThrownBy(() -> aggregator.run(D1, D2))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining("redis://" + redis.host() + ":" + redis.port() + " is unavailable");
+        } finally {
+            redis.start();
+        }
+        assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics")).isZero();
+        assertThat(Db.scalar(jdbi, "SELECT count(*) FROM aggregated_days")).isZero();
+    }
 }
