@@ -84,6 +84,12 @@ public final class EventJson {
             }
             expectEnd(parser);
             if (events == null) {
+                for (String arrayField : new String[] {"events", "batch"}) {
+                    if (single.has(arrayField) && !single.has("event")) {
+                        throw new MalformedPayloadException("\"" + arrayField + "\" must be an array of events, found "
+                                + kind(single.get(arrayField)), 0, 0, null);
+                    }
+                }
                 if (!single.has("event")) {
                     throw new MalformedPayloadException("expected {\"events\":[…]}, {\"batch\":[…]}, an array of events"
                             + " or one event object; found an object with neither \"events\", \"batch\" nor \"event\"",

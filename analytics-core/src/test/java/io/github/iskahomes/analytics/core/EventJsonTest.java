@@ -196,6 +196,10 @@ class EventJsonTest {
                         "malformed JSON: expected the end of the body, found { (line 2, column 1)", 2, 1),
                 Arguments.of("empty body", "", "the request body is empty; expected {\"events\":[…]}", 0, 0),
                 Arguments.of("blank body", " \n ", "the request body is empty; expected {\"events\":[…]}", 0, 0),
+                Arguments.of("events not an array", "{\"events\":{\"event\":\"x\"}}",
+                        "\"events\" must be an array of events, found an object", 0, 0),
+                Arguments.of("batch not an array", "{\"api_key\":\"k\",\"batch\":null}",
+                        "\"batch\" must be an array of events, found null", 0, 0),
                 Arguments.of("an object of no known shape", "{\"foo\":1}",
                         "expected {\"events\":[…]}, {\"batch\":[…]}, an array of events or one event object;"
                                 + " found an object with neither \"events\", \"batch\" nor \"event\"", 0, 0));

@@ -217,20 +217,6 @@ public final class IngestBenchmark {
     }
 
     static Map<String, String> flags(String[] args) {
-        Map<String, String> flags = new TreeMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].startsWith("--")) {
-                String name = args[i].substring(2);
-                int eq = name.indexOf('=');
-                if (eq > 0) {
-                    flags.put(name.substring(0, eq), name.substring(eq + 1));
-                } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                    flags.put(name, args[++i]);
-                } else {
-                    flags.put(name, "true");
-                }
-            }
-        }
-        return flags;
+        return io.github.iskahomes.analytics.examples.Flags.parse(args).values();
     }
 }
