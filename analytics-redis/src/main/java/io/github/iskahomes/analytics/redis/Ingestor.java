@@ -58,7 +58,7 @@ public final class Ingestor implements AutoCloseable {
         Keys keys = new Keys(config.keyPrefix(), config.indexShards());
         this.writer = new BatchWriter(store, keys, config);
         this.reader = new AnalyticsReader(store, keys, config, false);
-        log.info("Ingestor ready on {} with {}", store.server(), config);
+        log.info("Ingestor ready: {}, {}", store.server(), config);
     }
 
     /**
@@ -199,7 +199,7 @@ public final class Ingestor implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             store.close();
-            log.info("Ingestor on {} closed", store.server());
+            log.debug("Ingestor on {} closed", store.server());
         }
     }
 }
