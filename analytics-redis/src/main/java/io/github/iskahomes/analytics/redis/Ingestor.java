@@ -58,6 +58,12 @@ public final class Ingestor implements AutoCloseable {
         Keys keys = new Keys(config.keyPrefix(), config.indexShards());
         this.writer = new BatchWriter(store, keys, config);
         this.reader = new AnalyticsReader(store, keys, config, false);
+        try {
+            writer.loadScripts();
+        } catch (RuntimeException e) {
+            // Not fatal: the first batch loads them on demand (NOSCRIPT).
+            log.debug("loading the ingest scripts up front failed: {}", e.toString());
+        }
         log.info("Ingestor ready: {}, {}", store.server(), config);
     }
 
