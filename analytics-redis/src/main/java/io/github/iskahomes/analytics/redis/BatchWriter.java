@@ -162,7 +162,8 @@ final class BatchWriter {
     void loadScripts() {
         List<RedisFuture<String>> loads = new ArrayList<>();
         for (Script script : new Script[] {Script.APPLY, Script.COUNT}) {
-            loads.add(store.async().scriptLoad(script.body()));
+            // The byte[] form is the one Lettuce's Cluster API sends to every master.
+            loads.add(store.async().scriptLoad(script.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         store.flush();
         long deadline = store.deadline();
