@@ -22,10 +22,15 @@ import java.util.UUID;
 public final class EventValidator {
     private final ValidationRules rules;
 
+    /**
+     * @param rules what to accept
+     * @throws NullPointerException if {@code rules} is null
+     */
     public EventValidator(ValidationRules rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
     }
 
+    /** The rules this validator applies. */
     public ValidationRules rules() {
         return rules;
     }
