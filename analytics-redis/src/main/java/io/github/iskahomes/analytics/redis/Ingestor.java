@@ -9,6 +9,7 @@ import io.github.iskahomes.analytics.core.EventValidator;
 import io.github.iskahomes.analytics.core.MetricContract;
 import io.github.iskahomes.analytics.core.MutationPlan;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.Properties;
 import io.github.iskahomes.analytics.core.Validation;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -115,7 +117,8 @@ public final class Ingestor implements AutoCloseable {
     }
 
     /**
-     * Ingests events. Invalid ones are reported in {@link IngestResult#rejected()}, the others applied.
+     * Ingests events. Invalid ones are reported in {@link IngestResult#rejected()}, the others applied. camelCase
+     * property aliases ({@code listingId}, {@code viewedFrom}, …) are read as their snake_case names, as in JSON bodies.
      *
      * @throws PayloadTooLargeException if there are more than {@link IngestorConfig#maxEventsPerRequest()} events
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if Redis is unavailable or too slow; retry
@@ -123,9 +126,24 @@ public final class Ingestor implements AutoCloseable {
     public IngestResult ingest(List<Event> events) {
         List<DecodedEvent> decoded = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            decoded.add(new DecodedEvent(i, events.get(i), null));
+            decoded.add(new DecodedEvent(i, canonical(events.get(i)), null));
         }
         return ingestDecoded(decoded, Integer.MAX_VALUE);
+    }
+
+    /** The event with camelCase aliases renamed, or the event itself when it has none (the usual case). */
+    private static Event canonical(Event event) {
+        if (event == null) {
+            return null;
+        }
+        for (String key : event.properties().keySet()) {
+            if (!Properties.canonical(key).equals(key)) {
+                Map<String, Object> renamed = new LinkedHashMap<>();
+                event.properties().forEach((k, v) -> renamed.put(Properties.canonical(k), v));
+                return new Event(event.name(), event.distinctId(), event.timestamp(), event.uuid(), renamed);
+            }
+        }
+        return event;
     }
 
     /** Ingests a decoded request body; elements that failed to decode are rejected with their problem. See

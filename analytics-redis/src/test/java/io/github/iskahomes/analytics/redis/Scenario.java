@@ -35,8 +35,9 @@ final class Scenario {
     Scenario() {
         add("property_view", "S1", Map.of("listing_id", "L1", "lister_id", "U1", "lister_type", "agent",
                 "viewed_from", "home", "is_logged_in", true));
-        add("property_view", "S2", Map.of("listing_id", "L1", "lister_id", "U1", "lister_type", "agent",
-                "viewed_from", "search", "is_logged_in", false));
+        // camelCase aliases, as some clients send them
+        add("property_view", "S2", Map.of("listingId", "L1", "listerId", "U1", "listerType", "agent",
+                "viewedFrom", "search", "isLoggedIn", false));
         add("property_view", "S1", Map.of("listing_id", "L1", "lister_id", "U1", "lister_type", "agent",
                 "viewed_from", "somewhere-else", "is_logged_in", "true"));
         add("listing_impression", "S5", Map.of("listing_id", "L1", "position", 3));
