@@ -126,7 +126,7 @@ public final class Ingestor implements AutoCloseable {
     public IngestResult ingest(List<Event> events) {
         List<DecodedEvent> decoded = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
-            decoded.add(new DecodedEvent(i, canonical(events.get(i)), null));
+            decoded.add(new DecodedEvent(i, events.get(i), null));
         }
         return ingestDecoded(decoded, Integer.MAX_VALUE);
     }
@@ -181,7 +181,7 @@ public final class Ingestor implements AutoCloseable {
                 rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), element.problem()));
                 continue;
             }
-            Validation validation = validator.validate(element.event(), now);
+            Validation validation = validator.validate(canonical(element.event()), now);
             if (validation instanceof Validation.Rejected refused) {
                 rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), refused.reason()));
             } else {
