@@ -68,6 +68,12 @@ class IngestorTest {
         IngestResult result = ingestor.ingest(scenario.events);
         assertThat(result).isEqualTo(new IngestResult(25, 0, Map.of(Scenario.DAY_KEY, 25), List.of()));
         scenario.assertState(ingestor.reader());
+        // Readers of their own, as an aggregator in another process would build them.
+        try (AnalyticsReader own = AnalyticsReader.connect(redis.uri(), config);
+             AnalyticsReader borrowed = AnalyticsReader.create(client, RedisURI.create(redis.uri()), config)) {
+            scenario.assertState(own);
+            scenario.assertState(borrowed);
+        }
     }
 
     @Test
