@@ -232,6 +232,24 @@ class IngestorTest {
     }
 
     @Test
+    void failsFastWhenRedisIsSlowAndTheRetryCountsOnce() throws Exception {
+        try (Ingestor own = Ingestor.connect(redis.uri(), config.withCommandTimeout(Duration.ofMillis(300)));
+             StatefulRedisConnection<String, String> sleeper = client.connect()) {
+            var sleeping = sleeper.async().debugSleep(1.5); // blocks the whole server, as a slow Redis would
+            Thread.sleep(100);
+            Event event = view("L1", "S1", Scenario.NOON);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> own.ingest(List.of(event))).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessage("Redis at " + redis.uri() + " is unavailable: no answer within 300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1200));
+            sleeping.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            // The timed-out batch still ran once Redis woke up: the retry finds it applied and counts nothing twice.
+            assertThat(retryUntilAvailable(own, List.of(event)).duplicates()).isEqualTo(1);
+            assertThat(counter("L1", "total_views")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void everyRejectionReasonIsReportedAndGoodEventsStillCount() {
         Instant now = Instant.now();
         String big = "x".repeat(40_000);
