@@ -235,7 +235,9 @@ class IngestorTest {
     void failsFastWhenRedisIsSlowAndTheRetryCountsOnce() throws Exception {
         try (Ingestor own = Ingestor.connect(redis.uri(), config.withCommandTimeout(Duration.ofMillis(300)));
              StatefulRedisConnection<String, String> sleeper = client.connect()) {
-            var sleeping = sleeper.async().debugSleep(1.5); // blocks the whole server, as a slow Redis would
+            var sleeping = sleeper.async().dispatch(io.lettuce.core.protocol.CommandType.DEBUG,
+                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SLEEP").add("1.5")); // blocks the whole server, as a slow Redis would
             Thread.sleep(100);
             Event event = view("L1", "S1", Scenario.NOON);
             long start = System.nanoTime();
