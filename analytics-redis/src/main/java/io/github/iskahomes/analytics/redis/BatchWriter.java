@@ -11,6 +11,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,41 +55,44 @@ final class BatchWriter {
             this.args = args;
         }
 
-        long applied() {
-            return result instanceof Long value ? value : 0;
+        /** Whether the script applied its {@code segment}-th part (its reply is one 0 or 1 per part). */
+        boolean applied(int segment) {
+            return result instanceof List<?> list && Long.valueOf(1).equals(list.get(segment));
         }
     }
 
     /** What the batch did to each event: whether any of its calls applied something. */
     boolean[] write(List<MutationPlan> plans, int callLimit) {
-        List<Call> calls = new ArrayList<>();
         Map<String, IndexShard> indexes = new LinkedHashMap<>();
         Map<String, CountShard> counts = new LinkedHashMap<>();
-        List<List<Call>> callsOfEvent = new ArrayList<>(plans.size());
+        Map<String, Group> groups = new LinkedHashMap<>();
+        // For each event, where its results will be: (group, segment) pairs and (count shard, position).
+        List<List<int[]>> segmentsOf = new ArrayList<>(plans.size());
+        List<Group> groupList = new ArrayList<>();
         int[][] countSlot = new int[plans.size()][];
         for (int e = 0; e < plans.size(); e++) {
             MutationPlan plan = plans.get(e);
-            Map<EntityRef, Group> groups = new LinkedHashMap<>();
+            Map<Group, Integer> touched = new LinkedHashMap<>();
             for (Mutation mutation : plan.mutations()) {
                 if (mutation instanceof Mutation.Increment m) {
-                    group(groups, m.entity(), plan).op("i", keys.entityDay(m.entity(), plan.day(), m.metric()), false,
-                            Long.toString(m.by()));
+                    segment(groups, groupList, touched, m.entity(), plan)
+                            .op("i", keys.entityDay(m.entity(), plan.day(), m.metric()), false, Long.toString(m.by()));
                 } else if (mutation instanceof Mutation.UniqueAdd m) {
-                    group(groups, m.entity(), plan).op("u", keys.entityDay(m.entity(), plan.day(), m.metric()), false,
-                            m.member());
+                    segment(groups, groupList, touched, m.entity(), plan)
+                            .op("u", keys.entityDay(m.entity(), plan.day(), m.metric()), false, m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
-                    group(groups, m.entity(), plan).op("h", keys.entityDay(m.entity(), plan.day(), Keys.META), false,
-                            m.field(), m.value());
+                    segment(groups, groupList, touched, m.entity(), plan)
+                            .op("h", keys.entityDay(m.entity(), plan.day(), Keys.META), false, m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
                     index(indexes, m.entity().kind().keyName(), plan.day(), m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
                     LeadRef lead = m.lead();
-                    Group group = group(groups, EntityRef.listing(lead.listingId()), plan);
+                    Group group = segment(groups, groupList, touched, EntityRef.listing(lead.listingId()), plan);
                     group.op("l", keys.leadActions(lead), true, EventJson.encodeLeadAction(m.action()));
                     group.op("i", keys.leadDayActions(lead, plan.day()), false, "1");
                     index(indexes, Keys.LEAD_KIND, plan.day(), lead.indexMember());
                 } else if (mutation instanceof Mutation.LeadMetadataSet m) {
-                    group(groups, EntityRef.listing(m.lead().listingId()), plan)
+                    segment(groups, groupList, touched, EntityRef.listing(m.lead().listingId()), plan)
                             .op("h", keys.leadMetadata(m.lead()), true, m.field(), m.value());
                 } else if (mutation instanceof Mutation.EventCounted m) {
                     int shard = keys.shardOf(plan.uuid());
@@ -101,18 +105,20 @@ final class BatchWriter {
                     throw new IllegalStateException("no Redis mapping for " + mutation);
                 }
             }
-            List<Call> own = new ArrayList<>(groups.size());
-            for (Group group : groups.values()) {
-                own.add(group.call());
-            }
-            callsOfEvent.add(own);
+            List<int[]> own = new ArrayList<>(touched.size());
+            touched.forEach((group, segment) -> own.add(new int[] {group.index, segment}));
+            segmentsOf.add(own);
         }
+        List<Call> calls = new ArrayList<>(indexes.size() + groupList.size() + counts.size());
         // Index entries first: they are idempotent, and an entity is then never left with data nobody can find.
         for (IndexShard index : indexes.values()) {
             calls.add(index.call());
         }
-        for (List<Call> own : callsOfEvent) {
-            calls.addAll(own);
+        List<Call> groupCalls = new ArrayList<>(groupList.size());
+        for (Group group : groupList) {
+            Call call = group.call();
+            groupCalls.add(call);
+            calls.add(call);
         }
         List<Call> countCalls = new ArrayList<>(counts.size());
         for (CountShard count : counts.values()) {
@@ -124,12 +130,11 @@ final class BatchWriter {
 
         boolean[] applied = new boolean[plans.size()];
         for (int e = 0; e < plans.size(); e++) {
-            for (Call call : callsOfEvent.get(e)) {
-                applied[e] |= call.applied() == 1;
+            for (int[] at : segmentsOf.get(e)) {
+                applied[e] |= groupCalls.get(at[0]).applied(at[1]);
             }
             if (countSlot[e] != null) {
-                Object results = countCalls.get(countSlot[e][0]).result;
-                applied[e] |= results instanceof List<?> list && Long.valueOf(1).equals(list.get(countSlot[e][1]));
+                applied[e] |= countCalls.get(countSlot[e][0]).applied(countSlot[e][1]);
             }
         }
         return applied;
@@ -144,10 +149,26 @@ final class BatchWriter {
         }
         if (!reload.isEmpty()) {
             log.info("{} does not know the ingest scripts (restarted or flushed?); loading them again", store.server());
-            List<Call> again = run(reload, true);
-            if (!again.isEmpty()) {
+            loadScripts();
+            List<Call> stillUnknown = run(reload, false);
+            // A node that still lacks them (a failover in between): EVAL carries the script itself.
+            if (!stillUnknown.isEmpty() && !run(stillUnknown, true).isEmpty()) {
                 throw new IllegalStateException("EVAL answered NOSCRIPT");
             }
+        }
+    }
+
+    /** SCRIPT LOAD of every script (on every master of a Cluster), so that EVALSHA finds them. */
+    void loadScripts() {
+        List<RedisFuture<String>> loads = new ArrayList<>();
+        for (Script script : new Script[] {Script.APPLY, Script.COUNT}) {
+            // The byte[] form is the one Lettuce's Cluster API sends to every master.
+            loads.add(store.async().scriptLoad(script.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        for (RedisFuture<String> load : loads) {
+            store.await(load, deadline);
         }
     }
 
@@ -169,9 +190,20 @@ final class BatchWriter {
         return noScript;
     }
 
-    private Group group(Map<EntityRef, Group> groups, EntityRef entity, MutationPlan plan) {
-        return groups.computeIfAbsent(entity,
-                e -> new Group(keys.entityDay(e, plan.day(), Keys.SEEN), plan.uuid(), expiry(plan.day())));
+    /** The group of an entity-day, with a segment open for {@code plan}'s event. */
+    private Group segment(Map<String, Group> groups, List<Group> groupList, Map<Group, Integer> touched,
+                          EntityRef entity, MutationPlan plan) {
+        String id = entity.kind().keyName() + ' ' + entity.id() + ' ' + plan.day();
+        Group group = groups.get(id);
+        if (group == null) {
+            group = new Group(keys.entityDay(entity, plan.day(), Keys.SEEN), expiry(plan.day()), groupList.size());
+            groups.put(id, group);
+            groupList.add(group);
+        }
+        if (!touched.containsKey(group)) {
+            touched.put(group, group.begin(plan.uuid()));
+        }
+        return group;
     }
 
     private void index(Map<String, IndexShard> indexes, String kind, LocalDate day, String member) {
@@ -183,59 +215,74 @@ final class BatchWriter {
         return config.calendar().expiryOf(day, config.retention()).getEpochSecond();
     }
 
-    /** The mutations of one event on one entity: one {@link Script#APPLY} call. */
+    /**
+     * The mutations of a batch's events on one entity-day: one {@link Script#APPLY} call with one segment per event.
+     */
     private final class Group {
-        private final Map<String, Integer> dayKeys = new LinkedHashMap<>();
+        private final Map<String, Boolean> dayKeys = new LinkedHashMap<>();
         private final Map<String, Boolean> spanKeys = new LinkedHashMap<>();
-        private final List<String[]> ops = new ArrayList<>();
-        private final String uuid;
+        /** Per segment: its uuid, then its ops (each op: code, key, values…). */
+        private final List<String> segmentUuids = new ArrayList<>();
+        private final List<List<String[]>> segments = new ArrayList<>();
         private final long expiry;
+        final int index;
 
-        Group(String dedupeKey, String uuid, long expiry) {
-            this.uuid = uuid;
+        Group(String dedupeKey, long expiry, int index) {
             this.expiry = expiry;
+            this.index = index;
             if (dedupeKey != null) {
-                dayKeys.put(dedupeKey, dayKeys.size());
+                dayKeys.put(dedupeKey, Boolean.TRUE);
             }
+        }
+
+        /** Opens a segment for one event; {@code null} uuid means no uuid check (idempotent ops only). */
+        int begin(String uuid) {
+            segmentUuids.add(uuid == null ? "" : uuid);
+            segments.add(new ArrayList<>(8));
+            return segments.size() - 1;
         }
 
         void op(String code, String key, boolean spansDays, String... values) {
             if (spansDays) {
                 spanKeys.put(key, Boolean.TRUE);
             } else {
-                dayKeys.putIfAbsent(key, dayKeys.size());
+                dayKeys.putIfAbsent(key, Boolean.TRUE);
             }
             String[] op = new String[2 + values.length];
             op[0] = code;
             op[1] = key;
             System.arraycopy(values, 0, op, 2, values.length);
-            ops.add(op);
+            segments.get(segments.size() - 1).add(op);
         }
 
         Call call() {
-            Map<String, Integer> position = new LinkedHashMap<>();
+            Map<String, String> position = new HashMap<>();
             List<String> keyList = new ArrayList<>(dayKeys.size() + spanKeys.size());
             for (String key : dayKeys.keySet()) {
-                position.put(key, keyList.size() + 1);
                 keyList.add(key);
+                position.put(key, Integer.toString(keyList.size()));
             }
             for (String key : spanKeys.keySet()) {
-                position.put(key, keyList.size() + 1);
                 keyList.add(key);
+                position.put(key, Integer.toString(keyList.size()));
             }
-            List<String> args = new ArrayList<>(4 + ops.size() * 4);
-            args.add(uuid == null ? "" : uuid);
+            List<String> args = new ArrayList<>(3 + segments.size() * 20);
             args.add(Long.toString(expiry));
             args.add(Integer.toString(dayKeys.size()));
             args.add(Integer.toString(config.leadActionCap()));
-            for (String[] op : ops) {
-                args.add(op[0]);
-                args.add(Integer.toString(position.get(op[1])));
-                for (int i = 2; i < op.length; i++) {
-                    args.add(op[i]);
+            for (int s = 0; s < segments.size(); s++) {
+                List<String[]> ops = segments.get(s);
+                args.add(segmentUuids.get(s));
+                args.add(Integer.toString(ops.size()));
+                for (String[] op : ops) {
+                    args.add(op[0]);
+                    args.add(position.get(op[1]));
+                    for (int i = 2; i < op.length; i++) {
+                        args.add(op[i]);
+                    }
                 }
             }
-            return new Call(Script.APPLY, ScriptOutputType.INTEGER, keyList.toArray(String[]::new),
+            return new Call(Script.APPLY, ScriptOutputType.MULTI, keyList.toArray(String[]::new),
                     args.toArray(String[]::new));
         }
     }
@@ -252,7 +299,8 @@ final class BatchWriter {
         }
 
         Call call() {
-            Group group = new Group(null, null, expiry);
+            Group group = new Group(null, expiry, -1);
+            group.begin(null);
             for (String member : members) {
                 group.op("s", key, false, member);
             }

@@ -9,6 +9,7 @@ import io.github.iskahomes.analytics.core.EventValidator;
 import io.github.iskahomes.analytics.core.MetricContract;
 import io.github.iskahomes.analytics.core.MutationPlan;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.Properties;
 import io.github.iskahomes.analytics.core.Validation;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,7 +60,13 @@ public final class Ingestor implements AutoCloseable {
         Keys keys = new Keys(config.keyPrefix(), config.indexShards());
         this.writer = new BatchWriter(store, keys, config);
         this.reader = new AnalyticsReader(store, keys, config, false);
-        log.info("Ingestor ready on {} with {}", store.server(), config);
+        try {
+            writer.loadScripts();
+        } catch (RuntimeException e) {
+            // Not fatal: the first batch loads them on demand (NOSCRIPT).
+            log.debug("loading the ingest scripts up front failed: {}", e.toString());
+        }
+        log.info("Ingestor ready: {}, {}", store.server(), config);
     }
 
     /**
@@ -109,7 +117,8 @@ public final class Ingestor implements AutoCloseable {
     }
 
     /**
-     * Ingests events. Invalid ones are reported in {@link IngestResult#rejected()}, the others applied.
+     * Ingests events. Invalid ones are reported in {@link IngestResult#rejected()}, the others applied. camelCase
+     * property aliases ({@code listingId}, {@code viewedFrom}, …) are read as their snake_case names, as in JSON bodies.
      *
      * @throws PayloadTooLargeException if there are more than {@link IngestorConfig#maxEventsPerRequest()} events
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if Redis is unavailable or too slow; retry
@@ -120,6 +129,21 @@ public final class Ingestor implements AutoCloseable {
             decoded.add(new DecodedEvent(i, events.get(i), null));
         }
         return ingestDecoded(decoded, Integer.MAX_VALUE);
+    }
+
+    /** The event with camelCase aliases renamed, or the event itself when it has none (the usual case). */
+    private static Event canonical(Event event) {
+        if (event == null) {
+            return null;
+        }
+        for (String key : event.properties().keySet()) {
+            if (!Properties.canonical(key).equals(key)) {
+                Map<String, Object> renamed = new LinkedHashMap<>();
+                event.properties().forEach((k, v) -> renamed.put(Properties.canonical(k), v));
+                return new Event(event.name(), event.distinctId(), event.timestamp(), event.uuid(), renamed);
+            }
+        }
+        return event;
     }
 
     /** Ingests a decoded request body; elements that failed to decode are rejected with their problem. See
@@ -157,7 +181,7 @@ public final class Ingestor implements AutoCloseable {
                 rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), element.problem()));
                 continue;
             }
-            Validation validation = validator.validate(element.event(), now);
+            Validation validation = validator.validate(canonical(element.event()), now);
             if (validation instanceof Validation.Rejected refused) {
                 rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), refused.reason()));
             } else {
@@ -199,7 +223,7 @@ public final class Ingestor implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             store.close();
-            log.info("Ingestor on {} closed", store.server());
+            log.debug("Ingestor on {} closed", store.server());
         }
     }
 }

@@ -85,11 +85,13 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
         return new ValidationRules(calendar, retention, maxFutureSkew, maxPropertiesBytes);
     }
 
+    /** A copy with another {@code keyPrefix}. */
     public IngestorConfig withKeyPrefix(String value) {
         return new IngestorConfig(value, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code calendar}. */
     public IngestorConfig withCalendar(BusinessCalendar value) {
         return new IngestorConfig(keyPrefix, value, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
@@ -100,31 +102,37 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
         return withCalendar(new BusinessCalendar(zone));
     }
 
+    /** A copy with another {@code retention}. */
     public IngestorConfig withRetention(Duration value) {
         return new IngestorConfig(keyPrefix, calendar, value, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code maxFutureSkew}. */
     public IngestorConfig withMaxFutureSkew(Duration value) {
         return new IngestorConfig(keyPrefix, calendar, retention, value, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code maxPropertiesBytes}. */
     public IngestorConfig withMaxPropertiesBytes(int value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, value, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code leadActionCap}. */
     public IngestorConfig withLeadActionCap(int value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, value,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code maxEventsPerRequest}. */
     public IngestorConfig withMaxEventsPerRequest(int value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 value, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code maxBodyBytes}. */
     public IngestorConfig withMaxBodyBytes(long value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, value, webhookSecret, commandTimeout, indexShards, retryAfter);
@@ -136,16 +144,19 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
                 maxEventsPerRequest, maxBodyBytes, value, commandTimeout, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code commandTimeout}. */
     public IngestorConfig withCommandTimeout(Duration value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, value, indexShards, retryAfter);
     }
 
+    /** A copy with another {@code indexShards}. */
     public IngestorConfig withIndexShards(int value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, value, retryAfter);
     }
 
+    /** A copy with another {@code retryAfter}. */
     public IngestorConfig withRetryAfter(Duration value) {
         return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
                 maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, value);

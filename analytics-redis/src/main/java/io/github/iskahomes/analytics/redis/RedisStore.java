@@ -62,14 +62,14 @@ final class RedisStore implements AutoCloseable {
     }
 
     static RedisStore standalone(RedisClient client, RedisURI uri, Duration timeout, List<AutoCloseable> owned) {
-        String server = describe(uri);
+        String server = "Redis at " + describe(uri);
         try {
             var connection = client.connect(uri);
             owned.add(0, connection);
             return new RedisStore(server, connection, connection.async(), timeout, owned);
         } catch (RuntimeException e) {
             closeAll(owned);
-            throw unavailable("Redis at " + server, e);
+            throw unavailable(server, e);
         }
     }
 

@@ -18,45 +18,64 @@ record Script(String body, String sha) {
     }
 
     /**
-     * Applies one event's mutations to one entity (one hash slot), at most once per uuid.
-     * KEYS[1..n] are keys of the event's day, all expiring at ARGV[2]; when ARGV[1] (the uuid) is not empty, KEYS[1]
-     * is the entity-day set of applied uuids, checked and updated atomically with the mutations. KEYS[n+1..] are lead
-     * keys that span days: their expiry only ever moves later. ARGV[3] = n, ARGV[4] = lead-action cap, then the ops:
-     * {@code i key by} INCRBY, {@code u key member} PFADD, {@code h key field value} HSET, {@code s key member} SADD,
-     * {@code l key value} RPUSH + LTRIM to the cap. Returns 1 when applied, 0 when the uuid was already applied here.
+     * Applies the mutations of one or more events to one entity-day (one hash slot), each at most once per uuid.
+     * KEYS[1..n] are keys of that day, all expiring at ARGV[1]; KEYS[1] is the entity-day set of applied uuids when a
+     * segment has a uuid. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
+     * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: {@code uuid} ({@code ''}: no uuid check,
+     * for idempotent index entries), the number of ops, then the ops: {@code i key by} INCRBY, {@code u key member}
+     * PFADD, {@code h key field value} HSET, {@code s key member} SADD, {@code l key value} RPUSH + LTRIM to the cap
+     * (keys by position in KEYS). The uuid check and the ops of one segment are atomic together, so an event is
+     * never half-applied to a slot. Returns one 1 (applied now) or 0 (applied before) per segment.
      */
     static final Script APPLY = of("""
-            local uuid = ARGV[1]
-            if uuid ~= '' and redis.call('SADD', KEYS[1], uuid) == 0 then
-              return 0
-            end
-            local i = 5
+            local at = tonumber(ARGV[1])
+            local n = tonumber(ARGV[2])
+            local cap = -tonumber(ARGV[3])
+            local out = {}
+            local changed = false
+            local i = 4
             local argc = #ARGV
             while i <= argc do
-              local op = ARGV[i]
-              local key = KEYS[tonumber(ARGV[i + 1])]
-              if op == 'i' then
-                redis.call('INCRBY', key, ARGV[i + 2])
-                i = i + 3
-              elseif op == 'u' then
-                redis.call('PFADD', key, ARGV[i + 2])
-                i = i + 3
-              elseif op == 'h' then
-                redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3])
-                i = i + 4
-              elseif op == 's' then
-                redis.call('SADD', key, ARGV[i + 2])
-                i = i + 3
-              elseif op == 'l' then
-                redis.call('RPUSH', key, ARGV[i + 2])
-                redis.call('LTRIM', key, -tonumber(ARGV[4]), -1)
-                i = i + 3
+              local uuid = ARGV[i]
+              local ops = tonumber(ARGV[i + 1])
+              i = i + 2
+              if uuid ~= '' and redis.call('SADD', KEYS[1], uuid) == 0 then
+                out[#out + 1] = 0
+                for _ = 1, ops do
+                  local op = ARGV[i]
+                  i = i + ((op == 'h') and 4 or 3)
+                end
               else
-                return redis.error_reply('analytics: unknown op ' .. tostring(op))
+                out[#out + 1] = 1
+                changed = true
+                for _ = 1, ops do
+                  local op = ARGV[i]
+                  local key = KEYS[tonumber(ARGV[i + 1])]
+                  if op == 'i' then
+                    redis.call('INCRBY', key, ARGV[i + 2])
+                    i = i + 3
+                  elseif op == 'u' then
+                    redis.call('PFADD', key, ARGV[i + 2])
+                    i = i + 3
+                  elseif op == 'h' then
+                    redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3])
+                    i = i + 4
+                  elseif op == 's' then
+                    redis.call('SADD', key, ARGV[i + 2])
+                    i = i + 3
+                  elseif op == 'l' then
+                    redis.call('RPUSH', key, ARGV[i + 2])
+                    redis.call('LTRIM', key, cap, -1)
+                    i = i + 3
+                  else
+                    return redis.error_reply('analytics: unknown op ' .. tostring(op))
+                  end
+                end
               end
             end
-            local at = tonumber(ARGV[2])
-            local n = tonumber(ARGV[3])
+            if not changed then
+              return out
+            end
             for j = 1, n do
               redis.call('EXPIREAT', KEYS[j], at)
             end
@@ -69,7 +88,7 @@ record Script(String body, String sha) {
                 end
               end
             end
-            return 1
+            return out
             """);
 
     /**
@@ -79,16 +98,20 @@ record Script(String body, String sha) {
      */
     static final Script COUNT = of("""
             local out = {}
+            local changed = false
             for i = 2, #ARGV, 2 do
               if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
                 redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
                 out[#out + 1] = 1
+                changed = true
               else
                 out[#out + 1] = 0
               end
             end
-            redis.call('EXPIREAT', KEYS[1], ARGV[1])
-            redis.call('EXPIREAT', KEYS[2], ARGV[1])
+            if changed then
+              redis.call('EXPIREAT', KEYS[1], ARGV[1])
+              redis.call('EXPIREAT', KEYS[2], ARGV[1])
+            end
             return out
             """);
 }
