@@ -8,10 +8,15 @@ package io.github.iskahomes.analytics.core;
 public class AnalyticsException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what failed and where */
     public AnalyticsException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what failed and where
+     * @param cause   the underlying failure
+     */
     public AnalyticsException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -15,8 +15,10 @@ import java.util.Objects;
  */
 public record BusinessCalendar(ZoneId zone) {
 
+    /** The default calendar: days in UTC. */
     public static final BusinessCalendar UTC = new BusinessCalendar(ZoneId.of("UTC"));
 
+    /** @throws NullPointerException if {@code zone} is null */
     public BusinessCalendar {
         Objects.requireNonNull(zone, "zone");
     }

@@ -2,7 +2,9 @@ package io.github.iskahomes.analytics.core;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.time.temporal.IsoFields;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -15,7 +17,9 @@ import java.util.Objects;
  */
 public record CalendarParts(LocalDate date, String week, String month, String quarter, int year, String dayKey) {
 
-    private static final DateTimeFormatter DAY_KEY = DateTimeFormatter.BASIC_ISO_DATE;
+    // Not BASIC_ISO_DATE: that one also accepts an offset ("20250115+0100"), which no day key has.
+    private static final DateTimeFormatter DAY_KEY =
+            DateTimeFormatter.ofPattern("uuuuMMdd", Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
 
     public CalendarParts {
         Objects.requireNonNull(date, "date");
@@ -26,9 +30,9 @@ public record CalendarParts(LocalDate date, String week, String month, String qu
         int weekYear = date.get(IsoFields.WEEK_BASED_YEAR);
         int week = date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
         return new CalendarParts(date,
-                String.format("%04d-W%02d", weekYear, week),
-                String.format("%04d-%02d", date.getYear(), date.getMonthValue()),
-                String.format("%04d-Q%d", date.getYear(), date.get(IsoFields.QUARTER_OF_YEAR)),
+                String.format(Locale.ROOT, "%04d-W%02d", weekYear, week),
+                String.format(Locale.ROOT, "%04d-%02d", date.getYear(), date.getMonthValue()),
+                String.format(Locale.ROOT, "%04d-Q%d", date.getYear(), date.get(IsoFields.QUARTER_OF_YEAR)),
                 date.getYear(),
                 dayKey(date));
     }

@@ -14,6 +14,7 @@ import java.util.Objects;
  */
 public record CheckedEvent(EventType type, Event event, LocalDate day, String seekerId) {
 
+    /** @throws NullPointerException if any component, or the event's uuid or timestamp, is null */
     public CheckedEvent {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(event, "event");
@@ -23,6 +24,7 @@ public record CheckedEvent(EventType type, Event event, LocalDate day, String se
         Objects.requireNonNull(seekerId, "seekerId");
     }
 
+    /** The event's uuid: the client's, or the one validation supplied. */
     public String uuid() {
         return event.uuid();
     }

@@ -44,7 +44,7 @@ public final class EventJson {
     /**
      * Decodes a request body.
      *
-     * @param body      the body, already decompressed
+     * @param body      the body, already decompressed; read to its end but not closed
      * @param maxEvents the most events accepted in one body
      * @throws MalformedPayloadException if the body is not JSON or has none of the accepted shapes (the message
      *                                   names the line and column)
@@ -53,6 +53,8 @@ public final class EventJson {
      */
     public static DecodedBatch decode(InputStream body, int maxEvents) {
         try (JsonParser parser = FACTORY.createParser(body)) {
+            // The body stream is the caller's (a servlet's request stream): read it, never close it.
+            parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 throw new MalformedPayloadException("the request body is empty; expected {\"events\":[…]}", 0, 0, null);
@@ -63,7 +65,7 @@ public final class EventJson {
                 return new DecodedBatch(null, events);
             }
             if (first != JsonToken.START_OBJECT) {
-                throw malformed(parser, "expected a JSON object or array, found " + first.asString());
+                throw malformed(parser, "expected a JSON object or array, found " + describe(first));
             }
             String apiKey = null;
             List<DecodedEvent> events = null;
@@ -82,6 +84,12 @@ public final class EventJson {
             }
             expectEnd(parser);
             if (events == null) {
+                for (String arrayField : new String[] {"events", "batch"}) {
+                    if (single.has(arrayField) && !single.has("event")) {
+                        throw new MalformedPayloadException("\"" + arrayField + "\" must be an array of events, found "
+                                + kind(single.get(arrayField)), 0, 0, null);
+                    }
+                }
                 if (!single.has("event")) {
                     throw new MalformedPayloadException("expected {\"events\":[…]}, {\"batch\":[…]}, an array of events"
                             + " or one event object; found an object with neither \"events\", \"batch\" nor \"event\"",
@@ -92,7 +100,7 @@ public final class EventJson {
             return new DecodedBatch(apiKey, events);
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
-            throw new MalformedPayloadException("malformed JSON: " + e.getOriginalMessage(),
+            throw new MalformedPayloadException("malformed JSON: " + withoutSource(e.getOriginalMessage()),
                     where == null ? 0 : where.getLineNr(), where == null ? 0 : where.getColumnNr(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
@@ -121,12 +129,36 @@ public final class EventJson {
     private static void expectEnd(JsonParser parser) throws IOException {
         JsonToken trailing = parser.nextToken();
         if (trailing != null) {
-            throw malformed(parser, "unexpected " + trailing.asString() + " after the end of the body");
+            throw malformed(parser, "expected the end of the body, found " + describe(trailing));
         }
     }
 
+    /** A token as a user would name it: {@code a string}, {@code a number}, <code>{</code>. */
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.asString() == null ? token.name() : token.asString();
+        };
+    }
+
+    private static final java.util.regex.Pattern SOURCE_LOCATION =
+            java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]");
+
+    /**
+     * Jackson's message without its "[Source: REDACTED …]" notes, which tell a client nothing; the line and column
+     * they carry are kept.
+     */
+    private static String withoutSource(String message) {
+        return message == null ? "unreadable JSON"
+                : SOURCE_LOCATION.matcher(message).replaceAll("line $1, column $2");
+    }
+
     private static MalformedPayloadException malformed(JsonParser parser, String message) {
-        JsonLocation where = parser.currentLocation();
+        // Where the offending value starts: the current location may already be inside it.
+        JsonLocation where = parser.currentTokenLocation();
         return new MalformedPayloadException("malformed JSON: " + message, where.getLineNr(), where.getColumnNr(), null);
     }
 
@@ -141,7 +173,14 @@ public final class EventJson {
             Iterator<Map.Entry<String, JsonNode>> fields = propertiesNode.fields();
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                properties.put(Properties.canonical(field.getKey()), MAPPER.convertValue(field.getValue(), Object.class));
+                String key = Properties.canonical(field.getKey());
+                Object value = MAPPER.convertValue(field.getValue(), Object.class);
+                if (key.equals(field.getKey())) {
+                    properties.put(key, value);
+                } else {
+                    // The snake_case name wins over its alias whatever their order in the body.
+                    properties.putIfAbsent(key, value);
+                }
             }
         } else if (propertiesNode != null && !propertiesNode.isNull()) {
             problem = "properties is " + kind(propertiesNode) + ", not an object";
@@ -231,7 +270,11 @@ public final class EventJson {
         return encode(out -> writeBody(out, "batch", apiKey, events));
     }
 
-    /** Writes the seed's ingest body to a stream (for example a gzip stream). */
+    /**
+     * Writes the seed's ingest body to a stream and closes it, which also finishes a gzip stream.
+     *
+     * @throws UncheckedIOException if writing fails
+     */
     public static void writeIngestBody(OutputStream out, List<Event> events) {
         try {
             writeBody(out, "events", null, events);
@@ -240,7 +283,11 @@ public final class EventJson {
         }
     }
 
-    /** Writes PostHog's batch body to a stream. */
+    /**
+     * Writes PostHog's batch body to a stream and closes it.
+     *
+     * @throws UncheckedIOException if writing fails
+     */
     public static void writePostHogBatch(OutputStream out, String apiKey, List<Event> events) {
         try {
             writeBody(out, "batch", apiKey, events);

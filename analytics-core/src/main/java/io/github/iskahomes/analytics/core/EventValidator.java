@@ -22,10 +22,15 @@ import java.util.UUID;
 public final class EventValidator {
     private final ValidationRules rules;
 
+    /**
+     * @param rules what to accept
+     * @throws NullPointerException if {@code rules} is null
+     */
     public EventValidator(ValidationRules rules) {
         this.rules = Objects.requireNonNull(rules, "rules");
     }
 
+    /** The rules this validator applies. */
     public ValidationRules rules() {
         return rules;
     }
@@ -60,7 +65,7 @@ public final class EventValidator {
         }
         String seeker = firstNonEmpty(event.text(SEEKER_ID), event.distinctId());
         if (seeker == null) {
-            return new Validation.Rejected("distinct_id is missing");
+            return new Validation.Rejected("distinct_id is missing; send distinct_id or a seeker_id property");
         }
         Instant timestamp = event.timestamp() == null ? now : event.timestamp();
         if (timestamp.isBefore(now.minus(rules.retention()))) {
@@ -103,6 +108,13 @@ public final class EventValidator {
     }
 
     private static String checkListerTypes(Event event, EventType type) {
+        String notText = notText(event, LISTER_TYPE);
+        if (notText == null && type == EventType.PROFILE_VIEW) {
+            notText = notText(event, USER_TYPE);
+        }
+        if (notText != null) {
+            return notText;
+        }
         String listerType = event.text(LISTER_TYPE);
         if (listerType != null && ListerType.fromWireName(listerType).isEmpty()) {
             return "lister_type \"" + listerType + "\" is not one of " + ListerType.NAMES;
@@ -113,6 +125,15 @@ public final class EventValidator {
         String userType = event.text(USER_TYPE);
         if (type == EventType.PROFILE_VIEW && ListerType.fromWireName(userType).isEmpty()) {
             return "user_type \"" + userType + "\" is not one of " + ListerType.NAMES;
+        }
+        return null;
+    }
+
+    /** Why a property that must be text is a list or map instead, or {@code null}. */
+    private static String notText(Event event, String property) {
+        Object value = event.properties().get(property);
+        if (value instanceof Map || value instanceof Collection) {
+            return property + " must be a string, not " + jsonKind(value);
         }
         return null;
     }
@@ -161,8 +182,15 @@ public final class EventValidator {
 
     private static String contentUuid(Event event) {
         String content = event.name() + '\u0000' + event.distinctId() + '\u0000' + event.timestamp().toEpochMilli()
-                + '\u0000' + new TreeMap<>(event.properties());
+                + '\u0000' + sorted(event.properties());
         return UUID.nameUUIDFromBytes(content.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** Properties in key order, so the derived uuid does not depend on the order a client sent them in. */
+    private static Map<String, Object> sorted(Map<String, Object> properties) {
+        Map<String, Object> sorted = new TreeMap<>(java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
+        sorted.putAll(properties);
+        return sorted;
     }
 
     private static String firstNonEmpty(String a, String b) {
@@ -194,6 +222,9 @@ public final class EventValidator {
             long hours = duration.toHours();
             return hours + (hours == 1 ? " hour" : " hours");
         }
-        return duration.toMinutes() + " minutes";
+        if (duration.toSecondsPart() == 0 && duration.toNanosPart() == 0) {
+            return duration.toMinutes() + " minutes";
+        }
+        return duration.toSeconds() + " seconds";
     }
 }

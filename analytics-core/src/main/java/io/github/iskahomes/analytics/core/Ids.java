@@ -13,7 +13,7 @@ public final class Ids {
 
     /**
      * Why {@code value} is not a valid id for {@code property}, or {@code null} when it is.
-     * For example {@code "listing_id has '{', which ids may not contain"}.
+     * For example <code>"listing_id has '&#123;', which ids may not contain"</code>.
      */
     public static String problem(String property, String value) {
         if (value == null || value.isEmpty()) {
@@ -31,7 +31,7 @@ public final class Ids {
                 return property + " has a whitespace character at position " + (i + 1) + ", which ids may not contain";
             }
             if (Character.isISOControl(c)) {
-                return property + " has the control character U+" + String.format("%04X", (int) c)
+                return property + " has the control character U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c)
                         + " at position " + (i + 1) + ", which ids may not contain";
             }
         }

@@ -17,7 +17,7 @@ public record LeadRef(String listingId, String seekerId) {
     /** The lead an index entry names. */
     public static LeadRef fromIndexMember(String member) {
         int space = member.indexOf(' ');
-        if (space <= 0) {
+        if (space <= 0 || space == member.length() - 1) {
             throw new IllegalArgumentException("\"" + member + "\" is not a lead index entry");
         }
         return new LeadRef(member.substring(0, space), member.substring(space + 1));

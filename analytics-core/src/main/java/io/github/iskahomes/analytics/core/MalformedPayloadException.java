@@ -9,6 +9,12 @@ public class MalformedPayloadException extends AnalyticsException {
     private final long line;
     private final long column;
 
+    /**
+     * @param message what is wrong; the line and column are appended when {@code line > 0}
+     * @param line    1-based line, or 0 when unknown
+     * @param column  1-based column, or 0 when unknown
+     * @param cause   the parser's exception, or null
+     */
     public MalformedPayloadException(String message, long line, long column, Throwable cause) {
         super(line > 0 ? message + " (line " + line + ", column " + column + ")" : message, cause);
         this.line = line;

@@ -54,7 +54,8 @@ public final class MetricContract {
                     plan.increment(development, LOGGED_IN_VIEWS);
                 }
                 String source = lower(event.text(VIEWED_FROM));
-                if (DEVELOPMENT_VIEW_SOURCES.contains(source)) {
+                // List.of(…).contains(null) throws, and most development views carry no source.
+                if (source != null && DEVELOPMENT_VIEW_SOURCES.contains(source)) {
                     plan.increment(development, "views_from_" + source);
                 }
                 plan.unique(development, UNIQUE_VIEWS, seeker);

@@ -7,6 +7,7 @@ package io.github.iskahomes.analytics.core;
 public class PayloadTooLargeException extends AnalyticsException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message which limit was exceeded, and the limit */
     public PayloadTooLargeException(String message) {
         super(message);
     }

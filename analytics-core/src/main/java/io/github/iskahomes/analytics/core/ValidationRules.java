@@ -17,6 +17,10 @@ public record ValidationRules(BusinessCalendar calendar, Duration retention, Dur
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofHours(1);
     public static final int DEFAULT_MAX_PROPERTIES_BYTES = 32 * 1024;
 
+    /**
+     * @throws NullPointerException     if a component is null
+     * @throws IllegalArgumentException if the retention is not positive, the skew negative or the size not positive
+     */
     public ValidationRules {
         Objects.requireNonNull(calendar, "calendar");
         Objects.requireNonNull(retention, "retention");
@@ -37,18 +41,34 @@ public record ValidationRules(BusinessCalendar calendar, Duration retention, Dur
         return new ValidationRules(BusinessCalendar.UTC, DEFAULT_RETENTION, DEFAULT_MAX_FUTURE_SKEW, DEFAULT_MAX_PROPERTIES_BYTES);
     }
 
+    /** These rules with another business calendar. */
     public ValidationRules withCalendar(BusinessCalendar newCalendar) {
         return new ValidationRules(newCalendar, retention, maxFutureSkew, maxPropertiesBytes);
     }
 
+    /**
+     * These rules with another retention.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
     public ValidationRules withRetention(Duration newRetention) {
         return new ValidationRules(calendar, newRetention, maxFutureSkew, maxPropertiesBytes);
     }
 
+    /**
+     * These rules with another future skew.
+     *
+     * @throws IllegalArgumentException if negative
+     */
     public ValidationRules withMaxFutureSkew(Duration newSkew) {
         return new ValidationRules(calendar, retention, newSkew, maxPropertiesBytes);
     }
 
+    /**
+     * These rules with another properties limit.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
     public ValidationRules withMaxPropertiesBytes(int newMax) {
         return new ValidationRules(calendar, retention, maxFutureSkew, newMax);
     }

@@ -36,8 +36,8 @@ public final class TrafficSimulator {
     }
 
     /** A sale the demo records through the sales ledger. */
-    public record SimulatedSale(String listingId, String buyerId, BigDecimal price, LocalDate saleDate,
-                                Instant saleTimestamp) {
+    public record SimulatedSale(String listingId, String listerId, String listerType, String developmentId,
+                                String buyerId, BigDecimal price, LocalDate saleDate, Instant saleTimestamp) {
     }
 
     private static final String[] LISTING_SOURCES = {"home", "explore", "search", "direct", "newsletter"};
@@ -86,6 +86,10 @@ public final class TrafficSimulator {
         }
     }
 
+    public Options options() {
+        return options;
+    }
+
     public Expected expected() {
         return expected;
     }
@@ -106,8 +110,10 @@ public final class TrafficSimulator {
             int dayIndex = random.nextInt(options.days());
             Instant at = timestampOn(dayIndex);
             BigDecimal price = BigDecimal.valueOf(150_000 + random.nextInt(850_000)).setScale(2, RoundingMode.HALF_UP);
-            SimulatedSale sale = new SimulatedSale(listing(listing), seeker(random.nextInt(options.seekers())), price,
-                    calendar.dayOf(at), at);
+            String lister = listerOfListing[listing];
+            SimulatedSale sale = new SimulatedSale(listing(listing), lister, typeOf(lister).wireName(),
+                    developmentOfListing[listing], seeker(random.nextInt(options.seekers())), price, calendar.dayOf(at),
+                    at);
             sales.add(sale);
             expected.sale(sale, listerOfListing[listing], developmentOfListing[listing]);
         }

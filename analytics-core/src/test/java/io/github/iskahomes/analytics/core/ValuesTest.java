@@ -1,0 +1,121 @@
+package io.github.iskahomes.analytics.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Derived metrics, the id rule, lister types and lead references. */
+class ValuesTest {
+
+    @ParameterizedTest(name = "{0} / {1} = {2} %")
+    @CsvSource({
+            "1, 3, 33.33", "2, 3, 66.67", "1, 8, 12.50", "1, 6, 16.67", "1, 800, 0.13", "1, 1600, 0.06",
+            "0, 5, 0.00", "0, 0, 0.00", "5, 0, 0.00", "3, 2, 150.00", "7, 7, 100.00"})
+    void percentIsRoundedHalfUpToTwoDecimals(long numerator, long denominator, String expected) {
+        BigDecimal percent = new BigDecimal(expected);
+        assertThat(DerivedMetrics.percent(numerator, denominator)).isEqualTo(percent);
+        assertThat(DerivedMetrics.conversionRate(numerator, denominator)).isEqualTo(percent);
+        assertThat(DerivedMetrics.leadToSaleRate(numerator, denominator)).isEqualTo(percent);
+        assertThat(DerivedMetrics.engagementRate(numerator, denominator)).isEqualTo(percent);
+    }
+
+    @ParameterizedTest(name = "{0} / {1} = {2}")
+    @CsvSource({"100, 3, 33.33", "200, 3, 66.67", "250000, 2, 125000.00", "0.125, 1, 0.13", "99, 0, 0.00"})
+    void averageIsRoundedHalfUpAndZeroWithoutCount(String total, long count, String expected) {
+        assertThat(DerivedMetrics.average(new BigDecimal(total), count)).isEqualTo(new BigDecimal(expected));
+    }
+
+    @Test
+    void averageOfNothingIsZero() {
+        assertThat(DerivedMetrics.average(null, 3)).isEqualTo(new BigDecimal("0.00"));
+        assertThat(DerivedMetrics.ZERO).isEqualTo(new BigDecimal("0.00"));
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', value = {
+            "a|",
+            "listing-123_ABC.x:y/z@é|",
+            "😀|",
+            "é" + "|"})
+    void validIdsHaveNoProblem(String id, String problem) {
+        assertThat(Ids.problem("listing_id", id)).isNull();
+    }
+
+    @Test
+    void idProblems() {
+        assertThat(Ids.problem("listing_id", null)).isEqualTo("listing_id is empty");
+        assertThat(Ids.problem("listing_id", "")).isEqualTo("listing_id is empty");
+        assertThat(Ids.problem("listing_id", "x".repeat(128))).isNull();
+        assertThat(Ids.problem("listing_id", "x".repeat(129)))
+                .isEqualTo("listing_id is 129 characters long; ids may be at most 128");
+        assertThat(Ids.problem("uuid", "a{"))
+                .isEqualTo("uuid has '{', which ids may not contain");
+        assertThat(Ids.problem("uuid", "}a"))
+                .isEqualTo("uuid has '}', which ids may not contain");
+        assertThat(Ids.problem("x", "a\nb"))
+                .isEqualTo("x has a whitespace character at position 2, which ids may not contain");
+        assertThat(Ids.problem("x", "ab\u2028"))
+                .isEqualTo("x has a whitespace character at position 3, which ids may not contain");
+        assertThat(Ids.problem("x", "\u0000"))
+                .isEqualTo("x has the control character U+0000 at position 1, which ids may not contain");
+        assertThat(Ids.problem("x", "ab\u0085"))
+                .isEqualTo("x has the control character U+0085 at position 3, which ids may not contain");
+        assertThat(Ids.problem("x", "a\u001b[0m"))
+                .isEqualTo("x has the control character U+001B at position 2, which ids may not contain");
+        // the first problem is reported
+        assertThat(Ids.problem("x", "a b{"))
+                .isEqualTo("x has a whitespace character at position 2, which ids may not contain");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"developer, DEVELOPER", "AGENT, AGENT", "Agency, AGENCY", "property_manager, PROPERTY_MANAGER",
+            "PROPERTY_MANAGER, PROPERTY_MANAGER"})
+    void listerTypesParseCaseInsensitively(String name, ListerType expected) {
+        assertThat(ListerType.fromWireName(name)).contains(expected);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"", "property-manager", "propertymanager", "broker", " agent"})
+    void unknownListerTypesAreEmpty(String name) {
+        assertThat(ListerType.fromWireName(name)).isEmpty();
+    }
+
+    @Test
+    void listerTypeNames() {
+        assertThat(ListerType.fromWireName(null)).isEqualTo(Optional.empty());
+        assertThat(ListerType.NAMES).isEqualTo("developer, agent, agency, property_manager");
+        assertThat(ListerType.PROPERTY_MANAGER.wireName()).isEqualTo("property_manager");
+    }
+
+    @Test
+    void leadRefIndexMemberRoundTrip() {
+        LeadRef lead = new LeadRef("listing-1", "seeker-1");
+        assertThat(lead.indexMember()).isEqualTo("listing-1 seeker-1");
+        assertThat(LeadRef.fromIndexMember(lead.indexMember())).isEqualTo(lead);
+        LeadRef odd = new LeadRef("l:{x", "s:y");
+        assertThat(LeadRef.fromIndexMember(odd.indexMember())).isEqualTo(odd);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"listing-1", " seeker-1", "listing-1 ", ""})
+    void notALeadIndexMember(String member) {
+        assertThatThrownBy(() -> LeadRef.fromIndexMember(member))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("\"" + member + "\" is not a lead index entry");
+    }
+
+    @Test
+    void storeUnavailableNamesTheStore() {
+        StoreUnavailableException e = new StoreUnavailableException("Redis at redis://10.0.0.5:6379", "connection refused",
+                new java.net.ConnectException("refused"));
+        assertThat(e).hasMessage("Redis at redis://10.0.0.5:6379 is unavailable: connection refused")
+                .hasCauseInstanceOf(java.net.ConnectException.class).isInstanceOf(AnalyticsException.class);
+        assertThat(e.store()).isEqualTo("Redis at redis://10.0.0.5:6379");
+    }
+}
