@@ -2,6 +2,7 @@ package io.github.iskahomes.analytics.examples;
 
 import io.github.iskahomes.analytics.examples.server.AnalyticsServer;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
+import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
 import io.github.iskahomes.analytics.jdbc.SalesLedger;
@@ -34,7 +35,7 @@ public final class Pipeline implements AutoCloseable {
         DataSource dataSource = infrastructure.dataSource();
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
         Schema.migrate(jdbi);
-        this.aggregator = Aggregator.create(jdbi, ingestor.reader(), config.calendar());
+        this.aggregator = Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults());
         this.queries = AnalyticsQueries.create(jdbi, ingestor.reader()::unionCount);
         this.ledger = SalesLedger.create(jdbi, config.calendar());
         this.leads = Leads.create(jdbi);
