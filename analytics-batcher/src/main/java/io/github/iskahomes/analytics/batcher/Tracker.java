@@ -179,6 +179,15 @@ public final class Tracker {
     /**
      * {@code lead_*}: the user contacted the lister.
      *
+     * @param context optional: where the lead came from, such as {@code listing_page}
+     */
+    public Event trackLead(LeadKind kind, String listingId, String listerId, ListerType listerType, String context) {
+        return trackLead(kind, listingId, listerId, listerType, null, context, null, null);
+    }
+
+    /**
+     * {@code lead_*} for a listing in a development.
+     *
      * @param developmentId optional: the development the listing belongs to
      * @param context       optional: where the lead came from, such as {@code listing_page}
      */
