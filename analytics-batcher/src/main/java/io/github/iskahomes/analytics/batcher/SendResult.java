@@ -40,6 +40,7 @@ public sealed interface SendResult {
      * @param retryAfter how long the backend asked to wait, or {@code null}
      */
     record Retryable(String reason, Duration retryAfter) implements SendResult {
+        /** @throws NullPointerException if {@code reason} is null */
         public Retryable {
             Objects.requireNonNull(reason, "reason");
         }
@@ -51,6 +52,7 @@ public sealed interface SendResult {
      * @param reason the backend's reason, as it gave it
      */
     record Rejected(String reason) implements SendResult {
+        /** @throws NullPointerException if {@code reason} is null */
         public Rejected {
             Objects.requireNonNull(reason, "reason");
         }
