@@ -156,8 +156,9 @@ public final class EventBatcher implements AutoCloseable {
     /**
      * Sends what is queued and stops: waits up to {@link BatcherConfig#closeTimeout()} for every sink to drain (the
      * sinks drain in parallel), then gives up on what is left, which is counted as dropped with
-     * {@link DropReason#CLOSE_TIMEOUT}, and closes the sinks. Returns within the timeout plus a short grace for the
-     * sender threads to stop. Idempotent; events tracked afterwards are dropped as {@link DropReason#BATCHER_CLOSED}.
+     * {@link DropReason#CLOSE_TIMEOUT} (a request in flight is interrupted), and closes the sinks. Returns within the
+     * timeout: its last tenth (at most 200 ms) is kept for stopping the sender threads. Idempotent; events tracked
+     * afterwards are dropped as {@link DropReason#BATCHER_CLOSED}.
      */
     @Override
     public void close() {
@@ -171,14 +172,18 @@ public final class EventBatcher implements AutoCloseable {
                 // The JVM is exiting and our hook may be running; nothing to remove.
             }
         }
-        long deadline = System.nanoTime() + config.closeTimeout().toNanos();
+        long timeout = config.closeTimeout().toNanos();
+        long deadline = System.nanoTime() + timeout;
+        // The last tenth of the timeout (at most 200 ms) is kept for interrupting stragglers and letting them count
+        // what they drop, so close() returns within its timeout.
+        long drainDeadline = deadline - Math.min(TimeUnit.MILLISECONDS.toNanos(200), timeout / 10);
         for (SinkWorker worker : workers) {
             worker.beginClose();
         }
         boolean interrupted = false;
         try {
             for (SinkWorker worker : workers) {
-                worker.join(deadline);
+                worker.join(drainDeadline);
             }
             List<String> late = new ArrayList<>();
             for (SinkWorker worker : workers) {
@@ -190,9 +195,8 @@ public final class EventBatcher implements AutoCloseable {
             if (!late.isEmpty()) {
                 log.warn("EventBatcher close timed out after {} ms; sinks {} still had events, which are dropped",
                         config.closeTimeout().toMillis(), late);
-                long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
                 for (SinkWorker worker : workers) {
-                    worker.join(grace);
+                    worker.join(deadline);
                 }
             }
         } catch (InterruptedException e) {

@@ -311,7 +311,8 @@ class EventBatcherTest {
         batcher.close();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofMillis(2_500));
+        // Within its timeout; the slack above it only absorbs scheduling delays on a loaded machine.
+        assertThat(took).isBetween(Duration.ofMillis(700), Duration.ofMillis(1_300));
         assertThat(listener.drops).hasSize(3)
                 .allSatisfy(drop -> assertThat(drop.reason()).isEqualTo(DropReason.CLOSE_TIMEOUT));
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("analytics-batcher-ingest"));
