@@ -1,0 +1,318 @@
+package io.github.iskahomes.analytics.redis;
+
+import io.github.iskahomes.analytics.core.AnalyticsException;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ValueScanCursor;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.ByteArrayOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The read side of the Redis state, for the aggregator. Finds a day's active entities and leads through the day's
+ * index sets (never {@code KEYS} or {@code SCAN} over the keyspace) and reads them in pipelined chunks, so memory is
+ * bounded by the chunk size, not by how many entities exist. Thread-safe.
+ *
+ * <p>Obtain it from {@link Ingestor#reader()} (shares the ingestor's connection; {@link #close()} does nothing), or
+ * build one with {@code create}/{@code connect} (then close it). Every method throws
+ * {@link io.github.iskahomes.analytics.core.StoreUnavailableException} naming the server when Redis is unavailable
+ * or slower than {@link IngestorConfig#commandTimeout()}.
+ */
+public final class AnalyticsReader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AnalyticsReader.class);
+    private static final StringCodec CODEC = StringCodec.UTF8;
+    /** How long the temporary keys of {@link #unionCount} live if the final DEL never arrives. */
+    private static final long TEMPORARY_MILLIS = 60_000;
+
+    private final RedisStore store;
+    private final Keys keys;
+    private final IngestorConfig config;
+    private final boolean owns;
+
+    AnalyticsReader(RedisStore store, Keys keys, IngestorConfig config, boolean owns) {
+        this.store = store;
+        this.keys = keys;
+        this.config = config;
+        this.owns = owns;
+    }
+
+    /** A reader on a standalone Redis through the host's client (left open on {@link #close()}). */
+    public static AnalyticsReader create(RedisClient client, RedisURI uri, IngestorConfig config) {
+        return of(RedisStore.standalone(client, uri, config.commandTimeout(), new ArrayList<>()), config);
+    }
+
+    /** A reader on a Redis Cluster through the host's client (left open on {@link #close()}). */
+    public static AnalyticsReader create(RedisClusterClient client, IngestorConfig config) {
+        return of(RedisStore.cluster(client, config.commandTimeout(), new ArrayList<>()), config);
+    }
+
+    /** A reader with a client of its own, as {@link Ingestor#connect(String, IngestorConfig)}. */
+    public static AnalyticsReader connect(String uri, IngestorConfig config) {
+        return of(RedisStore.open(uri, config.commandTimeout()), config);
+    }
+
+    private static AnalyticsReader of(RedisStore store, IngestorConfig config) {
+        return new AnalyticsReader(store, new Keys(config.keyPrefix(), config.indexShards()), config, true);
+    }
+
+    /** The days whose keys are still alive now, oldest first. */
+    public List<LocalDate> retainedDays() {
+        return config.calendar().retainedDays(Instant.now(), config.retention());
+    }
+
+    /** Whether Redis still holds any accepted event of the day. */
+    public boolean hasData(LocalDate day) {
+        List<RedisFuture<Long>> exists = new ArrayList<>(keys.shards());
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            exists.add(store.async().exists(keys.eventCounts(day, shard)));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        for (RedisFuture<Long> future : exists) {
+            if (store.await(future, deadline) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Streams every entity of {@code kind} active on {@code day}, in chunks of at most {@code chunkSize}, each with
+     * all its counters, unique counts, raw sketches and metadata. An id appears once per chunk; in the rare case
+     * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values).
+     */
+    public void forEachEntity(EntityKind kind, LocalDate day, int chunkSize, Consumer<List<EntityDay>> chunk) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(chunk, "chunk");
+        scanIndex(kind.keyName(), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
+    }
+
+    private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
+        var async = store.async();
+        List<String> counters = kind.counters();
+        List<String> uniques = kind.uniques();
+        List<RedisFuture<List<KeyValue<String, String>>>> values = new ArrayList<>(ids.size());
+        List<List<RedisFuture<Long>>> counts = new ArrayList<>(ids.size());
+        List<List<RedisFuture<byte[]>>> sketches = new ArrayList<>(ids.size());
+        List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            EntityRef entity = new EntityRef(kind, id);
+            String[] counterKeys = counters.stream().map(m -> keys.entityDay(entity, day, m)).toArray(String[]::new);
+            values.add(async.mget(counterKeys));
+            List<RedisFuture<Long>> entityCounts = new ArrayList<>(uniques.size());
+            List<RedisFuture<byte[]>> entitySketches = new ArrayList<>(uniques.size());
+            for (String metric : uniques) {
+                String key = keys.entityDay(entity, day, metric);
+                entityCounts.add(async.pfcount(key));
+                entitySketches.add(raw(key));
+            }
+            counts.add(entityCounts);
+            sketches.add(entitySketches);
+            metadata.add(async.hgetall(keys.entityDay(entity, day, Keys.META)));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        List<EntityDay> result = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<String, Long> counterValues = new LinkedHashMap<>();
+            List<KeyValue<String, String>> got = store.await(values.get(i), deadline);
+            for (int c = 0; c < counters.size(); c++) {
+                KeyValue<String, String> value = got.get(c);
+                counterValues.put(counters.get(c), value.hasValue() ? Long.parseLong(value.getValue()) : 0L);
+            }
+            Map<String, Long> uniqueValues = new LinkedHashMap<>();
+            Map<String, byte[]> sketchValues = new LinkedHashMap<>();
+            for (int u = 0; u < uniques.size(); u++) {
+                uniqueValues.put(uniques.get(u), store.await(counts.get(i).get(u), deadline));
+                byte[] sketch = store.await(sketches.get(i).get(u), deadline);
+                if (sketch != null) {
+                    sketchValues.put(uniques.get(u), sketch);
+                }
+            }
+            result.add(new EntityDay(new EntityRef(kind, ids.get(i)), day, counterValues, uniqueValues, sketchValues,
+                    store.await(metadata.get(i), deadline)));
+        }
+        return result;
+    }
+
+    /** The estimated number of distinct members of one entity's unique metric over several days (an HLL union). */
+    public long uniqueCount(EntityRef entity, String metric, Collection<LocalDate> days) {
+        Objects.requireNonNull(entity, "entity");
+        Objects.requireNonNull(metric, "metric");
+        if (days.isEmpty()) {
+            return 0;
+        }
+        String[] dayKeys = days.stream().distinct().map(d -> keys.entityDay(entity, d, metric)).toArray(String[]::new);
+        return now(store.async().pfcount(dayKeys));
+    }
+
+    /** The raw HyperLogLog bytes of an entity's unique metric on a day, or {@code null} when Redis has none. */
+    public byte[] sketch(EntityRef entity, String metric, LocalDate day) {
+        return now(raw(keys.entityDay(entity, day, metric)));
+    }
+
+    /**
+     * The estimated size of the union of raw sketches (as returned by {@link #sketch} or {@link EntityDay#sketches()}),
+     * computed by Redis in short-lived keys of one slot, which are deleted afterwards. {@code null} entries are
+     * ignored.
+     *
+     * @throws AnalyticsException if a sketch is not a Redis HyperLogLog
+     */
+    public long unionCount(Collection<byte[]> sketches) {
+        List<byte[]> present = sketches.stream().filter(Objects::nonNull).toList();
+        if (present.isEmpty()) {
+            return 0;
+        }
+        String tag = UUID.randomUUID().toString();
+        String[] temporary = new String[present.size()];
+        List<RedisFuture<String>> sets = new ArrayList<>(present.size());
+        for (int i = 0; i < present.size(); i++) {
+            temporary[i] = keys.temporary(tag, i);
+            CommandArgs<String, String> args = new CommandArgs<>(CODEC).addKey(temporary[i]).add(present.get(i))
+                    .add("PX").add(TEMPORARY_MILLIS);
+            sets.add(store.async().dispatch(CommandType.SET, new StatusOutput<>(CODEC), args));
+        }
+        RedisFuture<Long> count = store.async().pfcount(temporary);
+        RedisFuture<Long> deleted = store.async().del(temporary);
+        store.flush();
+        long deadline = store.deadline();
+        for (RedisFuture<String> set : sets) {
+            store.await(set, deadline);
+        }
+        try {
+            return store.await(count, deadline);
+        } finally {
+            store.await(deleted, deadline);
+        }
+    }
+
+    /**
+     * Streams every lead active on {@code day}, in chunks of at most {@code chunkSize}: its metadata, the actions still
+     * in its capped list, and how many actions were appended on that day.
+     */
+    public void forEachLead(LocalDate day, int chunkSize, Consumer<List<LeadState>> chunk) {
+        Objects.requireNonNull(chunk, "chunk");
+        scanIndex(Keys.LEAD_KIND, day, chunkSize, members -> chunk.accept(readLeads(day, members)));
+    }
+
+    private List<LeadState> readLeads(LocalDate day, List<String> members) {
+        var async = store.async();
+        List<LeadRef> leads = members.stream().map(LeadRef::fromIndexMember).toList();
+        List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(leads.size());
+        List<RedisFuture<List<String>>> actions = new ArrayList<>(leads.size());
+        List<RedisFuture<String>> onDay = new ArrayList<>(leads.size());
+        for (LeadRef lead : leads) {
+            metadata.add(async.hgetall(keys.leadMetadata(lead)));
+            actions.add(async.lrange(keys.leadActions(lead), 0, -1));
+            onDay.add(async.get(keys.leadDayActions(lead, day)));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        List<LeadState> result = new ArrayList<>(leads.size());
+        for (int i = 0; i < leads.size(); i++) {
+            List<LeadAction> decoded = new ArrayList<>();
+            for (String json : store.await(actions.get(i), deadline)) {
+                try {
+                    decoded.add(EventJson.decodeLeadAction(json));
+                } catch (MalformedPayloadException e) {
+                    log.warn("skipping an unreadable action of lead {}: {}", leads.get(i), e.getMessage());
+                }
+            }
+            String count = store.await(onDay.get(i), deadline);
+            result.add(new LeadState(leads.get(i), day, store.await(metadata.get(i), deadline), decoded,
+                    count == null ? 0 : Long.parseLong(count)));
+        }
+        return result;
+    }
+
+    /** How many events of each type were accepted on a day (types without events are left out). */
+    public Map<EventType, Long> eventCounts(LocalDate day) {
+        List<RedisFuture<Map<String, String>>> shards = new ArrayList<>(keys.shards());
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            shards.add(store.async().hgetall(keys.eventCounts(day, shard)));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        Map<EventType, Long> counts = new EnumMap<>(EventType.class);
+        for (RedisFuture<Map<String, String>> shard : shards) {
+            store.await(shard, deadline).forEach((type, count) -> {
+                Optional<EventType> known = EventType.fromWireName(type);
+                known.ifPresent(t -> counts.merge(t, Long.parseLong(count), Long::sum));
+            });
+        }
+        return counts;
+    }
+
+    private void scanIndex(String kindName, LocalDate day, int chunkSize, Consumer<List<String>> chunk) {
+        Objects.requireNonNull(day, "day");
+        if (chunkSize <= 0) {
+            throw new IllegalArgumentException("chunkSize must be positive, was " + chunkSize);
+        }
+        LinkedHashSet<String> buffer = new LinkedHashSet<>();
+        ScanArgs limit = ScanArgs.Builder.limit(chunkSize);
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            String key = keys.index(kindName, day, shard);
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                ValueScanCursor<String> page = now(store.async().sscan(key, cursor, limit));
+                for (String id : page.getValues()) {
+                    buffer.add(id);
+                    if (buffer.size() == chunkSize) {
+                        chunk.accept(List.copyOf(buffer));
+                        buffer.clear();
+                    }
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+        }
+        if (!buffer.isEmpty()) {
+            chunk.accept(List.copyOf(buffer));
+        }
+    }
+
+    private RedisFuture<byte[]> raw(String key) {
+        return store.async().dispatch(CommandType.GET, new ByteArrayOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key));
+    }
+
+    private <T> T now(RedisFuture<T> future) {
+        store.flush();
+        return store.await(future, store.deadline());
+    }
+
+    /** Closes the connection if this reader opened it; a reader from {@link Ingestor#reader()} stays open. */
+    @Override
+    public void close() {
+        if (owns) {
+            store.close();
+        }
+    }
+}

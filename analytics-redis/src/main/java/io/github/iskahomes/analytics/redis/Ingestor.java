@@ -1,0 +1,229 @@
+package io.github.iskahomes.analytics.redis;
+
+import io.github.iskahomes.analytics.core.CheckedEvent;
+import io.github.iskahomes.analytics.core.DecodedBatch;
+import io.github.iskahomes.analytics.core.DecodedEvent;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.EventValidator;
+import io.github.iskahomes.analytics.core.MetricContract;
+import io.github.iskahomes.analytics.core.MutationPlan;
+import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.Properties;
+import io.github.iskahomes.analytics.core.Validation;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns batches of events into Redis state, following the metric contract of analytics-core: validates each event,
+ * plans its mutations with {@link MetricContract#plan} and applies them exactly once per event uuid while the event's
+ * day is retained. A batch costs one pipelined round trip (two after Redis lost its scripts), whatever its size.
+ *
+ * <p>Build one per application and share it: it is thread-safe. It uses a connection of its own (auto-flush off, so
+ * each batch leaves in one write) and closes only what it opened: {@link #create(RedisClient, RedisURI, IngestorConfig)}
+ * and {@link #create(RedisClusterClient, IngestorConfig)} borrow the host's client and leave it open;
+ * {@link #connect(String, IngestorConfig)} owns its client and shuts it down on {@link #close()}.
+ *
+ * <p>Redis unavailable or slower than {@link IngestorConfig#commandTimeout()}: {@code ingest} throws
+ * {@link io.github.iskahomes.analytics.core.StoreUnavailableException} naming the server. Retrying the same batch
+ * later is safe: nothing is counted twice and nothing applied is lost.
+ */
+public final class Ingestor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+
+    private final IngestorConfig config;
+    private final RedisStore store;
+    private final EventValidator validator;
+    private final BatchWriter writer;
+    private final AnalyticsReader reader;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Clock clock = Clock.systemUTC();
+
+    private Ingestor(RedisStore store, IngestorConfig config) {
+        this.config = config;
+        this.store = store;
+        this.validator = new EventValidator(config.validationRules());
+        Keys keys = new Keys(config.keyPrefix(), config.indexShards());
+        this.writer = new BatchWriter(store, keys, config);
+        this.reader = new AnalyticsReader(store, keys, config, false);
+        try {
+            writer.loadScripts();
+        } catch (RuntimeException e) {
+            // Not fatal: the first batch loads them on demand (NOSCRIPT).
+            log.debug("loading the ingest scripts up front failed: {}", e.toString());
+        }
+        log.info("Ingestor ready: {}, {}", store.server(), config);
+    }
+
+    /**
+     * An ingestor on a standalone Redis, through the host's client (left open on {@link #close()}).
+     *
+     * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if Redis cannot be reached
+     */
+    public static Ingestor create(RedisClient client, RedisURI uri, IngestorConfig config) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(config, "config");
+        return new Ingestor(RedisStore.standalone(client, uri, config.commandTimeout(), new ArrayList<>()), config);
+    }
+
+    /**
+     * An ingestor on a Redis Cluster, through the host's client (left open on {@link #close()}).
+     *
+     * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if the Cluster cannot be reached
+     */
+    public static Ingestor create(RedisClusterClient client, IngestorConfig config) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(config, "config");
+        return new Ingestor(RedisStore.cluster(client, config.commandTimeout(), new ArrayList<>()), config);
+    }
+
+    /**
+     * An ingestor that opens (and on {@link #close()} shuts down) its own Lettuce client: {@code redis://host:port},
+     * {@code rediss://…} or {@code redis-cluster://host1:port1,host2:port2}. Its commands fail at once while Redis is
+     * disconnected (instead of queueing) and it reconnects within about a second after Redis comes back.
+     *
+     * @throws IllegalArgumentException if {@code uri} is not a Redis URI
+     * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if Redis cannot be reached
+     */
+    public static Ingestor connect(String uri, IngestorConfig config) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(config, "config");
+        return new Ingestor(RedisStore.open(uri, config.commandTimeout()), config);
+    }
+
+    /** The configuration this ingestor runs with. */
+    public IngestorConfig config() {
+        return config;
+    }
+
+    /** The read side over the same connection, for the aggregator; closing it does nothing (this ingestor owns it). */
+    public AnalyticsReader reader() {
+        return reader;
+    }
+
+    /**
+     * Ingests events. Invalid ones are reported in {@link IngestResult#rejected()}, the others applied. camelCase
+     * property aliases ({@code listingId}, {@code viewedFrom}, …) are read as their snake_case names, as in JSON bodies.
+     *
+     * @throws PayloadTooLargeException if there are more than {@link IngestorConfig#maxEventsPerRequest()} events
+     * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if Redis is unavailable or too slow; retry
+     */
+    public IngestResult ingest(List<Event> events) {
+        List<DecodedEvent> decoded = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            decoded.add(new DecodedEvent(i, events.get(i), null));
+        }
+        return ingestDecoded(decoded, Integer.MAX_VALUE);
+    }
+
+    /** The event with camelCase aliases renamed, or the event itself when it has none (the usual case). */
+    private static Event canonical(Event event) {
+        if (event == null) {
+            return null;
+        }
+        for (String key : event.properties().keySet()) {
+            if (!Properties.canonical(key).equals(key)) {
+                Map<String, Object> renamed = new LinkedHashMap<>();
+                event.properties().forEach((k, v) -> renamed.put(Properties.canonical(k), v));
+                return new Event(event.name(), event.distinctId(), event.timestamp(), event.uuid(), renamed);
+            }
+        }
+        return event;
+    }
+
+    /** Ingests a decoded request body; elements that failed to decode are rejected with their problem. See
+     * {@link #ingest(List)}. */
+    public IngestResult ingest(DecodedBatch batch) {
+        return ingestDecoded(batch.events(), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Decodes ({@link EventJson#decode(InputStream, int)}) and ingests a request body (not compressed, not size
+     * limited: {@link IngestHandler} does both). See {@link #ingest(List)}.
+     *
+     * @throws io.github.iskahomes.analytics.core.MalformedPayloadException if the body is not an accepted JSON shape
+     */
+    public IngestResult ingest(InputStream body) {
+        return ingest(EventJson.decode(body, config.maxEventsPerRequest()));
+    }
+
+    /** Ingests, but sends only the first {@code callLimit} script calls and then fails, as a crash would. */
+    IngestResult ingestDecoded(List<DecodedEvent> events, int callLimit) {
+        if (closed.get()) {
+            throw new IllegalStateException("the Ingestor is closed");
+        }
+        if (events.size() > config.maxEventsPerRequest()) {
+            throw new PayloadTooLargeException("the request has " + events.size() + " events; at most "
+                    + config.maxEventsPerRequest() + " are allowed per request");
+        }
+        var now = clock.instant();
+        List<IngestResult.Rejection> rejected = new ArrayList<>();
+        List<MutationPlan> plans = new ArrayList<>(events.size());
+        Set<String> uuids = new HashSet<>();
+        int duplicates = 0;
+        for (DecodedEvent element : events) {
+            if (element.problem() != null) {
+                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), element.problem()));
+                continue;
+            }
+            Validation validation = validator.validate(canonical(element.event()), now);
+            if (validation instanceof Validation.Rejected refused) {
+                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), refused.reason()));
+            } else {
+                CheckedEvent event = ((Validation.Accepted) validation).event();
+                if (uuids.add(event.uuid())) {
+                    plans.add(MetricContract.plan(event));
+                } else {
+                    duplicates++;
+                }
+            }
+        }
+        int ingested = 0;
+        Map<String, Integer> byDay = new HashMap<>();
+        if (!plans.isEmpty()) {
+            boolean[] applied = writer.write(plans, callLimit);
+            for (int i = 0; i < applied.length; i++) {
+                if (applied[i]) {
+                    ingested++;
+                    byDay.merge(Keys.day(plans.get(i).day()), 1, Integer::sum);
+                } else {
+                    duplicates++;
+                }
+            }
+        }
+        if (log.isDebugEnabled()) {
+            log.debug("ingested {}, duplicates {}, rejected {} of {} events", ingested, duplicates, rejected.size(),
+                    events.size());
+        }
+        return new IngestResult(ingested, duplicates, byDay, rejected);
+    }
+
+    /** For tests of late and early events: the clock validation uses. */
+    void clock(Clock newClock) {
+        this.clock = Objects.requireNonNull(newClock, "clock");
+    }
+
+    /** Closes the ingestor's own connection, and the client if {@link #connect} opened it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            store.close();
+            log.debug("Ingestor on {} closed", store.server());
+        }
+    }
+}

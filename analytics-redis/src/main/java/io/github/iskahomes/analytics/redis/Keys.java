@@ -1,0 +1,84 @@
+package io.github.iskahomes.analytics.redis;
+
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.LeadRef;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The key schema, in one place. Every entity key carries the entity id as its Cluster hash tag, so all keys of one
+ * entity (and its leads) share a slot; day-wide keys (indexes, event counts) are tagged by day and shard so that one
+ * day does not land on one node. Immutable and thread-safe.
+ */
+final class Keys {
+    static final String META = "meta";
+    static final String SEEN = "seen";
+    static final String LEAD_KIND = "lead";
+
+    private final String prefix;
+    private final int shards;
+
+    Keys(String prefix, int shards) {
+        this.prefix = prefix;
+        this.shards = shards;
+    }
+
+    int shards() {
+        return shards;
+    }
+
+    static String day(LocalDate day) {
+        return day.format(DateTimeFormatter.BASIC_ISO_DATE);
+    }
+
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: counters, HyperLogLogs, {@code meta} hash, {@code seen} set. */
+    String entityDay(EntityRef entity, LocalDate day, String suffix) {
+        return prefix + entity.kind().keyName() + ":{" + entity.id() + "}:day:" + day(day) + ':' + suffix;
+    }
+
+    String leadActions(LeadRef lead) {
+        return prefix + "lead:{" + lead.listingId() + "}:{" + lead.seekerId() + "}:actions";
+    }
+
+    String leadMetadata(LeadRef lead) {
+        return prefix + "lead:{" + lead.listingId() + "}:{" + lead.seekerId() + "}:metadata";
+    }
+
+    String leadDayActions(LeadRef lead, LocalDate day) {
+        return prefix + "lead:{" + lead.listingId() + "}:{" + lead.seekerId() + "}:day:" + day(day) + ":actions";
+    }
+
+    /** {@code Pindex:<kind>:{<YYYYMMDD>:<nn>}}: a set of the ids of one kind active on the day, one of {@code shards}. */
+    String index(String kindName, LocalDate day, int shard) {
+        return prefix + "index:" + kindName + ":{" + day(day) + ':' + twoDigits(shard) + '}';
+    }
+
+    String index(EntityKind kind, LocalDate day, int shard) {
+        return index(kind.keyName(), day, shard);
+    }
+
+    /** {@code Pevents:{<YYYYMMDD>:<nn>}}: a hash of accepted events per type, for the uuids of shard nn. */
+    String eventCounts(LocalDate day, int shard) {
+        return prefix + "events:{" + day(day) + ':' + twoDigits(shard) + '}';
+    }
+
+    /** {@code Pevents:{<YYYYMMDD>:<nn>}:seen}: the uuids counted in {@link #eventCounts}. */
+    String eventsSeen(LocalDate day, int shard) {
+        return eventCounts(day, shard) + ":seen";
+    }
+
+    /** A short-lived key for sketch unions; every call's keys share the random tag. */
+    String temporary(String tag, int n) {
+        return prefix + "tmp:{" + tag + "}:" + n;
+    }
+
+    /** The shard of an id or uuid: stable across JVMs, since {@link String#hashCode()} is specified. */
+    int shardOf(String id) {
+        return Math.floorMod(id.hashCode(), shards);
+    }
+
+    private static String twoDigits(int shard) {
+        return shard < 10 ? "0" + shard : Integer.toString(shard);
+    }
+}

@@ -1,0 +1,258 @@
+package io.github.iskahomes.analytics.redis;
+
+import io.github.iskahomes.analytics.core.AnalyticsException;
+import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One dedicated Lettuce connection (standalone or Cluster) with auto-flush off, so that each call's commands leave
+ * in one write. Every user of this connection flushes after queueing, so concurrent callers never strand each
+ * other's commands. Maps Lettuce failures to the library's exceptions, naming the server. Thread-safe.
+ */
+final class RedisStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisStore.class);
+    /** How often a waiting caller flushes again: Lettuce may drop a flush aimed at a Cluster node still connecting. */
+    private static final long REFLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final String server;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final Duration timeout;
+    private final List<AutoCloseable> owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RedisStore(String server, StatefulConnection<String, String> connection,
+                       RedisClusterAsyncCommands<String, String> async, Duration timeout, List<AutoCloseable> owned) {
+        this.server = server;
+        this.connection = connection;
+        this.async = async;
+        this.timeout = timeout;
+        this.owned = owned;
+        connection.setTimeout(timeout);
+        connection.setAutoFlushCommands(false);
+    }
+
+    static RedisStore standalone(RedisClient client, RedisURI uri, Duration timeout, List<AutoCloseable> owned) {
+        String server = "Redis at " + describe(uri);
+        try {
+            var connection = client.connect(uri);
+            owned.add(0, connection);
+            return new RedisStore(server, connection, connection.async(), timeout, owned);
+        } catch (RuntimeException e) {
+            closeAll(owned);
+            throw unavailable(server, e);
+        }
+    }
+
+    static RedisStore cluster(RedisClusterClient client, Duration timeout, List<AutoCloseable> owned) {
+        String server = "Redis Cluster";
+        try {
+            var connection = client.connect();
+            server = "Redis Cluster at " + client.getPartitions().stream()
+                    .map(node -> describe(node.getUri())).sorted().collect(Collectors.joining(","));
+            owned.add(0, connection);
+            return new RedisStore(server, connection, connection.async(), timeout, owned);
+        } catch (RuntimeException e) {
+            closeAll(owned);
+            throw unavailable(server, e);
+        }
+    }
+
+    /**
+     * Opens a client of our own: {@code redis://…} or {@code rediss://…} for one server, {@code redis-cluster://h1:p1,h2:p2}
+     * for a Cluster. Commands fail at once while disconnected (instead of queueing) and reconnection is quick.
+     */
+    static RedisStore open(String uri, Duration timeout) {
+        ClientResources resources = DefaultClientResources.builder()
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
+        List<AutoCloseable> owned = new ArrayList<>();
+        owned.add(() -> resources.shutdown(0, 2, TimeUnit.SECONDS).get());
+        int schemeEnd = uri.indexOf("://");
+        String scheme = schemeEnd < 0 ? "" : uri.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+        try {
+            if (scheme.contains("cluster")) {
+                String rest = uri.substring(schemeEnd + 3);
+                int at = rest.lastIndexOf('@');
+                String userInfo = at < 0 ? "" : rest.substring(0, at + 1);
+                String base = scheme.startsWith("rediss") ? "rediss://" : "redis://";
+                List<RedisURI> nodes = new ArrayList<>();
+                for (String host : rest.substring(at + 1).split(",")) {
+                    nodes.add(RedisURI.create(base + userInfo + host.trim()));
+                }
+                RedisClusterClient client = RedisClusterClient.create(resources, nodes);
+                owned.add(0, client::shutdown);
+                client.setOptions(ClusterClientOptions.builder()
+                        .autoReconnect(true)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .timeoutOptions(timeouts)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers().build())
+                        .build());
+                return cluster(client, timeout, owned);
+            }
+            RedisURI redisUri = RedisURI.create(uri);
+            redisUri.setTimeout(timeout);
+            RedisClient client = RedisClient.create(resources);
+            owned.add(0, client::shutdown);
+            client.setOptions(ClientOptions.builder()
+                    .autoReconnect(true)
+                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                    .timeoutOptions(timeouts)
+                    .build());
+            return standalone(client, redisUri, timeout, owned);
+        } catch (IllegalArgumentException e) {
+            closeAll(owned);
+            throw new IllegalArgumentException("not a Redis URI: " + uri + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    String server() {
+        return server;
+    }
+
+    RedisClusterAsyncCommands<String, String> async() {
+        return async;
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    void flush() {
+        connection.flushCommands();
+    }
+
+    long deadline() {
+        return System.nanoTime() + timeout.toNanos();
+    }
+
+    /**
+     * Waits for a queued command until the deadline, flushing again now and then. Throws the library's exceptions;
+     * a {@link RedisNoScriptException} is returned as-is wrapped in {@link NoScript} so callers can reload.
+     */
+    <T> T await(RedisFuture<T> future, long deadline) {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                future.cancel(false);
+                throw new StoreUnavailableException(where(), "no answer within " + timeout.toMillis() + " ms", null);
+            }
+            try {
+                return future.get(Math.min(left, REFLUSH_NANOS), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                flush();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException(where(), "interrupted while waiting for an answer", e);
+            } catch (ExecutionException | CompletionException | CancellationException e) {
+                throw translate(e);
+            }
+        }
+    }
+
+    /** Thrown by {@link #await} when Redis does not know a script (after a restart or {@code SCRIPT FLUSH}). */
+    static final class NoScript extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NoScript(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    RuntimeException translate(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof RedisNoScriptException
+                || (t instanceof RedisCommandExecutionException && String.valueOf(t.getMessage()).startsWith("NOSCRIPT"))) {
+            return new NoScript(t);
+        }
+        if (t instanceof RedisCommandTimeoutException) {
+            return new StoreUnavailableException(where(), "no answer within " + timeout.toMillis() + " ms", t);
+        }
+        if (t instanceof RedisCommandExecutionException) {
+            String message = String.valueOf(t.getMessage());
+            for (String transientError : new String[] {"CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN", "READONLY",
+                    "BUSY", "MOVED", "ASK"}) {
+                if (message.startsWith(transientError)) {
+                    return new StoreUnavailableException(where(), message, t);
+                }
+            }
+            return new AnalyticsException(where() + " refused a command: " + message, t);
+        }
+        if (t instanceof AnalyticsException analytics) {
+            return analytics;
+        }
+        return unavailable(where(), t);
+    }
+
+    private String where() {
+        return server;
+    }
+
+    private static StoreUnavailableException unavailable(String where, Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return new StoreUnavailableException(where, message, t);
+    }
+
+    static String describe(RedisURI uri) {
+        if (uri.getSocket() != null) {
+            return "unix:" + uri.getSocket();
+        }
+        return (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ':' + uri.getPort();
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            closeAll(owned);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("closing a Redis resource failed", e);
+            }
+        }
+    }
+
+    /** Queues {@code EVALSHA}, or {@code EVAL} when reloading (which also caches the script on that node). */
+    <T> RedisFuture<T> script(Script script, boolean load, ScriptOutputType type, String[] keys, String[] args) {
+        return load ? async.eval(script.body(), type, keys, args) : async.evalsha(script.sha(), type, keys, args);
+    }
+}

@@ -1,0 +1,115 @@
+package io.github.iskahomes.analytics.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.github.iskahomes.analytics.testing.RedisClusterExtension;
+import io.github.iskahomes.analytics.testing.TestRedisCluster;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The same contract on a Redis Cluster of three masters: hash tags keep each script and multi-key read in one slot. */
+@ExtendWith(RedisClusterExtension.class)
+class ClusterIngestorTest {
+    private RedisClusterClient client;
+    private StatefulRedisClusterConnection<String, String> probeConnection;
+    private Ingestor ingestor;
+    private Probe probe;
+    private IngestorConfig config;
+    private TestRedisCluster cluster;
+
+    @BeforeEach
+    void open(TestRedisCluster cluster) {
+        this.cluster = cluster;
+        client = RedisClusterClient.create(cluster.uri());
+        probeConnection = client.connect();
+        config = IngestorConfig.defaults().withKeyPrefix(cluster.keyPrefix());
+        ingestor = Ingestor.create(client, config);
+        probe = new Probe(probeConnection.sync(), cluster.keyPrefix());
+    }
+
+    @AfterEach
+    void close() {
+        ingestor.close();
+        probeConnection.close();
+        client.shutdown();
+    }
+
+    @Test
+    void everyEventTypeGivesTheContractsExactStateAcrossNodes() {
+        Scenario scenario = new Scenario();
+        assertThat(ingestor.ingest(scenario.events))
+                .isEqualTo(new IngestResult(25, 0, Map.of(Scenario.DAY_KEY, 25), List.of()));
+        scenario.assertState(ingestor.reader());
+        Set<String> keys = probe.keys().keySet();
+        Set<String> nodes = keys.stream()
+                .map(key -> client.getPartitions().getPartitionBySlot(SlotHash.getSlot(cluster.keyPrefix() + key)).getNodeId())
+                .collect(Collectors.toSet());
+        assertThat(nodes).as("the keys are spread over the masters").hasSizeGreaterThanOrEqualTo(2);
+        // Every key of one entity, and every key of a lead, shares the entity's (listing's) slot.
+        int l1 = SlotHash.getSlot("L1");
+        assertThat(keys).filteredOn(k -> k.startsWith("listing:{L1}") || k.startsWith("lead:{L1}"))
+                .hasSizeGreaterThan(15).allMatch(k -> SlotHash.getSlot(cluster.keyPrefix() + k) == l1);
+    }
+
+    @Test
+    void replayedBatchIsCountedOnce() {
+        Scenario scenario = new Scenario();
+        ingestor.ingest(scenario.events);
+        assertThat(ingestor.ingest(scenario.events)).isEqualTo(new IngestResult(0, 25, Map.of(), List.of()));
+        scenario.assertState(ingestor.reader());
+    }
+
+    @Test
+    void batchCutOffThenRetriedIsCountedExactlyOnce() {
+        Scenario scenario = new Scenario();
+        var decoded = IngestorTest.decoded(scenario.events);
+        for (int cut = 1; cut < 60; cut += 7) {
+            ingestor.close();
+            ingestor = Ingestor.create(client, config.withKeyPrefix(cluster.keyPrefix() + "cut" + cut + ":"));
+            try {
+                ingestor.ingestDecoded(decoded, cut);
+            } catch (StoreUnavailableException expected) {
+                // cut off, as a crash would
+            }
+            IngestResult retry = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+            assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
+            scenario.assertState(ingestor.reader());
+        }
+    }
+
+    @Test
+    void keysOfADayExpireTogether() {
+        ingestor.ingest(new Scenario().events);
+        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        Map<String, String> keys = probe.keys();
+        assertThat(keys).hasSizeGreaterThan(40);
+        for (String key : keys.keySet()) {
+            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+        }
+    }
+
+    @Test
+    void factoryFromAClusterUriAndScriptReloadOnEveryNode() {
+        String uri = "redis-cluster://" + cluster.nodeUris().stream().map(u -> u.substring(u.indexOf("://") + 3))
+                .collect(Collectors.joining(","));
+        Scenario scenario = new Scenario();
+        try (Ingestor own = Ingestor.connect(uri, config)) {
+            own.ingest(scenario.events.subList(0, 5));
+            probe.redis().scriptFlush();
+            assertThat(own.ingest(scenario.events).ingested()).isEqualTo(20);
+            scenario.assertState(own.reader());
+        }
+    }
+}

@@ -1,0 +1,513 @@
+package io.github.iskahomes.analytics.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.DecodedBatch;
+import io.github.iskahomes.analytics.core.DecodedEvent;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.github.iskahomes.analytics.testing.RedisExtension;
+import io.github.iskahomes.analytics.testing.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(RedisExtension.class)
+class IngestorTest {
+    private RedisClient client;
+    private StatefulRedisConnection<String, String> probeConnection;
+    private Ingestor ingestor;
+    private Probe probe;
+    private IngestorConfig config;
+    private TestRedis redis;
+
+    @BeforeEach
+    void open(TestRedis redis) {
+        this.redis = redis;
+        client = RedisClient.create(redis.uri());
+        probeConnection = client.connect();
+        config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix());
+        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+        probe = new Probe(probeConnection.sync(), redis.keyPrefix());
+    }
+
+    @AfterEach
+    void close() {
+        ingestor.close();
+        probeConnection.close();
+        client.shutdown();
+    }
+
+    @Test
+    void everyEventTypeGivesTheContractsExactState() {
+        Scenario scenario = new Scenario();
+        IngestResult result = ingestor.ingest(scenario.events);
+        assertThat(result).isEqualTo(new IngestResult(25, 0, Map.of(Scenario.DAY_KEY, 25), List.of()));
+        scenario.assertState(ingestor.reader());
+        // Readers of their own, as an aggregator in another process would build them.
+        try (AnalyticsReader own = AnalyticsReader.connect(redis.uri(), config);
+             AnalyticsReader borrowed = AnalyticsReader.create(client, RedisURI.create(redis.uri()), config)) {
+            scenario.assertState(own);
+            scenario.assertState(borrowed);
+        }
+    }
+
+    @Test
+    void keySchemaIsTheDesignsWithHashTags() {
+        Scenario scenario = new Scenario();
+        ingestor.ingest(scenario.events);
+        Map<String, String> keys = probe.keys();
+        String d = Scenario.DAY_KEY;
+        assertThat(keys).containsEntry("listing:{L1}:day:" + d + ":total_views", "string")
+                .containsEntry("listing:{L1}:day:" + d + ":unique_views", "string")
+                .containsEntry("listing:{L1}:day:" + d + ":meta", "hash")
+                .containsEntry("listing:{L1}:day:" + d + ":seen", "set")
+                .containsEntry("user:{U1}:day:" + d + ":profile_views", "string")
+                .containsEntry("development:{DV1}:day:" + d + ":shares", "string")
+                .containsEntry("lead:{L1}:{S1}:actions", "list")
+                .containsEntry("lead:{L1}:{S1}:metadata", "hash")
+                .containsEntry("lead:{L1}:{S1}:day:" + d + ":actions", "string");
+        assertThat(keys.keySet()).filteredOn(k -> k.startsWith("index:listing:")).allMatch(
+                k -> k.matches("index:listing:\\{" + d + ":\\d\\d}"));
+        assertThat(keys.keySet()).filteredOn(k -> k.startsWith("events:")).allMatch(
+                k -> k.matches("events:\\{" + d + ":\\d\\d}(:seen)?"));
+        // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
+        assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
+        assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":total_views")).isEqualTo("3");
+        Set<String> listingIndex = new HashSet<>();
+        for (int shard = 0; shard < 16; shard++) {
+            listingIndex.addAll(probe.redis().smembers(redis.keyPrefix() + "index:listing:{" + d + ":"
+                    + String.format("%02d", shard) + "}"));
+        }
+        assertThat(listingIndex).containsExactlyInAnyOrder("L1", "L2");
+    }
+
+    @Test
+    void keysOfADayExpireTogetherEvenForLateEvents() {
+        Scenario scenario = new Scenario();
+        ingestor.ingest(scenario.events.subList(0, 10));
+        // A late event for the same day arrives a "day" later: it must not move the day's expiry.
+        ingestor.ingest(scenario.events.subList(10, scenario.events.size()));
+        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        Map<String, String> keys = probe.keys();
+        assertThat(keys).hasSizeGreaterThan(40);
+        for (String key : keys.keySet()) {
+            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+        }
+    }
+
+    @Test
+    void dayFollowsTheBusinessZoneAndExpiresAtItsEnd() {
+        ingestor.close();
+        config = config.withZone(java.time.ZoneId.of("Pacific/Kiritimati")); // UTC+14
+        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+        // 11:00 UTC is already the next day at UTC+14.
+        Instant at = Scenario.NOON.minus(Duration.ofHours(1));
+        LocalDate day = Scenario.DAY.plusDays(1);
+        ingestor.ingest(List.of(view("L9", "S1", at)));
+        assertThat(ids(ingestor.reader(), EntityKind.LISTING, day)).containsExactly("L9");
+        long expected = day.plusDays(1).atStartOfDay(config.calendar().zone()).plusDays(7).toInstant().toEpochMilli();
+        assertThat(probe.expiryMillis("listing:{L9}:day:" + Keys.day(day) + ":total_views")).isBetween(expected - 1,
+                expected + 1);
+    }
+
+    @Test
+    void replayedBatchIsCountedOnce() {
+        Scenario scenario = new Scenario();
+        ingestor.ingest(scenario.events);
+        IngestResult replay = ingestor.ingest(scenario.events);
+        assertThat(replay).isEqualTo(new IngestResult(0, 25, Map.of(), List.of()));
+        scenario.assertState(ingestor.reader());
+    }
+
+    @Test
+    void sameUuidTwiceInOneBatchIsADuplicate() {
+        Event view = view("L1", "S1", Scenario.NOON);
+        IngestResult result = ingestor.ingest(List.of(view, view, view.withProperty("listing_id", "L2")));
+        assertThat(result.ingested()).isEqualTo(1);
+        assertThat(result.duplicates()).isEqualTo(2);
+        assertThat(counter("L1", "total_views")).isEqualTo(1);
+        assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).containsExactly("L1");
+    }
+
+    @Test
+    void batchCutOffAtAnyPointThenRetriedIsCountedExactlyOnce() {
+        Scenario scenario = new Scenario();
+        List<DecodedEvent> decoded = decoded(scenario.events);
+        // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
+        int cuts = 0;
+        for (int cut = 0; ; cut++) {
+            ingestor.close();
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
+                    config.withKeyPrefix(redis.keyPrefix() + "cut" + cut + ":"));
+            IngestResult first;
+            try {
+                first = ingestor.ingestDecoded(decoded, cut);
+            } catch (StoreUnavailableException e) {
+                assertThat(e).hasMessageContaining("cut off after " + cut + " of");
+                cuts++;
+                IngestResult retry = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+                assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
+                scenario.assertState(ingestor.reader());
+                assertThat(ingestor.ingest(scenario.events).duplicates()).isEqualTo(25);
+                scenario.assertState(ingestor.reader());
+                continue;
+            }
+            assertThat(first.ingested()).isEqualTo(25);
+            break;
+        }
+        assertThat(cuts).isGreaterThan(15);
+    }
+
+    @Test
+    void batchRetriedAfterRedisRestartIsCountedExactlyOnce() throws Exception {
+        Scenario scenario = new Scenario();
+        try (Ingestor own = Ingestor.connect(redis.uri(), config)) {
+            own.ingest(scenario.events.subList(0, 12));
+            redis.stop();
+            try {
+                assertThatThrownBy(() -> own.ingest(scenario.events)).isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageStartingWith("Redis at " + redis.uri() + " is unavailable: ");
+            } finally {
+                redis.start();
+            }
+            IngestResult retry = retryUntilAvailable(own, scenario.events);
+            assertThat(retry.ingested()).isEqualTo(13);
+            assertThat(retry.duplicates()).isEqualTo(12);
+            scenario.assertState(own.reader());
+        }
+    }
+
+    @Test
+    void scriptsAreLoadedAgainAfterRedisForgetsThem() {
+        Scenario scenario = new Scenario();
+        ingestor.ingest(scenario.events.subList(0, 5));
+        probe.redis().scriptFlush();
+        assertThat(ingestor.ingest(scenario.events).ingested()).isEqualTo(20);
+        scenario.assertState(ingestor.reader());
+    }
+
+    @Test
+    void failsFastNamingTheServerWhenRedisIsDown() {
+        try (Ingestor own = Ingestor.connect(redis.uri(), config.withCommandTimeout(Duration.ofMillis(500)))) {
+            redis.stop();
+            try {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> own.ingest(List.of(view("L1", "S1", Scenario.NOON))))
+                        .isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageStartingWith("Redis at " + redis.uri() + " is unavailable: ")
+                        .satisfies(e -> assertThat(((StoreUnavailableException) e).store()).isEqualTo("Redis at " + redis.uri()));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+                assertThatThrownBy(() -> own.reader().eventCounts(Scenario.DAY)).isInstanceOf(StoreUnavailableException.class);
+                assertThatThrownBy(() -> Ingestor.connect(redis.uri(), config)).isInstanceOf(StoreUnavailableException.class)
+                        .hasMessageStartingWith("Redis at " + redis.uri() + " is unavailable: ");
+            } finally {
+                redis.start();
+            }
+        }
+    }
+
+    @Test
+    void failsFastWhenRedisIsSlowAndTheRetryCountsOnce() throws Exception {
+        try (Ingestor own = Ingestor.connect(redis.uri(), config.withCommandTimeout(Duration.ofMillis(300)));
+             StatefulRedisConnection<String, String> sleeper = client.connect()) {
+            var sleeping = sleeper.async().dispatch(io.lettuce.core.protocol.CommandType.DEBUG,
+                    new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                    new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8).add("SLEEP").add("1.5")); // blocks the whole server, as a slow Redis would
+            Thread.sleep(100);
+            Event event = view("L1", "S1", Scenario.NOON);
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> own.ingest(List.of(event))).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessage("Redis at " + redis.uri() + " is unavailable: no answer within 300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1200));
+            sleeping.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            // The timed-out batch still ran once Redis woke up: the retry finds it applied and counts nothing twice.
+            assertThat(retryUntilAvailable(own, List.of(event)).duplicates()).isEqualTo(1);
+            assertThat(counter("L1", "total_views")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void everyRejectionReasonIsReportedAndGoodEventsStillCount() {
+        Instant now = Instant.now();
+        String big = "x".repeat(40_000);
+        List<Event> events = List.of(
+                view("L1", "S1", Scenario.NOON),                                                    // 0 ok
+                new Event("", "S1", now, "u1", Map.of()),                                          // 1
+                new Event("house_view", "S1", now, "u2", Map.of()),                                // 2
+                new Event("property_view", "S1", now, "u3", Map.of()),                             // 3
+                new Event("property_view", "S1", now, "u4", Map.of("listing_id", "a{b}")),         // 4
+                new Event("property_view", "S1", now, "u5", Map.of("listing_id", "a b")),          // 5
+                new Event("property_view", "S1", now.minus(Duration.ofDays(9)), "u6", Map.of("listing_id", "L1")), // 6
+                new Event("property_view", "S1", now.plus(Duration.ofHours(2)), "u7", Map.of("listing_id", "L1")), // 7
+                new Event("property_view", "S1", now, "u8", Map.of("listing_id", "L1", "lister_id", "U1",
+                        "lister_type", "landlord")),                                               // 8
+                new Event("property_view", "S1", now, "u9", Map.of("listing_id", "L1", "lister_id", "U1")), // 9
+                new Event("property_view", null, now, "u10", Map.of("listing_id", "L1")),          // 10
+                new Event("property_view", "S1", now, "u{11}", Map.of("listing_id", "L1")),        // 11
+                new Event("property_view", "S1", now, "u12", Map.of("listing_id", "L1", "note", big)), // 12
+                new Event("profile_view", "S1", now, "u13", Map.of("profile_id", "U1", "user_type", "buyer")), // 13
+                new Event("property_view", "S1", now, "u14", Map.of("listing_id", List.of(1))));  // 14
+        IngestResult result = ingestor.ingest(events);
+        assertThat(result.ingested()).isEqualTo(1);
+        assertThat(result.rejected()).extracting(IngestResult.Rejection::index, IngestResult.Rejection::uuid)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, "u1"), org.assertj.core.groups.Tuple.tuple(2, "u2"),
+                        org.assertj.core.groups.Tuple.tuple(3, "u3"), org.assertj.core.groups.Tuple.tuple(4, "u4"),
+                        org.assertj.core.groups.Tuple.tuple(5, "u5"), org.assertj.core.groups.Tuple.tuple(6, "u6"),
+                        org.assertj.core.groups.Tuple.tuple(7, "u7"), org.assertj.core.groups.Tuple.tuple(8, "u8"),
+                        org.assertj.core.groups.Tuple.tuple(9, "u9"), org.assertj.core.groups.Tuple.tuple(10, "u10"),
+                        org.assertj.core.groups.Tuple.tuple(11, "u{11}"), org.assertj.core.groups.Tuple.tuple(12, "u12"),
+                        org.assertj.core.groups.Tuple.tuple(13, "u13"), org.assertj.core.groups.Tuple.tuple(14, "u14"));
+        List<String> reasons = result.rejected().stream().map(IngestResult.Rejection::reason).toList();
+        assertThat(reasons.get(0)).isEqualTo("event name is missing");
+        assertThat(reasons.get(1)).isEqualTo("event \"house_view\" is not in the catalogue");
+        assertThat(reasons.get(2)).isEqualTo("listing_id is missing");
+        assertThat(reasons.get(3)).isEqualTo("listing_id has '{', which ids may not contain");
+        assertThat(reasons.get(4)).isEqualTo("listing_id has a whitespace character at position 2, which ids may not contain");
+        assertThat(reasons.get(5)).startsWith("timestamp ").endsWith(" is older than the 7-day retention");
+        assertThat(reasons.get(6)).startsWith("timestamp ").endsWith(" is more than 1 hour in the future");
+        assertThat(reasons.get(7)).isEqualTo("lister_type \"landlord\" is not one of developer, agent, agency, property_manager");
+        assertThat(reasons.get(8)).isEqualTo(
+                "lister_type is missing; it is required with lister_id (one of developer, agent, agency, property_manager)");
+        assertThat(reasons.get(9)).isEqualTo("distinct_id is missing; send distinct_id or a seeker_id property");
+        assertThat(reasons.get(10)).isEqualTo("uuid has '{', which ids may not contain");
+        assertThat(reasons.get(11)).matches("properties are about \\d+ bytes; at most 32768 are allowed");
+        assertThat(reasons.get(12)).isEqualTo("user_type \"buyer\" is not one of developer, agent, agency, property_manager");
+        assertThat(reasons.get(13)).isEqualTo("listing_id must be a string, not an array");
+        assertThat(counter("L1", "total_views")).isEqualTo(1);
+    }
+
+    @Test
+    void decodingProblemsAreRejectionsToo() {
+        String body = "{\"events\":[42, {\"event\":\"property_view\",\"uuid\":\"d1\",\"timestamp\":\"yesterday\","
+                + "\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"L1\"}},"
+                + "{\"event\":\"property_view\",\"uuid\":\"d2\",\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"L1\"}}]}";
+        IngestResult result = ingestor.ingest(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(result.ingested()).isEqualTo(1);
+        assertThat(result.rejected()).containsExactly(
+                new IngestResult.Rejection(0, null, "the element is a number, not an event object"),
+                new IngestResult.Rejection(1, "d1", "timestamp \"yesterday\" is not an ISO-8601 date-time with an offset"
+                        + " (such as 2025-01-15T10:00:00Z) nor epoch milliseconds"));
+    }
+
+    @Test
+    void tooManyEventsIsRefusedWhole() {
+        ingestor.close();
+        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withMaxEventsPerRequest(2));
+        List<Event> three = List.of(view("L1", "S1", Scenario.NOON), view("L1", "S2", Scenario.NOON),
+                view("L1", "S3", Scenario.NOON));
+        assertThatThrownBy(() -> ingestor.ingest(three)).isInstanceOf(PayloadTooLargeException.class)
+                .hasMessage("the request has 3 events; at most 2 are allowed per request");
+        assertThat(probe.keys()).isEmpty();
+    }
+
+    @Test
+    void leadActionListKeepsTheNewestButTheDayCounterCountsAll() {
+        ingestor.close();
+        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withLeadActionCap(3));
+        List<Event> leads = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            leads.add(new Event("lead_message", "S1", Scenario.NOON.plusSeconds(i), "m" + i, Map.of("listing_id", "L1")));
+        }
+        ingestor.ingest(leads);
+        List<LeadState> states = new ArrayList<>();
+        ingestor.reader().forEachLead(Scenario.DAY, 10, states::addAll);
+        assertThat(states).singleElement().satisfies(lead -> {
+            assertThat(lead.actions()).extracting(LeadAction::uuid).containsExactly("m2", "m3", "m4");
+            assertThat(lead.actionsOnDay()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void leadKeysSpanningDaysLiveUntilTheirNewestDayExpires() {
+        LocalDate older = Scenario.DAY.minusDays(2);
+        ingestor.ingest(List.of(new Event("lead_phone", "S1", Scenario.NOON, "new", Map.of("listing_id", "L1"))));
+        ingestor.ingest(List.of(new Event("lead_email", "S1", older.atTime(9, 0).toInstant(ZoneOffset.UTC), "old",
+                Map.of("listing_id", "L1"))));
+        long newest = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        long oldest = BusinessCalendar.UTC.expiryOf(older, Duration.ofDays(7)).toEpochMilli();
+        assertThat(probe.expiryMillis("lead:{L1}:{S1}:actions")).isBetween(newest - 1, newest + 1);
+        assertThat(probe.expiryMillis("lead:{L1}:{S1}:day:" + Keys.day(older) + ":actions")).isBetween(oldest - 1, oldest + 1);
+        List<LeadState> onOlder = new ArrayList<>();
+        ingestor.reader().forEachLead(older, 10, onOlder::addAll);
+        assertThat(onOlder).singleElement().satisfies(lead -> {
+            assertThat(lead.actionsOnDay()).isEqualTo(1);
+            assertThat(lead.actions()).extracting(LeadAction::uuid).containsExactly("new", "old");
+        });
+    }
+
+    @Test
+    void readerStreamsEveryEntityOnceInBoundedChunks() {
+        List<Event> views = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            views.add(view("L" + i, "S" + (i % 7), Scenario.NOON.plusSeconds(i)));
+        }
+        ingestor.ingest(views);
+        List<String> seen = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        ingestor.reader().forEachEntity(EntityKind.LISTING, Scenario.DAY, 25, chunk -> {
+            sizes.add(chunk.size());
+            chunk.forEach(day -> {
+                assertThat(day.counter("total_views")).isEqualTo(1);
+                assertThat(day.unique("unique_views")).isEqualTo(1);
+                seen.add(day.entity().id());
+            });
+        });
+        assertThat(sizes).allMatch(size -> size <= 25);
+        assertThat(seen).hasSize(230).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void uniquesOverSeveralDaysAreUnionsNotSums() {
+        List<Event> views = new ArrayList<>();
+        for (int day = 0; day < 3; day++) {
+            for (int seeker = 0; seeker < 4; seeker++) {
+                views.add(view("L1", "S" + (seeker + day), Scenario.NOON.minus(Duration.ofDays(day)).plusSeconds(seeker)));
+            }
+        }
+        ingestor.ingest(views);
+        AnalyticsReader reader = ingestor.reader();
+        List<LocalDate> days = List.of(Scenario.DAY, Scenario.DAY.minusDays(1), Scenario.DAY.minusDays(2));
+        assertThat(reader.uniqueCount(EntityRef.listing("L1"), "unique_views", days)).isEqualTo(6);
+        List<byte[]> sketches = days.stream().map(d -> reader.sketch(EntityRef.listing("L1"), "unique_views", d)).toList();
+        assertThat(reader.unionCount(sketches)).isEqualTo(6);
+        assertThat(reader.unionCount(List.of())).isZero();
+        assertThat(reader.sketch(EntityRef.listing("L1"), "unique_views", Scenario.DAY.minusDays(5))).isNull();
+        assertThatThrownBy(() -> reader.unionCount(List.of("not a sketch".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(io.github.iskahomes.analytics.core.AnalyticsException.class)
+                .hasMessageContaining("refused a command");
+        assertThat(probe.keys().keySet()).noneMatch(k -> k.startsWith("tmp:"));
+    }
+
+    @Test
+    void resultJsonIsTheSeedsPlusDuplicatesAndRejections() {
+        IngestResult result = new IngestResult(45, 2, Map.of("20250115", 45),
+                List.of(new IngestResult.Rejection(3, "u-3", "listing_id is missing"),
+                        new IngestResult.Rejection(4, null, "the element is a number, not an event object")));
+        assertThat(result.toJson()).isEqualTo("{\"success\":true,\"ingested\":45,\"duplicates\":2,"
+                + "\"byDay\":{\"20250115\":45},\"rejected\":[{\"index\":3,\"uuid\":\"u-3\",\"reason\":\"listing_id is missing\"},"
+                + "{\"index\":4,\"uuid\":null,\"reason\":\"the element is a number, not an event object\"}]}");
+    }
+
+    @Test
+    void concurrentCallersShareOneIngestorSafely() throws Exception {
+        int threads = 4;
+        int perThread = 50;
+        List<Thread> workers = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            workers.add(new Thread(() -> {
+                try {
+                    for (int i = 0; i < perThread; i += 10) {
+                        List<Event> batch = new ArrayList<>();
+                        for (int j = i; j < i + 10; j++) {
+                            batch.add(view("L" + thread, "S" + j, Scenario.NOON.plusSeconds(j)));
+                        }
+                        ingestor.ingest(batch);
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        workers.forEach(Thread::start);
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        assertThat(failures).isEmpty();
+        for (int t = 0; t < threads; t++) {
+            assertThat(counter("L" + t, "total_views")).isEqualTo(perThread);
+        }
+    }
+
+    @Test
+    void dedupeMarkerMemoryPerEvent() {
+        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE.
+        int events = 1000;
+        List<Event> views = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            views.add(new Event("listing_impression", "S1", Scenario.NOON, UUID.randomUUID().toString(),
+                    Map.of("listing_id", "L1")));
+        }
+        for (int i = 0; i < events; i += 500) {
+            ingestor.ingest(views.subList(i, i + 500));
+        }
+        long entitySet = memory("listing:{L1}:day:" + Scenario.DAY_KEY + ":seen");
+        long eventSets = 0;
+        for (int shard = 0; shard < 16; shard++) {
+            eventSets += memory("events:{" + Scenario.DAY_KEY + ":" + String.format("%02d", shard) + "}:seen");
+        }
+        System.out.printf("dedupe markers: %.1f bytes per event per entity set, %.1f bytes per event in the event-count"
+                + " sets (36-character uuids)%n", entitySet / (double) events, eventSets / (double) events);
+        assertThat(entitySet / events).isBetween(40L, 200L);
+        assertThat(eventSets / events).isBetween(40L, 200L);
+    }
+
+    private long memory(String key) {
+        Long bytes = probe.redis().memoryUsage(redis.keyPrefix() + key);
+        return bytes == null ? 0 : bytes;
+    }
+
+    private long counter(String listing, String metric) {
+        String value = probe.redis().get(redis.keyPrefix() + "listing:{" + listing + "}:day:" + Scenario.DAY_KEY + ":" + metric);
+        return value == null ? 0 : Long.parseLong(value);
+    }
+
+    static List<String> ids(AnalyticsReader reader, EntityKind kind, LocalDate day) {
+        List<String> ids = new ArrayList<>();
+        reader.forEachEntity(kind, day, 100, chunk -> chunk.forEach(e -> ids.add(e.entity().id())));
+        return ids;
+    }
+
+    static Event view(String listing, String seeker, Instant at) {
+        return new Event("property_view", seeker, at, UUID.randomUUID().toString(), Map.of("listing_id", listing));
+    }
+
+    static List<DecodedEvent> decoded(List<Event> events) {
+        List<DecodedEvent> decoded = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            decoded.add(new DecodedEvent(i, events.get(i), null));
+        }
+        return decoded;
+    }
+
+    static IngestResult retryUntilAvailable(Ingestor ingestor, List<Event> events) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return ingestor.ingest(events);
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
