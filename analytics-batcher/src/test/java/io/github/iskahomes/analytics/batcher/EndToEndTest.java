@@ -119,4 +119,50 @@ class EndToEndTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void inProcessIngestorSinkKeepsEventsWhileRedisIsDownAndCountsThemOnceItIsBack(TestRedis redis) throws Exception {
+        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
+                .withCommandTimeout(Duration.ofMillis(500));
+        RecordingListener listener = new RecordingListener();
+        try (Ingestor ingestor = Ingestor.connect(redis.uri(), config);
+             AnalyticsReader reader = AnalyticsReader.connect(redis.uri(), config)) {
+            EventBatcher batcher = EventBatcher.builder()
+                    .config(BatcherConfig.defaults().withFlushInterval(Duration.ofHours(1)).withMaxAttempts(1_000)
+                            .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)))
+                    .sink(IngestorSink.of(ingestor::ingest))
+                    .listener(listener)
+                    .build();
+            List<Event> tracked = new ArrayList<>();
+            try (batcher) {
+                redis.stop();
+                try {
+                    for (int i = 0; i < 30; i++) {
+                        tracked.add(Tracker.of(batcher, "seeker-" + i, false).trackPropertyView("listing-9",
+                                ListingSource.SEARCH, null, null));
+                    }
+                    batcher.flush();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (listener.retries.isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(listener.retries).isNotEmpty();
+                    assertThat(batcher.stats().get("ingestor").sent()).isZero();
+                } finally {
+                    redis.start();
+                }
+                assertThat(batcher.flush(Duration.ofSeconds(30))).isTrue();
+            }
+
+            SinkStats stats = batcher.stats().get("ingestor");
+            assertThat(stats.sent()).isEqualTo(30);
+            assertThat(stats.failed()).isZero();
+            assertThat(stats.dropped()).isZero();
+            assertThat(listener.retries).allSatisfy(retry -> assertThat(retry.reason()).contains("Redis"));
+            Set<LocalDate> days = tracked.stream().map(e -> BusinessCalendar.UTC.dayOf(e.timestamp()))
+                    .collect(Collectors.toSet());
+            Assumptions.assumeTrue(days.size() == 1, "the events straddle midnight");
+            assertThat(reader.eventCounts(days.iterator().next())).containsEntry(EventType.PROPERTY_VIEW, 30L);
+        }
+    }
 }
