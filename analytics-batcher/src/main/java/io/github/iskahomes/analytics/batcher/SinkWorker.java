@@ -72,6 +72,11 @@ final class SinkWorker implements Runnable {
             drop(event, DropReason.BATCHER_CLOSED);
             return;
         }
+        // A full queue under DROP_NEWEST is refused on a plain read, so an outage adds no contended writes.
+        if (config.dropPolicy() == DropPolicy.DROP_NEWEST && size.get() >= config.maxQueueSize()) {
+            drop(event, DropReason.QUEUE_FULL);
+            return;
+        }
         int n = size.incrementAndGet();
         if (n > config.maxQueueSize()) {
             if (config.dropPolicy() == DropPolicy.DROP_NEWEST) {
