@@ -1,0 +1,348 @@
+package io.github.iskahomes.analytics.batcher;
+
+import io.github.iskahomes.analytics.core.Event;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sink's bounded queue and sender thread. {@link #offer} is lock-free (a CAS on the size, a CAS on the queue's
+ * tail) so tracking threads never wait for each other or for the sender; the sender parks until a batch is full, the
+ * interval passes, a flush is asked for, or the batcher closes.
+ */
+final class SinkWorker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(EventBatcher.class);
+    /** Retry-After values above this are treated as this, so a confused server cannot park a sink for hours. */
+    private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    private final Sink sink;
+    private final String name;
+    private final BatcherConfig config;
+    private final BatcherListener listener;
+    private final ConcurrentLinkedQueue<Event> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final LongAdder enqueued = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
+    private final Object progress = new Object();
+    private final Thread thread;
+
+    private volatile boolean flushWanted;
+    private volatile boolean closing;
+    private volatile boolean abandoned;
+    private volatile boolean exited;
+    private volatile long droppedLogged;
+
+    SinkWorker(Sink sink, BatcherConfig config, BatcherListener listener) {
+        this.sink = sink;
+        this.name = sink.name();
+        this.config = config;
+        this.listener = listener;
+        this.thread = new Thread(this, "analytics-batcher-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    String name() {
+        return name;
+    }
+
+    Sink sink() {
+        return sink;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues an event, or drops one by the policy when the queue is full. Never blocks, never throws. */
+    void offer(Event event) {
+        enqueued.increment();
+        if (closing && exited) {
+            drop(event, DropReason.BATCHER_CLOSED);
+            return;
+        }
+        // A full queue under DROP_NEWEST is refused on a plain read, so an outage adds no contended writes.
+        if (config.dropPolicy() == DropPolicy.DROP_NEWEST && size.get() >= config.maxQueueSize()) {
+            drop(event, DropReason.QUEUE_FULL);
+            return;
+        }
+        int n = size.incrementAndGet();
+        if (n > config.maxQueueSize()) {
+            if (config.dropPolicy() == DropPolicy.DROP_NEWEST) {
+                size.decrementAndGet();
+                drop(event, DropReason.QUEUE_FULL);
+                return;
+            }
+            Event oldest = queue.poll();
+            if (oldest != null) {
+                size.decrementAndGet();
+                drop(oldest, DropReason.QUEUE_FULL);
+            }
+        }
+        queue.offer(event);
+        if (n == config.flushAt()) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Counts an event tracked after close began. */
+    void dropClosed(Event event) {
+        enqueued.increment();
+        drop(event, DropReason.BATCHER_CLOSED);
+    }
+
+    void requestFlush() {
+        flushWanted = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Events handed to this sink so far; a later {@link #handled()} at least this large means all were handled. */
+    long enqueuedCount() {
+        return enqueued.sum();
+    }
+
+    long handled() {
+        return sent.get() + failed.get() + dropped.sum();
+    }
+
+    /** Waits until {@link #handled()} reaches {@code target} or the deadline passes. */
+    boolean awaitHandled(long target, long deadlineNanos) throws InterruptedException {
+        synchronized (progress) {
+            while (handled() < target) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                // Bounded wait: drops on tracking threads do not notify.
+                TimeUnit.NANOSECONDS.timedWait(progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+            }
+            return true;
+        }
+    }
+
+    void beginClose() {
+        closing = true;
+        LockSupport.unpark(thread);
+    }
+
+    /** Stops waiting for the backend: what is queued or in flight is dropped as {@link DropReason#CLOSE_TIMEOUT}. */
+    void abandon() {
+        abandoned = true;
+        thread.interrupt();
+    }
+
+    void join(long deadlineNanos) throws InterruptedException {
+        long left = deadlineNanos - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.timedJoin(thread, left);
+        }
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    /** Counts anything that raced into the queue after the sender exited. */
+    void dropLeftovers() {
+        Event event;
+        while ((event = queue.poll()) != null) {
+            size.decrementAndGet();
+            drop(event, DropReason.BATCHER_CLOSED);
+        }
+    }
+
+    SinkStats stats() {
+        long sentNow = sent.get();
+        long failedNow = failed.get();
+        long droppedNow = dropped.sum();
+        long enqueuedNow = enqueued.sum();
+        return new SinkStats(name, enqueuedNow, sentNow, retried.get(), droppedNow, failedNow,
+                Math.max(0, enqueuedNow - sentNow - failedNow - droppedNow));
+    }
+
+    @Override
+    public void run() {
+        long intervalNanos = config.flushInterval().toNanos();
+        long nextFlush = System.nanoTime() + intervalNanos;
+        boolean flushing = false;
+        try {
+            while (!abandoned) {
+                if (flushWanted) {
+                    flushWanted = false;
+                    flushing = true;
+                }
+                int queued = size.get();
+                long now = System.nanoTime();
+                boolean due = now - nextFlush >= 0;
+                if (queued >= config.flushAt() || (queued > 0 && (due || flushing || closing))) {
+                    deliver(drainBatch());
+                    if (due) {
+                        nextFlush = System.nanoTime() + intervalNanos;
+                    }
+                    continue;
+                }
+                if (queued == 0) {
+                    flushing = false;
+                    if (closing) {
+                        break;
+                    }
+                }
+                if (due) {
+                    nextFlush = now + intervalNanos;
+                }
+                LockSupport.parkNanos(this, nextFlush - System.nanoTime());
+            }
+            if (abandoned) {
+                Event event;
+                while ((event = queue.poll()) != null) {
+                    size.decrementAndGet();
+                    drop(event, DropReason.CLOSE_TIMEOUT);
+                }
+            }
+        } catch (Throwable t) {
+            log.error("The sender thread of sink '{}' stopped unexpectedly", name, t);
+            throw t;
+        } finally {
+            exited = true;
+            notifyProgress();
+        }
+    }
+
+    private List<Event> drainBatch() {
+        int limit = config.flushAt();
+        List<Event> batch = new ArrayList<>(Math.min(limit, Math.max(size.get(), 1)));
+        Event event;
+        while (batch.size() < limit && (event = queue.poll()) != null) {
+            batch.add(event);
+        }
+        size.addAndGet(-batch.size());
+        return batch;
+    }
+
+    private void deliver(List<Event> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Event> unmodifiable = java.util.Collections.unmodifiableList(batch);
+        for (int attempt = 1; ; attempt++) {
+            if (abandoned) {
+                dropAll(batch, DropReason.CLOSE_TIMEOUT);
+                return;
+            }
+            SendResult result;
+            try {
+                result = sink.send(unmodifiable);
+            } catch (InterruptedException e) {
+                if (abandoned) {
+                    dropAll(batch, DropReason.CLOSE_TIMEOUT);
+                    return;
+                }
+                result = SendResult.retryable("interrupted", null);
+            } catch (Exception e) {
+                result = SendResult.retryable(describe(e), null);
+            }
+            Thread.interrupted();
+            if (result instanceof SendResult.Delivered) {
+                sent.addAndGet(batch.size());
+                log.debug("Sink '{}' delivered {} events", name, batch.size());
+                notifyListener(() -> listener.onSent(name, batch.size()));
+                notifyProgress();
+                return;
+            }
+            if (result instanceof SendResult.Rejected rejected) {
+                fail(unmodifiable, rejected.reason());
+                return;
+            }
+            SendResult.Retryable retry = (SendResult.Retryable) result;
+            if (attempt >= config.maxAttempts()) {
+                fail(unmodifiable, "gave up after " + attempt + " attempts; last error: " + retry.reason());
+                return;
+            }
+            long delayNanos = backoffNanos(attempt, retry.retryAfter());
+            retried.addAndGet(batch.size());
+            int failedAttempt = attempt;
+            log.debug("Sink '{}' will retry {} events in {} ms after attempt {}: {}", name, batch.size(),
+                    TimeUnit.NANOSECONDS.toMillis(delayNanos), attempt, retry.reason());
+            notifyListener(() -> listener.onRetry(name, batch.size(), failedAttempt, Duration.ofNanos(delayNanos),
+                    retry.reason()));
+            sleep(delayNanos);
+        }
+    }
+
+    private long backoffNanos(int attempt, Duration retryAfter) {
+        if (retryAfter != null && !retryAfter.isNegative()) {
+            return Math.min(retryAfter.toNanos(), MAX_RETRY_AFTER_NANOS);
+        }
+        long base = config.backoffBase().toNanos();
+        long max = config.backoffMax().toNanos();
+        long ceiling = attempt >= 62 ? max : Math.min(max, base << Math.min(attempt - 1, 40));
+        if (ceiling <= 0) {
+            ceiling = max;
+        }
+        // "Equal jitter": half fixed so retries are spaced out, half random so many clients do not retry in step.
+        return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+
+    private void sleep(long nanos) {
+        long until = System.nanoTime() + nanos;
+        long left;
+        while (!abandoned && (left = until - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, left);
+        }
+        Thread.interrupted();
+    }
+
+    private void fail(List<Event> batch, String reason) {
+        failed.addAndGet(batch.size());
+        log.warn("Sink '{}' failed to deliver {} events: {}", name, batch.size(), reason);
+        notifyListener(() -> listener.onFailed(name, batch, reason));
+        notifyProgress();
+    }
+
+    private void dropAll(List<Event> batch, DropReason reason) {
+        for (Event event : batch) {
+            drop(event, reason);
+        }
+    }
+
+    private void drop(Event event, DropReason reason) {
+        dropped.increment();
+        long total = dropped.sum();
+        // Log the first drop, then one line per 10,000, so an outage is visible without flooding the log.
+        if (total == 1 || total - droppedLogged >= 10_000) {
+            droppedLogged = total;
+            log.warn("Sink '{}' dropped an event ({}); {} dropped so far", name, reason, total);
+        }
+        notifyListener(() -> listener.onDropped(name, event, reason));
+    }
+
+    private void notifyProgress() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    private void notifyListener(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            log.warn("A BatcherListener threw; ignoring it", e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getName() : e.getClass().getSimpleName() + ": " + message;
+    }
+}

@@ -1,0 +1,168 @@
+package io.github.iskahomes.analytics.batcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.iskahomes.analytics.batcher.Tracker.LeadKind;
+import io.github.iskahomes.analytics.batcher.Tracker.ListingSource;
+import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.redis.AnalyticsReader;
+import io.github.iskahomes.analytics.redis.EntityDay;
+import io.github.iskahomes.analytics.redis.IngestHandler;
+import io.github.iskahomes.analytics.redis.Ingestor;
+import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.testing.RedisExtension;
+import io.github.iskahomes.analytics.testing.TestRedis;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The whole path a host app uses: Tracker → EventBatcher → HTTP → IngestHandler → Ingestor → a real Redis. */
+@ExtendWith(RedisExtension.class)
+class EndToEndTest {
+
+    @Test
+    void countsAreExactEvenWhenAnAnswerIsLostAndTheBatchIsResent(TestRedis redis) throws Exception {
+        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()).withWebhookSecret("s3cret");
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        try (Ingestor ingestor = Ingestor.connect(redis.uri(), config);
+             AnalyticsReader reader = AnalyticsReader.connect(redis.uri(), config)) {
+            IngestHandler handler = new IngestHandler(ingestor);
+            server.createContext("/api/ingest/posthog", exchange -> {
+                try (exchange) {
+                    IngestHandler.Response response = handler.handle(exchange.getRequestHeaders()::getFirst,
+                            exchange.getRequestBody());
+                    int status = response.status();
+                    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
+                    if (requests.incrementAndGet() == 2) {
+                        // Ingested, but the answer is lost: the batcher must resend and Redis must count once.
+                        status = 503;
+                        body = "{\"error\":\"answer lost\"}".getBytes(StandardCharsets.UTF_8);
+                    } else {
+                        response.headers().forEach(exchange.getResponseHeaders()::add);
+                    }
+                    exchange.sendResponseHeaders(status, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            server.start();
+            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/ingest/posthog");
+            RecordingListener listener = new RecordingListener();
+            List<Event> tracked = new ArrayList<>();
+            EventBatcher batcher = EventBatcher.builder()
+                    .config(BatcherConfig.defaults().withFlushAt(50).withFlushInterval(Duration.ofHours(1))
+                            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)))
+                    .sink(HttpIngestSink.builder(endpoint).secret("s3cret").build())
+                    .listener(listener)
+                    .build();
+            try (batcher) {
+                for (int i = 0; i < 300; i++) {
+                    Tracker seeker = Tracker.of(batcher, "seeker-" + (i % 30), i % 2 == 0);
+                    tracked.add(seeker.trackPropertyView("listing-" + (i % 3), ListingSource.HOME, "dev-1",
+                            ListerType.DEVELOPER));
+                }
+                for (int i = 0; i < 20; i++) {
+                    tracked.add(Tracker.of(batcher, "seeker-" + (i % 5), true).trackLead(LeadKind.PHONE, "listing-0",
+                            "dev-1", ListerType.DEVELOPER, "listing_page"));
+                }
+                assertThat(batcher.flush(Duration.ofSeconds(30))).isTrue();
+            }
+
+            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 320, 320, 50, 0, 0, 0));
+            assertThat(listener.retries).singleElement().extracting(RecordingListener.Retry::reason)
+                    .isEqualTo("HTTP 503: {\"error\":\"answer lost\"}");
+            assertThat(requests.get()).isEqualTo(320 / 50 + 1 + 1);
+
+            Set<LocalDate> days = tracked.stream().map(e -> BusinessCalendar.UTC.dayOf(e.timestamp()))
+                    .collect(Collectors.toSet());
+            Assumptions.assumeTrue(days.size() == 1, "the events straddle midnight; unique counts are per day");
+            LocalDate day = days.iterator().next();
+            Map<String, EntityDay> listings = new HashMap<>();
+            reader.forEachEntity(EntityKind.LISTING, day, 100,
+                    chunk -> chunk.forEach(entity -> listings.put(entity.entity().id(), entity)));
+
+            assertThat(listings).containsOnlyKeys("listing-0", "listing-1", "listing-2");
+            EntityDay first = listings.get("listing-0");
+            assertThat(first.counter("total_views")).isEqualTo(100);
+            assertThat(first.counter("views_from_home")).isEqualTo(100);
+            assertThat(first.counter("logged_in_views")).isEqualTo(50);
+            assertThat(first.counter("anonymous_views")).isEqualTo(50);
+            assertThat(first.unique("unique_views")).isEqualTo(10);
+            assertThat(first.counter("phone_leads")).isEqualTo(20);
+            assertThat(first.counter("total_leads")).isEqualTo(20);
+            assertThat(first.unique("unique_leads")).isEqualTo(5);
+            for (String other : List.of("listing-1", "listing-2")) {
+                assertThat(listings.get(other).counter("total_views")).isEqualTo(100);
+                assertThat(listings.get(other).counter("total_leads")).isZero();
+            }
+            assertThat(reader.eventCounts(day)).containsEntry(EventType.PROPERTY_VIEW, 300L)
+                    .containsEntry(EventType.LEAD_PHONE, 20L);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void inProcessIngestorSinkKeepsEventsWhileRedisIsDownAndCountsThemOnceItIsBack(TestRedis redis) throws Exception {
+        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
+                .withCommandTimeout(Duration.ofMillis(500));
+        RecordingListener listener = new RecordingListener();
+        try (Ingestor ingestor = Ingestor.connect(redis.uri(), config);
+             AnalyticsReader reader = AnalyticsReader.connect(redis.uri(), config)) {
+            EventBatcher batcher = EventBatcher.builder()
+                    .config(BatcherConfig.defaults().withFlushInterval(Duration.ofHours(1)).withMaxAttempts(1_000)
+                            .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)))
+                    .sink(IngestorSink.of(ingestor::ingest))
+                    .listener(listener)
+                    .build();
+            List<Event> tracked = new ArrayList<>();
+            try (batcher) {
+                redis.stop();
+                try {
+                    for (int i = 0; i < 30; i++) {
+                        tracked.add(Tracker.of(batcher, "seeker-" + i, false).trackPropertyView("listing-9",
+                                ListingSource.SEARCH, null, null));
+                    }
+                    batcher.flush();
+                    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                    while (listener.retries.isEmpty() && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertThat(listener.retries).isNotEmpty();
+                    assertThat(batcher.stats().get("ingestor").sent()).isZero();
+                } finally {
+                    redis.start();
+                }
+                assertThat(batcher.flush(Duration.ofSeconds(30))).isTrue();
+            }
+
+            SinkStats stats = batcher.stats().get("ingestor");
+            assertThat(stats.sent()).isEqualTo(30);
+            assertThat(stats.failed()).isZero();
+            assertThat(stats.dropped()).isZero();
+            assertThat(listener.retries).allSatisfy(retry -> assertThat(retry.reason()).contains("Redis"));
+            Set<LocalDate> days = tracked.stream().map(e -> BusinessCalendar.UTC.dayOf(e.timestamp()))
+                    .collect(Collectors.toSet());
+            Assumptions.assumeTrue(days.size() == 1, "the events straddle midnight");
+            assertThat(reader.eventCounts(days.iterator().next())).containsEntry(EventType.PROPERTY_VIEW, 30L);
+        }
+    }
+}
