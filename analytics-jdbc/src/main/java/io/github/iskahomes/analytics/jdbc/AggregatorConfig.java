@@ -1,0 +1,39 @@
+package io.github.iskahomes.analytics.jdbc;
+
+/**
+ * How the {@link Aggregator} works. Immutable; start from {@link #defaults()}.
+ *
+ * @param chunkSize entities (or leads) read from Redis and upserted per statement; memory is bounded by it.
+ *                  Default {@value #DEFAULT_CHUNK_SIZE}.
+ * @param lockName  the name of the advisory lock runs take (hashed, together with the current schema), so two
+ *                  applications sharing one database schema can run separate aggregators. Default
+ *                  {@value #DEFAULT_LOCK_NAME}.
+ */
+public record AggregatorConfig(int chunkSize, String lockName) {
+    public static final int DEFAULT_CHUNK_SIZE = 1000;
+    public static final String DEFAULT_LOCK_NAME = "io.github.iskahomes.analytics.aggregator";
+
+    public AggregatorConfig {
+        if (chunkSize < 1 || chunkSize > 100_000) {
+            throw new IllegalArgumentException("chunkSize must be between 1 and 100000, was " + chunkSize);
+        }
+        if (lockName == null || lockName.isBlank()) {
+            throw new IllegalArgumentException("lockName must not be blank");
+        }
+    }
+
+    /** Chunks of 1000, the default lock name. */
+    public static AggregatorConfig defaults() {
+        return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME);
+    }
+
+    /** This config with another chunk size (1 to 100000). */
+    public AggregatorConfig withChunkSize(int value) {
+        return new AggregatorConfig(value, lockName);
+    }
+
+    /** This config with another advisory lock name. */
+    public AggregatorConfig withLockName(String value) {
+        return new AggregatorConfig(chunkSize, value);
+    }
+}

@@ -1,0 +1,39 @@
+-- Sales columns of user_analytics (the lister credited with each sale) for one day, from the ledger.
+WITH s AS (
+    SELECT lister_id, lister_type,
+           count(*)                   AS total_sales,
+           count(DISTINCT listing_id) AS sold_listings,
+           sum(sale_price)            AS total_revenue,
+           COALESCE(sum(sale_date - listed_date), 0) AS days_sum,
+           count(listed_date)         AS days_count
+    FROM sales_listings
+    WHERE sale_date = :date AND lister_id IS NOT NULL AND lister_type IS NOT NULL
+    GROUP BY lister_id, lister_type
+), keys AS (
+    SELECT lister_id AS user_id, lister_type AS user_type FROM s
+    UNION
+    SELECT user_id, user_type FROM user_analytics WHERE date = :date AND total_sales > 0
+)
+INSERT INTO user_analytics AS t (user_id, user_type, date, week, month, quarter, year, total_sales, sold_listings,
+                                 total_revenue, avg_sale_price, days_to_sale_sum, days_to_sale_count,
+                                 avg_days_to_sale)
+SELECT k.user_id, k.user_type, :date, :week, :month, :quarter, :year,
+       COALESCE(s.total_sales, 0),
+       COALESCE(s.sold_listings, 0),
+       COALESCE(s.total_revenue, 0),
+       CASE WHEN s.total_sales > 0 THEN round(s.total_revenue / s.total_sales, 2) ELSE 0 END,
+       COALESCE(s.days_sum, 0),
+       COALESCE(s.days_count, 0),
+       CASE WHEN s.days_count > 0 THEN round(s.days_sum::numeric / s.days_count, 2) ELSE 0 END
+FROM keys k LEFT JOIN s ON s.lister_id = k.user_id AND s.lister_type = k.user_type
+ON CONFLICT (user_id, user_type, date) DO UPDATE SET
+    total_sales        = EXCLUDED.total_sales,
+    sold_listings      = EXCLUDED.sold_listings,
+    total_revenue      = EXCLUDED.total_revenue,
+    avg_sale_price     = EXCLUDED.avg_sale_price,
+    days_to_sale_sum   = EXCLUDED.days_to_sale_sum,
+    days_to_sale_count = EXCLUDED.days_to_sale_count,
+    avg_days_to_sale   = EXCLUDED.avg_days_to_sale,
+    lead_to_sale_rate  = CASE WHEN t.total_leads_generated = 0 THEN 0
+                              ELSE round(EXCLUDED.total_sales * 100.0 / t.total_leads_generated, 2) END,
+    updated_at         = now()

@@ -1,0 +1,22 @@
+-- Top listings over a date range. Rates are recomputed from the summed counters, never averaged.
+-- Sketches are aggregated only for the listings that made the cut.
+WITH ranked AS (
+    SELECT listing_id,
+           sum(total_views)  AS total_views,
+           sum(total_leads)  AS total_leads,
+           sum(unique_views) AS unique_views,
+           CASE WHEN sum(total_views) = 0 THEN 0
+                ELSE round(sum(total_leads) * 100.0 / sum(total_views), 2) END AS conversion_rate
+    FROM listing_analytics
+    WHERE date BETWEEN :from AND :to
+    GROUP BY listing_id
+    /*HAVING*/
+    ORDER BY /*ORDER*/, listing_id
+    LIMIT :limit
+)
+SELECT r.listing_id, r.total_views, r.total_leads, r.unique_views, r.conversion_rate,
+       (SELECT array_agg(a.unique_views_hll) FILTER (WHERE a.unique_views_hll IS NOT NULL)
+        FROM listing_analytics a
+        WHERE a.listing_id = r.listing_id AND a.date BETWEEN :from AND :to) AS unique_views_hll
+FROM ranked r
+ORDER BY /*ORDER*/, r.listing_id

@@ -1,0 +1,263 @@
+package io.github.iskahomes.analytics.examples.bench;
+
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.examples.Infrastructure;
+import io.github.iskahomes.analytics.jdbc.AggregationResult;
+import io.github.iskahomes.analytics.jdbc.Aggregator;
+import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
+import io.github.iskahomes.analytics.jdbc.Schema;
+import io.github.iskahomes.analytics.redis.AnalyticsReader;
+import io.github.iskahomes.analytics.redis.Ingestor;
+import io.github.iskahomes.analytics.redis.IngestorConfig;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * Aggregation throughput: the {@link Aggregator} (chunks of 1000 read from Redis, one {@code unnest} upsert per chunk,
+ * one transaction) against the seed's loop (one awaited single-row {@code INSERT … ON CONFLICT DO UPDATE} per
+ * entity-day, autocommit, {@link AggregatorBaseline}) on the same PostgreSQL and the same Redis data, for each listing
+ * count asked. Both read Redis through the same {@link AnalyticsReader}; the Redis-only read time is printed too.
+ * Peak heap is measured during the aggregator run: the highest heap in use after any GC (the live set) and the peak
+ * of the heap pools.
+ *
+ * <pre>
+ * ./mvnw -q -pl examples -am package -DskipTests
+ * java -Xmx256m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
+ *     io.github.iskahomes.analytics.examples.bench.AggregatorBenchmark [--listings 10000,100000] [--chunk 1000]
+ *     [--fsync on|off|as-is]
+ * </pre>
+ * The embedded PostgreSQL is switched to {@code fsync=on} for the measurement unless {@code --fsync} says otherwise.
+ * Uses {@code ANALYTICS_REDIS_URL} / {@code ANALYTICS_JDBC_URL} when set, otherwise embedded servers.
+ */
+public final class AggregatorBenchmark {
+    private static final int LISTERS = 1000;
+    private static final int DEVELOPMENTS = 100;
+
+    private AggregatorBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> flags = IngestBenchmark.flags(args);
+        List<Integer> sizes = new ArrayList<>();
+        for (String size : flags.getOrDefault("listings", "10000,100000").split(",")) {
+            sizes.add(Integer.parseInt(size.trim()));
+        }
+        int chunk = Integer.parseInt(flags.getOrDefault("chunk", "1000"));
+        String fsync = flags.getOrDefault("fsync", "on");
+        try (Infrastructure infra = Infrastructure.start()) {
+            if (infra.embeddedPostgres() != null && !"as-is".equals(fsync)) {
+                // The embedded server runs with fsync off for fast tests; a production database commits durably,
+                // which is exactly the cost a commit per row multiplies. Default: measure with fsync on.
+                try (Connection c = infra.connect(); Statement st = c.createStatement()) {
+                    st.execute("ALTER SYSTEM SET fsync = " + ("off".equals(fsync) ? "off" : "on"));
+                    st.execute("SELECT pg_reload_conf()");
+                }
+            }
+            try (Connection c = infra.connect(); Statement st = c.createStatement();
+                 var rs = st.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
+                         + " version()")) {
+                rs.next();
+                System.out.printf("PostgreSQL: fsync=%s synchronous_commit=%s, %s%n", rs.getString(1), rs.getString(2),
+                        rs.getString(3));
+            }
+            System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
+                    infra.jdbcUrl(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            Map<Integer, String> summary = new LinkedHashMap<>();
+            // Warm-up (JIT, connections, prepared statements); its figures are not reported.
+            measure(infra, 2000, chunk);
+            for (int listings : sizes) {
+                summary.put(listings, measure(infra, listings, chunk));
+            }
+            System.out.println();
+            summary.forEach((n, line) -> System.out.println(line));
+        }
+    }
+
+    private static String measure(Infrastructure infra, int listings, int chunk) throws Exception {
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+        // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
+        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(prefix)
+                .withCommandTimeout(java.time.Duration.ofSeconds(60));
+        try (Ingestor ingestor = Ingestor.connect(infra.redisUri(), config)) {
+            long start = System.nanoTime();
+            long events = populate(ingestor, day, listings);
+            System.out.printf("%n%,d listings: ingested %,d events in %.1f s%n", listings, events,
+                    (System.nanoTime() - start) / 1e9);
+            AnalyticsReader reader = ingestor.reader();
+
+            // Redis read alone, for reference: what both writers below pay before writing anything.
+            start = System.nanoTime();
+            AtomicLong read = new AtomicLong();
+            for (EntityKind kind : EntityKind.values()) {
+                reader.forEachEntity(kind, day, chunk, rows -> read.addAndGet(rows.size()));
+            }
+            double readSeconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s)%n", read.get() / readSeconds,
+                    read.get(), readSeconds);
+
+            DataSource ours = schema(infra, "aggbench_" + listings);
+            Schema.migrate(ours);
+            Aggregator aggregator = Aggregator.create(ours, reader, AggregatorConfig.defaults().withChunkSize(chunk));
+            HeapWatch heap = HeapWatch.start();
+            start = System.nanoTime();
+            AggregationResult result = aggregator.run(day);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            HeapWatch.Peak peak = heap.stop();
+            long entityRows = result.inserted("listings") + result.inserted("users") + result.inserted("developments");
+            if (result.inserted("listings") != listings) {
+                throw new IllegalStateException("aggregated " + result.toJson() + " for " + listings + " listings");
+            }
+            double oursRate = entityRows / seconds;
+            // The upsert share: the time the run spent in PostgreSQL statements (upserts and day roll-ups).
+            double oursWrite = entityRows / (result.timings().postgres().toNanos() / 1e9);
+            System.out.printf("  Aggregator:             %,9.0f entity rows/s end to end, %,.0f rows/s upserting"
+                            + " (%,d listing + %,d user + %,d development rows, and %,d leads, in %.2f s, one"
+                            + " transaction)%n", oursRate, oursWrite,
+                    result.inserted("listings"), result.inserted("users"), result.inserted("developments"),
+                    result.inserted("leads"), seconds);
+            System.out.printf("  peak heap during run:   %d MB live after GC, %d MB peak of heap pools%n",
+                    peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
+
+            DataSource naive = schema(infra, "aggbench_naive_" + listings);
+            Schema.migrate(naive);
+            start = System.nanoTime();
+            AggregatorBaseline.Timing naiveRun = AggregatorBaseline.run(naive, reader, day, chunk);
+            double naiveSeconds = (System.nanoTime() - start) / 1e9;
+            double naiveRate = naiveRun.rows() / naiveSeconds;
+            double naiveWrite = naiveRun.rows() / (naiveRun.writeNanos() / 1e9);
+            System.out.printf("  row-at-a-time upserts:  %,9.0f entity rows/s end to end, %,.0f rows/s upserting"
+                    + " (%,d rows in %.2f s, autocommit)%n", naiveRate, naiveWrite, naiveRun.rows(), naiveSeconds);
+            System.out.printf("  Aggregator / row-at-a-time: %.1fx end to end, %.1fx upserting%n", oursRate / naiveRate,
+                    oursWrite / naiveWrite);
+            return String.format("%,8d listings: end to end %,7.0f vs %,6.0f rows/s (%.1fx); upserting %,7.0f vs"
+                            + " %,6.0f rows/s (%.1fx); Redis read %,7.0f/s; peak live heap %d MB (pools %d MB)",
+                    listings, oursRate, naiveRate, oursRate / naiveRate, oursWrite, naiveWrite,
+                    oursWrite / naiveWrite, read.get() / readSeconds, peak.liveAfterGcBytes() / (1024 * 1024),
+                    peak.poolPeakBytes() / (1024 * 1024));
+        }
+    }
+
+    /** Per listing: 2 views by 2 seekers; every 10th listing also a phone lead. 1000 listers, 100 developments. */
+    private static long populate(Ingestor ingestor, LocalDate day, int listings) {
+        List<Event> batch = new ArrayList<>(1000);
+        long total = 0;
+        java.time.Instant noon = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
+        for (int i = 0; i < listings; i++) {
+            Map<String, Object> props = Map.of("listing_id", "listing-" + i, "lister_id", "agent-" + (i % LISTERS),
+                    "lister_type", "agent", "development_id", "dev-" + (i % DEVELOPMENTS), "viewed_from", "home");
+            batch.add(new Event("property_view", "seeker-" + i, noon, UUID.randomUUID().toString(), props));
+            batch.add(new Event("property_view", "seeker-" + (i + 1), noon, UUID.randomUUID().toString(), props));
+            if (i % 10 == 0) {
+                batch.add(new Event("lead_phone", "seeker-" + i, noon, UUID.randomUUID().toString(), props));
+            }
+            if (batch.size() >= 990) {
+                total += ingest(ingestor, batch);
+            }
+        }
+        total += ingest(ingestor, batch);
+        return total;
+    }
+
+    private static int ingest(Ingestor ingestor, List<Event> batch) {
+        int ingested = ingestor.ingest(batch).ingested();
+        if (ingested != batch.size()) {
+            throw new IllegalStateException("ingested " + ingested + " of " + batch.size());
+        }
+        batch.clear();
+        return ingested;
+    }
+
+    /** A fresh schema of the benchmark database and a data source whose search_path is it. */
+    private static DataSource schema(Infrastructure infra, String name) throws Exception {
+        try (Connection c = infra.connect(); Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
+            st.execute("CREATE SCHEMA " + name);
+        }
+        PGSimpleDataSource source = (PGSimpleDataSource) infra.dataSource();
+        source.setCurrentSchema(name);
+        return source;
+    }
+
+    /** Heap in use after each GC (the live set) and the heap pools' peaks, between start and stop. */
+    static final class HeapWatch {
+        record Peak(long liveAfterGcBytes, long poolPeakBytes) {
+        }
+
+        private final AtomicLong liveAfterGc = new AtomicLong();
+        private final List<Runnable> removers = new ArrayList<>();
+
+        static HeapWatch start() {
+            System.gc();
+            HeapWatch watch = new HeapWatch();
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pool.resetPeakUsage();
+                }
+            }
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter emitter) {
+                    javax.management.NotificationListener listener = (notification, handback) -> {
+                        if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                                .equals(notification.getType())) {
+                            var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                                    (javax.management.openmbean.CompositeData) notification.getUserData());
+                            long used = 0;
+                            for (var usage : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                                if (isHeap(usage.getKey())) {
+                                    used += usage.getValue().getUsed();
+                                }
+                            }
+                            watch.liveAfterGc.accumulateAndGet(used, Math::max);
+                        }
+                    };
+                    emitter.addNotificationListener(listener, null, null);
+                    watch.removers.add(() -> {
+                        try {
+                            emitter.removeNotificationListener(listener);
+                        } catch (javax.management.ListenerNotFoundException ignored) {
+                            // already gone
+                        }
+                    });
+                }
+            }
+            return watch;
+        }
+
+        private static boolean isHeap(String poolName) {
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getName().equals(poolName)) {
+                    return pool.getType() == MemoryType.HEAP;
+                }
+            }
+            return false;
+        }
+
+        Peak stop() {
+            removers.forEach(Runnable::run);
+            long pools = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    pools += pool.getPeakUsage().getUsed();
+                }
+            }
+            return new Peak(liveAfterGc.get(), pools);
+        }
+    }
+
+}
