@@ -71,6 +71,9 @@ public final class Demo {
                 if (++sent[0] % step == 0) {
                     System.out.printf("  tracked %,7d / %,d%n", sent[0], events);
                 }
+                if (sent[0] % 500 == 0) {
+                    awaitRoom(batcher); // the simulator outruns any real app: keep it within the batcher's queue
+                }
             });
             batcher.flush(Duration.ofMinutes(2));
             stats = batcher.stats();
@@ -121,6 +124,18 @@ public final class Demo {
         System.out.printf("NOT VERIFIED: %d mismatches%n", problems.size());
         problems.stream().limit(30).forEach(problem -> System.out.println("  " + problem));
         return false;
+    }
+
+    private static void awaitRoom(EventBatcher batcher) {
+        int limit = batcher.config().maxQueueSize() / 2;
+        while (batcher.stats().values().stream().anyMatch(sink -> sink.pending() > limit)) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static void report(Pipeline pipeline, LocalDate from, LocalDate to) {
