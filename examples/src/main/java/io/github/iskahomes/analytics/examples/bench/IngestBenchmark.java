@@ -53,13 +53,19 @@ public final class IngestBenchmark {
         int events = Integer.parseInt(flags.getOrDefault("events", "200000"));
         int naiveEvents = Integer.parseInt(flags.getOrDefault("naive-events", "20000"));
         String ceilingScript = flags.getOrDefault("ceiling", "../shared/bench/redis-ceiling.sh");
+        String mix = flags.getOrDefault("mix", "marketplace");
 
         String external = System.getenv("ANALYTICS_REDIS_URL");
         EmbeddedRedisServer embedded = external == null ? EmbeddedRedisServer.start() : null;
         String uri = external != null ? external : embedded.uri();
         System.out.printf("Redis %s, %d cores, Java %s%n", uri, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
-        List<List<Event>> batches = batches(events + 40_000, 7782);
+        List<List<Event>> batches = mix.equals("property_view")
+                ? propertyViewBatches(events + 40_000, 7782)
+                : batches(events + 40_000, 7782);
+        System.out.printf("event mix: %s%n", mix.equals("property_view")
+                ? "property_view only, as redis-ceiling.sh (20,000 listings, 2,000 listers, 1,000,000 seekers)"
+                : "the demo's marketplace mix (views, impressions, leads, profiles, developments, system events)");
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> admin = client.connect();
              Ingestor ingestor = Ingestor.connect(uri, IngestorConfig.defaults().withKeyPrefix("bench:"))) {
@@ -75,6 +81,7 @@ public final class IngestBenchmark {
             List<List<Event>> measured = batches.subList(0, events / BATCH);
             redis.flushall();
             Map<String, String> before = info(redis, "stats");
+            double cpuBefore = redisCpu(redis);
             long start = System.nanoTime();
             long ingested = 0;
             for (List<Event> batch : measured) {
@@ -82,6 +89,7 @@ public final class IngestBenchmark {
                 ingested += result.ingested();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double redisBusy = (redisCpu(redis) - cpuBefore) / seconds;
             Map<String, String> after = info(redis, "stats");
             long n = (long) measured.size() * BATCH;
             check(ingested == n, "ingested " + ingested + " of " + n);
@@ -91,10 +99,15 @@ public final class IngestBenchmark {
             System.out.printf("ingestor, 1 thread:  %,10.0f events/s  (%d events in %.2f s; %.2f client commands/event,"
                     + " %.1f socket reads by Redis per batch of %d)%n", ours, n, seconds, (double) clientCommands / n,
                     (double) reads / measured.size(), BATCH);
+            System.out.printf("                     Redis busy %.0f%% of one core during that run%n", redisBusy * 100);
 
             redis.flushall();
+            cpuBefore = redisCpu(redis);
+            start = System.nanoTime();
             double parallel = parallel(ingestor, measured, 4);
-            System.out.printf("ingestor, 4 threads: %,10.0f events/s%n", parallel);
+            redisBusy = (redisCpu(redis) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("ingestor, 4 threads: %,10.0f events/s  (Redis busy %.0f%% of one core)%n", parallel,
+                    redisBusy * 100);
 
             redis.flushall();
             // The same work through the Ingestor again: every event must now be a duplicate (dedupe cost).
@@ -182,6 +195,31 @@ public final class IngestBenchmark {
         return batches;
     }
 
+    /** The event mix of {@code redis-ceiling.sh}: property views with a lister, source and login state. */
+    static List<List<Event>> propertyViewBatches(int events, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        String[] sources = {"home", "explore", "search", "direct"};
+        io.github.iskahomes.analytics.core.ListerType[] types = io.github.iskahomes.analytics.core.ListerType.values();
+        Instant now = Instant.now();
+        List<List<Event>> batches = new ArrayList<>();
+        List<Event> current = new ArrayList<>(BATCH);
+        for (int i = 0; i < events; i++) {
+            int lister = random.nextInt(2_000);
+            current.add(new Event("property_view", String.format("seeker-%07d", random.nextInt(1_000_000)),
+                    now.minusMillis(random.nextInt(60_000)), java.util.UUID.randomUUID().toString(), Map.of(
+                    "listing_id", String.format("listing-%05d", random.nextInt(20_000)),
+                    "lister_id", String.format("lister-%04d", lister),
+                    "lister_type", types[lister % types.length].wireName(),
+                    "viewed_from", sources[random.nextInt(sources.length)],
+                    "is_logged_in", random.nextBoolean())));
+            if (current.size() == BATCH) {
+                batches.add(List.copyOf(current));
+                current.clear();
+            }
+        }
+        return batches;
+    }
+
     private static void ceiling(String script) throws Exception {
         Path path = Path.of(script);
         if (!Files.isRegularFile(path)) {
@@ -204,6 +242,12 @@ public final class IngestBenchmark {
             }
         }
         return values;
+    }
+
+    /** CPU seconds the Redis server has used so far. */
+    private static double redisCpu(RedisCommands<String, String> redis) {
+        Map<String, String> cpu = info(redis, "cpu");
+        return Double.parseDouble(cpu.get("used_cpu_user")) + Double.parseDouble(cpu.get("used_cpu_sys"));
     }
 
     private static long delta(Map<String, String> before, Map<String, String> after, String key) {
