@@ -115,6 +115,20 @@ class ServeTest {
     }
 
     @Test
+    @Order(3)
+    void postHogWebSdkFormBodyIsAccepted() throws Exception {
+        String events = "[" + event("listing_impression", "s5", "u-8", "{\"listing_id\":\"L1\"}") + "]";
+        String form = "data=" + java.net.URLEncoder.encode(
+                java.util.Base64.getEncoder().encodeToString(events.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/e/?compression=base64"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Webhook-Secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("ingested").asInt()).isEqualTo(1);
+    }
+
+    @Test
     @Order(4)
     void wrongOrMissingSecretIs401() throws Exception {
         assertThat(post("/api/ingest/posthog", BATCH, "Authorization", "Bearer wrong").statusCode()).isEqualTo(401);
@@ -161,6 +175,7 @@ class ServeTest {
         assertThat(listing.get(0).get("counters").get("views_from_direct").asLong()).isEqualTo(1);
         assertThat(listing.get(0).get("counters").get("logged_in_views").asLong()).isEqualTo(1);
         assertThat(listing.get(0).get("counters").get("phone_leads").asLong()).isEqualTo(1);
+        assertThat(listing.get(0).get("counters").get("feed_impressions").asLong()).isEqualTo(1);
         assertThat(listing.get(0).get("uniques").get("unique_views").asLong()).isEqualTo(2);
         assertThat(listing.get(0).get("amounts").get("conversion_rate").decimalValue()).isEqualByComparingTo("50.00");
 

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,10 +103,18 @@ public final class AnalyticsServer implements AutoCloseable {
             String trimmed = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
             if (trimmed.equals("/api/ingest/posthog")) {
                 requirePost(exchange, method);
-                ingest(exchange, exchange.getRequestBody());
+                ingest(exchange, exchange.getRequestBody(), exchange.getRequestHeaders()::getFirst);
             } else if (POSTHOG_PATHS.contains(trimmed)) {
                 requirePost(exchange, method);
-                ingest(exchange, postHogBody(exchange));
+                InputStream form = formData(exchange);
+                if (form == null) {
+                    ingest(exchange, exchange.getRequestBody(), exchange.getRequestHeaders()::getFirst);
+                } else {
+                    // The decoded data= field is not what Content-Length and Content-Encoding described.
+                    ingest(exchange, form, name -> name.equalsIgnoreCase("Content-Length")
+                            || name.equalsIgnoreCase("Content-Encoding") ? null
+                            : exchange.getRequestHeaders().getFirst(name));
+                }
             } else if (trimmed.equals("/api/cron/analytics")) {
                 requirePost(exchange, method);
                 send(exchange, 200, aggregator.run().toJson());
@@ -133,31 +142,33 @@ public final class AnalyticsServer implements AutoCloseable {
         }
     }
 
-    private void ingest(HttpExchange exchange, InputStream body) throws IOException {
-        IngestHandler.Response response = ingest.handle(exchange.getRequestHeaders()::getFirst, body);
+    private void ingest(HttpExchange exchange, InputStream body, Function<String, String> headers) throws IOException {
+        IngestHandler.Response response = ingest.handle(headers, body);
         response.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
         send(exchange, response.status(), response.body());
     }
 
     /**
-     * PostHog's web SDK may post {@code data=<base64 or JSON>} form-encoded; everything else (JSON, gzip) goes to the
-     * ingest handler as it is, which recognises gzip by its magic bytes.
+     * PostHog's web SDK may post {@code data=<base64 or JSON>} form-encoded: the decoded field, or {@code null} for
+     * every other body (JSON, gzip: the ingest handler takes those as they are, recognising gzip by its magic bytes).
      */
-    private static InputStream postHogBody(HttpExchange exchange) throws IOException {
+    private static InputStream formData(HttpExchange exchange) throws IOException {
         String type = exchange.getRequestHeaders().getFirst("Content-Type");
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            return exchange.getRequestBody();
+            return null;
         }
-        String form = new String(exchange.getRequestBody().readNBytes(32 * 1024 * 1024), StandardCharsets.UTF_8);
+        byte[] raw = exchange.getRequestBody().readNBytes(32 * 1024 * 1024);
+        String form = new String(raw, StandardCharsets.UTF_8);
+        if (form.startsWith("{") || form.startsWith("[")) {
+            return new ByteArrayInputStream(raw); // JSON sent with a form content type, as curl -d does
+        }
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0 && pair.substring(0, eq).equals("data")) {
                 String data = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8).trim();
-                byte[] bytes = data.startsWith("{") || data.startsWith("[")
+                return new ByteArrayInputStream(data.startsWith("{") || data.startsWith("[")
                         ? data.getBytes(StandardCharsets.UTF_8)
-                        : Base64.getDecoder().decode(data);
-                exchange.getRequestHeaders().remove("Content-Length");
-                return new ByteArrayInputStream(bytes);
+                        : Base64.getDecoder().decode(data));
             }
         }
         throw new HttpError(400, "form body without a data= field");

@@ -56,10 +56,10 @@ public final class Serve {
                   GET  /api/analytics/listers/{id}, /api/analytics/developments/{id}, /api/analytics/top-listings?by=views|leads|conversion
                 Redis      %s   (redis-cli -u %s)
                 PostgreSQL %s  (user %s)
-                Zone %s, retention %s
+                Zone %s, retention %d days
                 """, pipeline.port(), config.webhookSecret() == null ? "" : "  (secret required)",
                 infrastructure.redisUri(), infrastructure.redisUri(), infrastructure.jdbcUrl(),
-                infrastructure.jdbcUser(), config.calendar().zone(), config.retention());
+                infrastructure.jdbcUser(), config.calendar().zone(), config.retention().toDays());
         stopped.await();
     }
 }
