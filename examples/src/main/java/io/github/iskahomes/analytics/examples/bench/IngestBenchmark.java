@@ -260,6 +260,7 @@ public final class IngestBenchmark {
         }
     }
 
+    /** The benchmarks' {@code --name value} flags. */
     static Map<String, String> flags(String[] args) {
         return io.github.iskahomes.analytics.examples.Flags.parse(args).values();
     }

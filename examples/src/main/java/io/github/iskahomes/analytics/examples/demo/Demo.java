@@ -10,7 +10,6 @@ import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.jdbc.ListingRank;
 import io.github.iskahomes.analytics.jdbc.Ranking;
-import io.github.iskahomes.analytics.jdbc.Sale;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -84,9 +83,7 @@ public final class Demo {
                 http.sent(), sendSeconds, http.sent() / sendSeconds, http.dropped(), http.failed());
 
         for (TrafficSimulator.SimulatedSale sale : simulator.sales()) {
-            var result = pipeline.ledger().record(Sale.of(sale.listingId(), sale.price(), "USD", sale.saleTimestamp())
-                    .withBuyer(sale.buyerId(), null).withLister(sale.listerId(), sale.listerType())
-                    .withDevelopmentId(sale.developmentId()));
+            var result = pipeline.ledger().record(sale.toSale());
             if (!result.recorded()) {
                 throw new IllegalStateException("sale refused: " + result.problems());
             }
@@ -101,12 +98,7 @@ public final class Demo {
         LocalDate to = calendar.dayOf(now);
         LocalDate from = to.minusDays(days - 1L);
         report(pipeline, from, to);
-        Map<String, Long> eventsByType = new TreeMap<>();
-        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
-            for (Map.Entry<EventType, Long> entry : pipeline.ingestor().reader().eventCounts(day).entrySet()) {
-                eventsByType.merge(entry.getKey().wireName(), entry.getValue(), Long::sum);
-            }
-        }
+        Map<String, Long> eventsByType = eventsByType(pipeline, from, to);
         System.out.println("Events per type (Redis):");
         eventsByType.forEach((type, count) -> System.out.printf("  %-26s %,8d%n", type, count));
 
@@ -124,6 +116,17 @@ public final class Demo {
         System.out.printf("NOT VERIFIED: %d mismatches%n", problems.size());
         problems.stream().limit(30).forEach(problem -> System.out.println("  " + problem));
         return false;
+    }
+
+    /** Accepted events per type over a range of days, as Redis counted them. */
+    static Map<String, Long> eventsByType(Pipeline pipeline, LocalDate from, LocalDate to) {
+        Map<String, Long> eventsByType = new TreeMap<>();
+        for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
+            for (Map.Entry<EventType, Long> entry : pipeline.ingestor().reader().eventCounts(day).entrySet()) {
+                eventsByType.merge(entry.getKey().wireName(), entry.getValue(), Long::sum);
+            }
+        }
+        return eventsByType;
     }
 
     private static void awaitRoom(EventBatcher batcher) {

@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.examples.demo;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.jdbc.Sale;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -38,6 +39,12 @@ public final class TrafficSimulator {
     /** A sale the demo records through the sales ledger. */
     public record SimulatedSale(String listingId, String listerId, String listerType, String developmentId,
                                 String buyerId, BigDecimal price, LocalDate saleDate, Instant saleTimestamp) {
+
+        /** The sale as the host records it in the ledger. */
+        public Sale toSale() {
+            return Sale.of(listingId, price, "USD", saleTimestamp).withBuyer(buyerId, null)
+                    .withLister(listerId, listerType).withDevelopmentId(developmentId);
+        }
     }
 
     private static final String[] LISTING_SOURCES = {"home", "explore", "search", "direct", "newsletter"};

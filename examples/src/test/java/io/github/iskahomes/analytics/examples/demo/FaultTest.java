@@ -7,10 +7,8 @@ import io.github.iskahomes.analytics.batcher.EventBatcher;
 import io.github.iskahomes.analytics.batcher.HttpIngestSink;
 import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
-import io.github.iskahomes.analytics.jdbc.Sale;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -74,9 +71,7 @@ class FaultTest {
             assertThat(delivery.failed()).isZero();
 
             for (TrafficSimulator.SimulatedSale sale : simulator.sales()) {
-                assertThat(pipeline.ledger().record(Sale.of(sale.listingId(), sale.price(), "USD", sale.saleTimestamp())
-                        .withBuyer(sale.buyerId(), null).withLister(sale.listerId(), sale.listerType())
-                        .withDevelopmentId(sale.developmentId())).recorded()).isTrue();
+                assertThat(pipeline.ledger().record(sale.toSale()).recorded()).isTrue();
             }
 
             infrastructure.embeddedPostgres().shutdown();
@@ -89,12 +84,7 @@ class FaultTest {
             assertThat(completedRun.body()).contains("\"success\":true");
 
             LocalDate today = calendar.dayOf(now);
-            Map<String, Long> eventsByType = new TreeMap<>();
-            for (LocalDate day = today.minusDays(1); !day.isAfter(today); day = day.plusDays(1)) {
-                for (Map.Entry<EventType, Long> entry : pipeline.ingestor().reader().eventCounts(day).entrySet()) {
-                    eventsByType.merge(entry.getKey().wireName(), entry.getValue(), Long::sum);
-                }
-            }
+            Map<String, Long> eventsByType = Demo.eventsByType(pipeline, today.minusDays(1), today);
             assertThat(new Verification(pipeline, simulator.expected(), today.minusDays(1), today)
                     .check(eventsByType, delivery)).isEmpty();
         }
