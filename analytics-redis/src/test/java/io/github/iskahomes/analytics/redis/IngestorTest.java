@@ -121,6 +121,23 @@ class IngestorTest {
     }
 
     @Test
+    void keysCreatedByALaterEventOfAnEntityDayGetTheDaysExpiryToo() {
+        // One event per batch: each entity-day's first event creates only some of its keys (the script sets the
+        // expiry only on creation), later ones add counters, sketches, meta fields and lead keys.
+        Scenario scenario = new Scenario();
+        for (Event event : scenario.events) {
+            ingestor.ingest(List.of(event));
+        }
+        scenario.assertState(ingestor.reader());
+        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        Map<String, String> keys = probe.keys();
+        assertThat(keys).hasSizeGreaterThan(40);
+        for (String key : keys.keySet()) {
+            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+        }
+    }
+
+    @Test
     void dayFollowsTheBusinessZoneAndExpiresAtItsEnd() {
         ingestor.close();
         config = config.withZone(java.time.ZoneId.of("Pacific/Kiritimati")); // UTC+14
