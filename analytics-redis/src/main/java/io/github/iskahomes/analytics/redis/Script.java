@@ -30,8 +30,9 @@ record Script(String body, String sha) {
      * <p>A day's expiry is one absolute instant, the same for every write, so a day key needs EXPIREAT only in the
      * call that creates it; the script tells creation from each command's reply (INCRBY answering its own increment,
      * HSET or SADD adding something, EXISTS before PFADD) instead of paying an EXPIREAT per key per call. Every key of
-     * an entity-day is written first in the call that creates its uuid set KEYS[1], so a creation anywhere in the
-     * call also sets KEYS[1]'s expiry (a no-op on an existing set: the instant is the same). A replied increment can
+     * an entity-day is written first in the call that creates its uuid set KEYS[1], so a creation in the call also
+     * sets KEYS[1]'s expiry, unless an op of a uuid segment found its key there from an earlier call: then KEYS[1]
+     * was created (and given its expiry) by that earlier call. A replied increment can
      * only over-report creation (a counter that came back to exactly the increment), which costs one harmless
      * EXPIREAT. Span keys touched by an applied segment are checked every time, since their expiry moves.
      */
@@ -42,6 +43,7 @@ record Script(String body, String sha) {
             local out = {}
             local created = {}
             local anyCreated = false
+            local existed = false
             local spanOnly = false
             local i = 4
             local argc = #ARGV
@@ -69,17 +71,25 @@ record Script(String body, String sha) {
                     local by = ARGV[i + 2]
                     if redis.call('INCRBY', key, by) == tonumber(by) then
                       created[k] = true
+                    elseif not created[k] then
+                      existed = existed or uuid ~= ''
                     end
                     i = i + 3
                   elseif op == 'u' then
-                    if not created[k] and redis.call('EXISTS', key) == 0 then
-                      created[k] = true
+                    if not created[k] then
+                      if redis.call('EXISTS', key) == 0 then
+                        created[k] = true
+                      else
+                        existed = existed or uuid ~= ''
+                      end
                     end
                     redis.call('PFADD', key, ARGV[i + 2])
                     i = i + 3
                   elseif op == 'h' then
                     if redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) > 0 then
                       created[k] = true
+                    elseif not created[k] and k <= n then
+                      existed = existed or uuid ~= ''
                     end
                     i = i + 4
                   elseif op == 's' then
@@ -109,7 +119,7 @@ record Script(String body, String sha) {
                 redis.call('EXPIREAT', KEYS[j], at)
               end
             end
-            if (anyCreated and not created[1]) or (spanOnly and redis.call('TTL', KEYS[1]) == -1) then
+            if (anyCreated and not created[1] and not existed) or (spanOnly and redis.call('TTL', KEYS[1]) == -1) then
               redis.call('EXPIREAT', KEYS[1], at)
             end
             if #KEYS > n then
