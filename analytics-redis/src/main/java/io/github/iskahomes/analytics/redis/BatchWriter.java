@@ -1,6 +1,7 @@
 package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.CheckedEvent;
+import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.EventJson;
 import io.github.iskahomes.analytics.core.LeadRef;
@@ -32,11 +33,13 @@ final class BatchWriter {
     private final RedisStore store;
     private final Keys keys;
     private final IngestorConfig config;
+    private final String leadActionCap;
 
     BatchWriter(RedisStore store, Keys keys, IngestorConfig config) {
         this.store = store;
         this.keys = keys;
         this.config = config;
+        this.leadActionCap = Integer.toString(config.leadActionCap());
     }
 
     /** One queued script call. */
@@ -65,49 +68,67 @@ final class BatchWriter {
     boolean[] write(List<MutationPlan> plans, int callLimit) {
         Map<String, IndexShard> indexes = new LinkedHashMap<>();
         Map<String, CountShard> counts = new LinkedHashMap<>();
-        Map<String, Group> groups = new LinkedHashMap<>();
+        Map<GroupKey, Group> groups = new HashMap<>(plans.size() * 4);
+        Map<LocalDate, DayText> days = new HashMap<>(4);
         // For each event, where its results will be: (group, segment) pairs and (count shard, position).
-        List<List<int[]>> segmentsOf = new ArrayList<>(plans.size());
+        int[][] segmentsOf = new int[plans.size()][];
         List<Group> groupList = new ArrayList<>();
         int[][] countSlot = new int[plans.size()][];
+        int[] touched = new int[8];
         for (int e = 0; e < plans.size(); e++) {
             MutationPlan plan = plans.get(e);
-            Map<Group, Integer> touched = new LinkedHashMap<>();
+            DayText day = days.computeIfAbsent(plan.day(), this::dayText);
+            int touchedCount = 0;
             for (Mutation mutation : plan.mutations()) {
+                Group group = null;
                 if (mutation instanceof Mutation.Increment m) {
-                    segment(groups, groupList, touched, m.entity(), plan)
-                            .op("i", keys.entityDay(m.entity(), plan.day(), m.metric()), false, Long.toString(m.by()));
+                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group.metricOp("i", m.metric(), by(m.by()));
                 } else if (mutation instanceof Mutation.UniqueAdd m) {
-                    segment(groups, groupList, touched, m.entity(), plan)
-                            .op("u", keys.entityDay(m.entity(), plan.day(), m.metric()), false, m.member());
+                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group.metricOp("u", m.metric(), m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
-                    segment(groups, groupList, touched, m.entity(), plan)
-                            .op("h", keys.entityDay(m.entity(), plan.day(), Keys.META), false, m.field(), m.value());
+                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group.metricOp("h", Keys.META, m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
-                    index(indexes, m.entity().kind().keyName(), plan.day(), m.entity().id());
+                    index(indexes, m.entity().kind().keyName(), day, m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
                     LeadRef lead = m.lead();
-                    Group group = segment(groups, groupList, touched, EntityRef.listing(lead.listingId()), plan);
-                    group.op("l", keys.leadActions(lead), true, EventJson.encodeLeadAction(m.action()));
-                    group.op("i", keys.leadDayActions(lead, plan.day()), false, "1");
-                    index(indexes, Keys.LEAD_KIND, plan.day(), lead.indexMember());
+                    group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e);
+                    group.spanOp("l", keys.leadActions(lead), EventJson.encodeLeadAction(m.action()), null);
+                    group.dayOp("i", keys.leadDayActions(lead, day.text), "1");
+                    index(indexes, Keys.LEAD_KIND, day, lead.indexMember());
                 } else if (mutation instanceof Mutation.LeadMetadataSet m) {
-                    segment(groups, groupList, touched, EntityRef.listing(m.lead().listingId()), plan)
-                            .op("h", keys.leadMetadata(m.lead()), true, m.field(), m.value());
+                    group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e);
+                    group.spanOp("h", keys.leadMetadata(m.lead()), m.field(), m.value());
                 } else if (mutation instanceof Mutation.EventCounted m) {
                     int shard = keys.shardOf(plan.uuid());
-                    String key = keys.eventCounts(plan.day(), shard);
-                    CountShard count = counts.computeIfAbsent(key, k -> new CountShard(plan.day(), shard, counts.size()));
+                    String key = keys.eventCounts(day.text, shard);
+                    CountShard count = counts.get(key);
+                    if (count == null) {
+                        count = new CountShard(key, day, shard, counts.size());
+                        counts.put(key, count);
+                    }
                     countSlot[e] = new int[] {count.index, count.uuids.size()};
                     count.uuids.add(plan.uuid());
                     count.types.add(m.type().wireName());
                 } else {
                     throw new IllegalStateException("no Redis mapping for " + mutation);
                 }
+                if (group != null && group.openedBy(e, touched, touchedCount)) {
+                    if (touchedCount == touched.length) {
+                        touched = java.util.Arrays.copyOf(touched, touchedCount * 2);
+                    }
+                    touched[touchedCount++] = group.index;
+                }
             }
-            List<int[]> own = new ArrayList<>(touched.size());
-            touched.forEach((group, segment) -> own.add(new int[] {group.index, segment}));
-            segmentsOf.add(own);
+            int[] own = new int[touchedCount * 2];
+            for (int t = 0; t < touchedCount; t++) {
+                Group group = groupList.get(touched[t]);
+                own[2 * t] = group.index;
+                own[2 * t + 1] = group.segmentCount() - 1;
+            }
+            segmentsOf[e] = own;
         }
         List<Call> calls = new ArrayList<>(indexes.size() + groupList.size() + counts.size());
         // Index entries first: they are idempotent, and an entity is then never left with data nobody can find.
@@ -130,14 +151,19 @@ final class BatchWriter {
 
         boolean[] applied = new boolean[plans.size()];
         for (int e = 0; e < plans.size(); e++) {
-            for (int[] at : segmentsOf.get(e)) {
-                applied[e] |= groupCalls.get(at[0]).applied(at[1]);
+            int[] own = segmentsOf[e];
+            for (int t = 0; t < own.length; t += 2) {
+                applied[e] |= groupCalls.get(own[t]).applied(own[t + 1]);
             }
             if (countSlot[e] != null) {
                 applied[e] |= countCalls.get(countSlot[e][0]).applied(countSlot[e][1]);
             }
         }
         return applied;
+    }
+
+    private static String by(long by) {
+        return by == 1 ? "1" : Long.toString(by);
     }
 
     private void execute(List<Call> calls, int callLimit) {
@@ -190,119 +216,206 @@ final class BatchWriter {
         return noScript;
     }
 
-    /** The group of an entity-day, with a segment open for {@code plan}'s event. */
-    private Group segment(Map<String, Group> groups, List<Group> groupList, Map<Group, Integer> touched,
-                          EntityRef entity, MutationPlan plan) {
-        String id = entity.kind().keyName() + ' ' + entity.id() + ' ' + plan.day();
+    /** An entity-day of the batch. */
+    private record GroupKey(EntityKind kind, String id, LocalDate day) { }
+
+    /** A day's key text and expiry, computed once per batch instead of once per key. */
+    private record DayText(LocalDate day, String text, String expiry) { }
+
+    private DayText dayText(LocalDate day) {
+        return new DayText(day, Keys.day(day), Long.toString(expiry(day)));
+    }
+
+    /** The group of an entity-day, with a segment open for the event {@code e}. */
+    private Group segment(Map<GroupKey, Group> groups, List<Group> groupList, EntityRef entity, MutationPlan plan,
+                          DayText day, int e) {
+        GroupKey id = new GroupKey(entity.kind(), entity.id(), plan.day());
         Group group = groups.get(id);
         if (group == null) {
-            group = new Group(keys.entityDay(entity, plan.day(), Keys.SEEN), expiry(plan.day()), groupList.size());
+            String base = keys.entityDayPrefix(entity, day.text);
+            group = new Group(base, base + Keys.SEEN, day.expiry, groupList.size());
             groups.put(id, group);
             groupList.add(group);
         }
-        if (!touched.containsKey(group)) {
-            touched.put(group, group.begin(plan.uuid()));
+        if (group.lastEvent != e) {
+            group.lastEvent = e;
+            group.begin(plan.uuid());
         }
         return group;
     }
 
-    private void index(Map<String, IndexShard> indexes, String kind, LocalDate day, String member) {
-        String key = keys.index(kind, day, keys.shardOf(member));
-        indexes.computeIfAbsent(key, k -> new IndexShard(k, expiry(day))).members.add(member);
+    private void index(Map<String, IndexShard> indexes, String kind, DayText day, String member) {
+        String key = keys.index(kind, day.text, keys.shardOf(member));
+        IndexShard shard = indexes.get(key);
+        if (shard == null) {
+            shard = new IndexShard(key, day.expiry);
+            indexes.put(key, shard);
+        }
+        shard.members.add(member);
     }
 
     private long expiry(LocalDate day) {
         return config.calendar().expiryOf(day, config.retention()).getEpochSecond();
     }
 
+    /** KEYS positions as ARGV text, shared: a call rarely has more than a dozen keys. */
+    private static final String[] POSITIONS = new String[64];
+
+    static {
+        for (int i = 0; i < POSITIONS.length; i++) {
+            POSITIONS[i] = Integer.toString(i);
+        }
+    }
+
+    private static String position(int p) {
+        return p < POSITIONS.length ? POSITIONS[p] : Integer.toString(p);
+    }
+
     /**
      * The mutations of a batch's events on one entity-day: one {@link Script#APPLY} call with one segment per event.
      */
     private final class Group {
-        private final Map<String, Boolean> dayKeys = new LinkedHashMap<>();
-        private final Map<String, Boolean> spanKeys = new LinkedHashMap<>();
-        /** Per segment: its uuid, then its ops (each op: code, key, values…). */
-        private final List<String> segmentUuids = new ArrayList<>();
-        private final List<List<String[]>> segments = new ArrayList<>();
-        private final long expiry;
+        private final String base;
+        /** Day keys in KEYS order, and their index there (0-based) by entity-day suffix or, for others, by key. */
+        private final List<String> dayKeys = new ArrayList<>(8);
+        private final Map<String, Integer> daySlots = new HashMap<>(16);
+        private final List<String> spanKeys = new ArrayList<>(2);
+        private final Map<String, Integer> spanSlots = new HashMap<>(4);
+        /** Per segment: its uuid and op count; ops: code, slot (negative: span key -1-i), values (second may be null). */
+        private final List<String> segmentUuids = new ArrayList<>(4);
+        private final List<int[]> segmentOps = new ArrayList<>(4);
+        private final List<Object> ops = new ArrayList<>(32);
+        private int argCount = 3;
+        private final String expiry;
         final int index;
+        int lastEvent = -1;
 
-        Group(String dedupeKey, long expiry, int index) {
+        Group(String base, String dedupeKey, String expiry, int index) {
+            this.base = base;
             this.expiry = expiry;
             this.index = index;
             if (dedupeKey != null) {
-                dayKeys.put(dedupeKey, Boolean.TRUE);
+                dayKeys.add(dedupeKey);
+                daySlots.put(Keys.SEEN, 0);
             }
+        }
+
+        int segmentCount() {
+            return segmentUuids.size();
+        }
+
+        /** Whether this group is not yet among the event's groups in {@code touched} (a handful: a scan will do). */
+        boolean openedBy(int e, int[] touched, int count) {
+            for (int t = 0; t < count; t++) {
+                if (touched[t] == index) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Opens a segment for one event; {@code null} uuid means no uuid check (idempotent ops only). */
-        int begin(String uuid) {
+        void begin(String uuid) {
             segmentUuids.add(uuid == null ? "" : uuid);
-            segments.add(new ArrayList<>(8));
-            return segments.size() - 1;
+            segmentOps.add(new int[1]);
+            argCount += 2;
         }
 
-        void op(String code, String key, boolean spansDays, String... values) {
-            if (spansDays) {
-                spanKeys.put(key, Boolean.TRUE);
-            } else {
-                dayKeys.putIfAbsent(key, Boolean.TRUE);
+        /** An op on this entity-day's key {@code <base><suffix>}. */
+        void metricOp(String code, String suffix, String value) {
+            metricOp(code, suffix, value, null);
+        }
+
+        void metricOp(String code, String suffix, String value, String value2) {
+            Integer slot = daySlots.get(suffix);
+            if (slot == null) {
+                slot = dayKeys.size();
+                dayKeys.add(base + suffix);
+                daySlots.put(suffix, slot);
             }
-            String[] op = new String[2 + values.length];
-            op[0] = code;
-            op[1] = key;
-            System.arraycopy(values, 0, op, 2, values.length);
-            segments.get(segments.size() - 1).add(op);
+            add(code, slot, value, value2);
+        }
+
+        /** An op on another key of the day (in the same slot), by its full name. */
+        void dayOp(String code, String key, String value) {
+            String id = '\0' + key; // cannot collide with an entity-day suffix
+            Integer slot = daySlots.get(id);
+            if (slot == null) {
+                slot = dayKeys.size();
+                dayKeys.add(key);
+                daySlots.put(id, slot);
+            }
+            add(code, slot, value, null);
+        }
+
+        void spanOp(String code, String key, String value, String value2) {
+            Integer slot = spanSlots.get(key);
+            if (slot == null) {
+                slot = spanKeys.size();
+                spanKeys.add(key);
+                spanSlots.put(key, slot);
+            }
+            add(code, -1 - slot, value, value2);
+        }
+
+        private void add(String code, int slot, String value, String value2) {
+            ops.add(code);
+            ops.add(slot);
+            ops.add(value);
+            ops.add(value2);
+            segmentOps.get(segmentOps.size() - 1)[0]++;
+            argCount += value2 == null ? 3 : 4;
         }
 
         Call call() {
-            Map<String, String> position = new HashMap<>();
-            List<String> keyList = new ArrayList<>(dayKeys.size() + spanKeys.size());
-            for (String key : dayKeys.keySet()) {
-                keyList.add(key);
-                position.put(key, Integer.toString(keyList.size()));
+            String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
+            for (int k = 0; k < dayKeys.size(); k++) {
+                keyArray[k] = dayKeys.get(k);
             }
-            for (String key : spanKeys.keySet()) {
-                keyList.add(key);
-                position.put(key, Integer.toString(keyList.size()));
+            for (int k = 0; k < spanKeys.size(); k++) {
+                keyArray[dayKeys.size() + k] = spanKeys.get(k);
             }
-            List<String> args = new ArrayList<>(3 + segments.size() * 20);
-            args.add(Long.toString(expiry));
-            args.add(Integer.toString(dayKeys.size()));
-            args.add(Integer.toString(config.leadActionCap()));
-            for (int s = 0; s < segments.size(); s++) {
-                List<String[]> ops = segments.get(s);
-                args.add(segmentUuids.get(s));
-                args.add(Integer.toString(ops.size()));
-                for (String[] op : ops) {
-                    args.add(op[0]);
-                    args.add(position.get(op[1]));
-                    for (int i = 2; i < op.length; i++) {
-                        args.add(op[i]);
+            String[] args = new String[argCount];
+            int a = 0;
+            args[a++] = expiry;
+            args[a++] = position(dayKeys.size());
+            args[a++] = leadActionCap;
+            int o = 0;
+            for (int s = 0; s < segmentUuids.size(); s++) {
+                int count = segmentOps.get(s)[0];
+                args[a++] = segmentUuids.get(s);
+                args[a++] = position(count);
+                for (int c = 0; c < count; c++, o += 4) {
+                    args[a++] = (String) ops.get(o);
+                    int slot = (Integer) ops.get(o + 1);
+                    args[a++] = position(slot >= 0 ? slot + 1 : dayKeys.size() - slot);
+                    args[a++] = (String) ops.get(o + 2);
+                    String value2 = (String) ops.get(o + 3);
+                    if (value2 != null) {
+                        args[a++] = value2;
                     }
                 }
             }
-            return new Call(Script.APPLY, ScriptOutputType.MULTI, keyList.toArray(String[]::new),
-                    args.toArray(String[]::new));
+            return new Call(Script.APPLY, ScriptOutputType.MULTI, keyArray, args);
         }
     }
 
     /** One index shard's new members for the batch: an idempotent SADD, so no uuid check. */
     private final class IndexShard {
         final String key;
-        final long expiry;
+        final String expiry;
         final LinkedHashSet<String> members = new LinkedHashSet<>();
 
-        IndexShard(String key, long expiry) {
+        IndexShard(String key, String expiry) {
             this.key = key;
             this.expiry = expiry;
         }
 
         Call call() {
-            Group group = new Group(null, expiry, -1);
+            Group group = new Group(null, null, expiry, -1);
             group.begin(null);
             for (String member : members) {
-                group.op("s", key, false, member);
+                group.dayOp("s", key, member);
             }
             return group.call();
         }
@@ -310,13 +423,15 @@ final class BatchWriter {
 
     /** One (day, uuid shard) of per-type event counts: one {@link Script#COUNT} call for the whole batch. */
     private final class CountShard {
-        final LocalDate day;
+        final String key;
+        final DayText day;
         final int shard;
         final int index;
         final List<String> uuids = new ArrayList<>();
         final List<String> types = new ArrayList<>();
 
-        CountShard(LocalDate day, int shard, int index) {
+        CountShard(String key, DayText day, int shard, int index) {
+            this.key = key;
             this.day = day;
             this.shard = shard;
             this.index = index;
@@ -324,13 +439,13 @@ final class BatchWriter {
 
         Call call() {
             String[] args = new String[1 + 2 * uuids.size()];
-            args[0] = Long.toString(expiry(day));
+            args[0] = day.expiry;
             for (int i = 0; i < uuids.size(); i++) {
                 args[1 + 2 * i] = uuids.get(i);
                 args[2 + 2 * i] = types.get(i);
             }
             return new Call(Script.COUNT, ScriptOutputType.MULTI,
-                    new String[] {keys.eventsSeen(day, shard), keys.eventCounts(day, shard)}, args);
+                    new String[] {keys.eventsSeen(day.text, shard), key}, args);
         }
     }
 }

@@ -28,13 +28,42 @@ final class Keys {
         return shards;
     }
 
+    /** The last day formatted, with its text: ingestion formats the same day for nearly every key. */
+    private static volatile DayText lastDay = new DayText(LocalDate.EPOCH, "19700101");
+
+    private record DayText(LocalDate day, String text) { }
+
     static String day(LocalDate day) {
-        return day.format(DateTimeFormatter.BASIC_ISO_DATE);
+        DayText last = lastDay;
+        if (last.day.equals(day)) {
+            return last.text;
+        }
+        int year = day.getYear();
+        String text;
+        if (year >= 0 && year <= 9999) {
+            // BASIC_ISO_DATE's own output for four-digit years, without its general-purpose printer.
+            int v = year * 10000 + day.getMonthValue() * 100 + day.getDayOfMonth();
+            char[] digits = new char[8];
+            for (int i = 7; i >= 0; i--) {
+                digits[i] = (char) ('0' + v % 10);
+                v /= 10;
+            }
+            text = new String(digits);
+        } else {
+            text = day.format(DateTimeFormatter.BASIC_ISO_DATE);
+        }
+        lastDay = new DayText(day, text);
+        return text;
     }
 
     /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: counters, HyperLogLogs, {@code meta} hash, {@code seen} set. */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
-        return prefix + entity.kind().keyName() + ":{" + entity.id() + "}:day:" + day(day) + ':' + suffix;
+        return entityDayPrefix(entity, day(day)) + suffix;
+    }
+
+    /** {@link #entityDay} without its suffix, for a {@link #day(LocalDate)} text: {@code P<kind>:{<id>}:day:<day>:}. */
+    String entityDayPrefix(EntityRef entity, String day) {
+        return prefix + entity.kind().keyName() + ":{" + entity.id() + "}:day:" + day + ':';
     }
 
     String leadActions(LeadRef lead) {
@@ -46,12 +75,20 @@ final class Keys {
     }
 
     String leadDayActions(LeadRef lead, LocalDate day) {
-        return prefix + "lead:{" + lead.listingId() + "}:{" + lead.seekerId() + "}:day:" + day(day) + ":actions";
+        return leadDayActions(lead, day(day));
+    }
+
+    String leadDayActions(LeadRef lead, String day) {
+        return prefix + "lead:{" + lead.listingId() + "}:{" + lead.seekerId() + "}:day:" + day + ":actions";
     }
 
     /** {@code Pindex:<kind>:{<YYYYMMDD>:<nn>}}: a set of the ids of one kind active on the day, one of {@code shards}. */
     String index(String kindName, LocalDate day, int shard) {
-        return prefix + "index:" + kindName + ":{" + day(day) + ':' + twoDigits(shard) + '}';
+        return index(kindName, day(day), shard);
+    }
+
+    String index(String kindName, String day, int shard) {
+        return prefix + "index:" + kindName + ":{" + day + ':' + twoDigits(shard) + '}';
     }
 
     String index(EntityKind kind, LocalDate day, int shard) {
@@ -60,11 +97,19 @@ final class Keys {
 
     /** {@code Pevents:{<YYYYMMDD>:<nn>}}: a hash of accepted events per type, for the uuids of shard nn. */
     String eventCounts(LocalDate day, int shard) {
-        return prefix + "events:{" + day(day) + ':' + twoDigits(shard) + '}';
+        return eventCounts(day(day), shard);
+    }
+
+    String eventCounts(String day, int shard) {
+        return prefix + "events:{" + day + ':' + twoDigits(shard) + '}';
     }
 
     /** {@code Pevents:{<YYYYMMDD>:<nn>}:seen}: the uuids counted in {@link #eventCounts}. */
     String eventsSeen(LocalDate day, int shard) {
+        return eventCounts(day, shard) + ":seen";
+    }
+
+    String eventsSeen(String day, int shard) {
         return eventCounts(day, shard) + ":seen";
     }
 

@@ -26,13 +26,25 @@ record Script(String body, String sha) {
      * PFADD, {@code h key field value} HSET, {@code s key member} SADD, {@code l key value} RPUSH + LTRIM to the cap
      * (keys by position in KEYS). The uuid check and the ops of one segment are atomic together, so an event is
      * never half-applied to a slot. Returns one 1 (applied now) or 0 (applied before) per segment.
+     *
+     * <p>A day's expiry is one absolute instant, the same for every write, so a day key needs EXPIREAT only in the
+     * call that creates it; the script tells creation from each command's reply (INCRBY answering its own increment,
+     * HSET or SADD adding something, EXISTS before PFADD) instead of paying an EXPIREAT per key per call. Every key of
+     * an entity-day is written first in the call that creates its uuid set KEYS[1], so a creation in the call also
+     * sets KEYS[1]'s expiry, unless an op of a uuid segment found its key there from an earlier call: then KEYS[1]
+     * was created (and given its expiry) by that earlier call. A replied increment can
+     * only over-report creation (a counter that came back to exactly the increment), which costs one harmless
+     * EXPIREAT. Span keys touched by an applied segment are checked every time, since their expiry moves.
      */
     static final Script APPLY = of("""
-            local at = tonumber(ARGV[1])
+            local at = ARGV[1]
             local n = tonumber(ARGV[2])
             local cap = -tonumber(ARGV[3])
             local out = {}
-            local changed = false
+            local created = {}
+            local anyCreated = false
+            local existed = false
+            local spanOnly = false
             local i = 4
             local argc = #ARGV
             while i <= argc do
@@ -47,21 +59,43 @@ record Script(String body, String sha) {
                 end
               else
                 out[#out + 1] = 1
-                changed = true
+                local dayOps = 0
                 for _ = 1, ops do
                   local op = ARGV[i]
-                  local key = KEYS[tonumber(ARGV[i + 1])]
+                  local k = tonumber(ARGV[i + 1])
+                  local key = KEYS[k]
+                  if k <= n then
+                    dayOps = dayOps + 1
+                  end
                   if op == 'i' then
-                    redis.call('INCRBY', key, ARGV[i + 2])
+                    local by = ARGV[i + 2]
+                    if redis.call('INCRBY', key, by) == tonumber(by) then
+                      created[k] = true
+                    elseif not created[k] then
+                      existed = existed or uuid ~= ''
+                    end
                     i = i + 3
                   elseif op == 'u' then
+                    if not created[k] then
+                      if redis.call('EXISTS', key) == 0 then
+                        created[k] = true
+                      else
+                        existed = existed or uuid ~= ''
+                      end
+                    end
                     redis.call('PFADD', key, ARGV[i + 2])
                     i = i + 3
                   elseif op == 'h' then
-                    redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3])
+                    if redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) > 0 then
+                      created[k] = true
+                    elseif not created[k] and k <= n then
+                      existed = existed or uuid ~= ''
+                    end
                     i = i + 4
                   elseif op == 's' then
-                    redis.call('SADD', key, ARGV[i + 2])
+                    if redis.call('SADD', key, ARGV[i + 2]) > 0 then
+                      created[k] = true
+                    end
                     i = i + 3
                   elseif op == 'l' then
                     redis.call('RPUSH', key, ARGV[i + 2])
@@ -70,21 +104,33 @@ record Script(String body, String sha) {
                   else
                     return redis.error_reply('analytics: unknown op ' .. tostring(op))
                   end
+                  if k > n then
+                    created[k] = true
+                  end
+                end
+                if uuid ~= '' and dayOps == 0 then
+                  spanOnly = true
                 end
               end
             end
-            if not changed then
-              return out
-            end
             for j = 1, n do
-              redis.call('EXPIREAT', KEYS[j], at)
+              if created[j] then
+                anyCreated = true
+                redis.call('EXPIREAT', KEYS[j], at)
+              end
+            end
+            if (anyCreated and not created[1] and not existed) or (spanOnly and redis.call('TTL', KEYS[1]) == -1) then
+              redis.call('EXPIREAT', KEYS[1], at)
             end
             if #KEYS > n then
               local now = tonumber(redis.call('TIME')[1])
+              local target = tonumber(at)
               for j = n + 1, #KEYS do
-                local ttl = redis.call('TTL', KEYS[j])
-                if ttl < 0 or now + ttl < at then
-                  redis.call('EXPIREAT', KEYS[j], at)
+                if created[j] then
+                  local ttl = redis.call('TTL', KEYS[j])
+                  if ttl < 0 or now + ttl < target then
+                    redis.call('EXPIREAT', KEYS[j], at)
+                  end
                 end
               end
             end
@@ -94,21 +140,23 @@ record Script(String body, String sha) {
     /**
      * Counts events per type for one day and uuid shard, at most once per uuid. KEYS[1] = the shard's set of counted
      * uuids, KEYS[2] = its hash of counts per type; ARGV[1] = the day's expiry, then pairs (uuid, type). Returns one
-     * 1 (counted now) or 0 (counted before) per pair.
+     * 1 (counted now) or 0 (counted before) per pair. Both keys are created by the first count, whose HINCRBY answers
+     * 1, so the day's expiry (one fixed instant) is set only when some type's count starts at 1.
      */
     static final Script COUNT = of("""
             local out = {}
-            local changed = false
+            local created = false
             for i = 2, #ARGV, 2 do
               if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
-                redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+                if redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1) == 1 then
+                  created = true
+                end
                 out[#out + 1] = 1
-                changed = true
               else
                 out[#out + 1] = 0
               end
             end
-            if changed then
+            if created then
               redis.call('EXPIREAT', KEYS[1], ARGV[1])
               redis.call('EXPIREAT', KEYS[2], ARGV[1])
             end

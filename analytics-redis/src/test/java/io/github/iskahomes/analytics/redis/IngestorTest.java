@@ -121,6 +121,43 @@ class IngestorTest {
     }
 
     @Test
+    void keysCreatedByALaterEventOfAnEntityDayGetTheDaysExpiryToo() {
+        // One event per batch: each entity-day's first event creates only some of its keys (the script sets the
+        // expiry only on creation), later ones add counters, sketches, meta fields and lead keys.
+        Scenario scenario = new Scenario();
+        for (Event event : scenario.events) {
+            ingestor.ingest(List.of(event));
+        }
+        scenario.assertState(ingestor.reader());
+        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        Map<String, String> keys = probe.keys();
+        assertThat(keys).hasSizeGreaterThan(40);
+        for (String key : keys.keySet()) {
+            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+        }
+    }
+
+    @Test
+    void aNewDayWhoseLeadKeysAlreadyExistStillExpiresEveryKeyOfTheDay() {
+        // The lead's metadata hash spans days: on the newer day it exists already, which must not be taken as a sign
+        // that the newer day's keys exist (and have their expiry) too.
+        LocalDate older = Scenario.DAY.minusDays(2);
+        Map<String, Object> properties = Map.of("listing_id", "L1", "lister_id", "U1", "lister_type", "agent");
+        ingestor.ingest(List.of(new Event("lead_phone", "S1", older.atTime(9, 0).toInstant(ZoneOffset.UTC), "old",
+                properties)));
+        ingestor.ingest(List.of(new Event("lead_phone", "S1", Scenario.NOON, "new", properties)));
+        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        List<String> dayKeys = probe.keys().keySet().stream()
+                .filter(k -> k.contains(Scenario.DAY_KEY) && !k.startsWith("index:") && !k.startsWith("events:"))
+                .toList();
+        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY + ":seen",
+                "user:{U1}:day:" + Scenario.DAY_KEY + ":seen");
+        for (String key : dayKeys) {
+            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+        }
+    }
+
+    @Test
     void dayFollowsTheBusinessZoneAndExpiresAtItsEnd() {
         ingestor.close();
         config = config.withZone(java.time.ZoneId.of("Pacific/Kiritimati")); // UTC+14
