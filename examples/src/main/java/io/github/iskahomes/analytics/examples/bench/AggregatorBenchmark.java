@@ -16,7 +16,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -52,7 +55,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  *     io.github.iskahomes.analytics.examples.bench.AggregatorBenchmark [--listings 10000,100000] [--chunk 1000]
  *     [--fsync on|off|as-is] [--seed-limit 10000]
  * </pre>
- * The embedded PostgreSQL is switched to {@code fsync=on} for the measurement unless {@code --fsync} says otherwise.
+ * With embedded servers, {@code --fsync on} (the default) measures on a durable embedded PostgreSQL of its own
+ * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on); {@code off} or {@code as-is} use the
+ * shared embedded server, which runs with {@code fsync=off} for fast tests.
  * Uses {@code ANALYTICS_REDIS_URL} / {@code ANALYTICS_JDBC_URL} when set, otherwise embedded servers.
  */
 public final class AggregatorBenchmark {
@@ -72,36 +77,50 @@ public final class AggregatorBenchmark {
         String fsync = flags.getOrDefault("fsync", "on");
         long seedLimit = Long.parseLong(flags.getOrDefault("seed-limit", "10000"));
         try (Infrastructure infra = Infrastructure.start()) {
-            if (infra.embeddedPostgres() != null && !"as-is".equals(fsync)) {
-                // The embedded server runs with fsync off for fast tests; a production database commits durably,
-                // which is exactly the cost a commit per row multiplies. Default: measure with fsync on.
-                try (Connection c = infra.connect(); Statement st = c.createStatement()) {
-                    st.execute("ALTER SYSTEM SET fsync = " + ("off".equals(fsync) ? "off" : "on"));
-                    st.execute("SELECT pg_reload_conf()");
-                }
+            Db db;
+            if (infra.embeddedPostgres() != null && "on".equals(fsync)) {
+                // The shared embedded server is started with -c fsync=off (fast tests), which ALTER SYSTEM cannot
+                // override. A production database commits durably, which is exactly the cost a commit per row
+                // multiplies: by default, measure on a durable embedded server of our own.
+                EmbeddedPostgres durable = EmbeddedPostgres.builder()
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .start();
+                db = new Db("jdbc:postgresql://127.0.0.1:" + durable.getPort() + "/postgres", "postgres", null,
+                        durable);
+            } else {
+                db = new Db(infra.jdbcUrl(), infra.jdbcUser(), System.getenv("ANALYTICS_JDBC_PASSWORD"), null);
             }
-            try (Connection c = infra.connect(); Statement st = c.createStatement();
+            try (db; Connection c = db.connect(); Statement st = c.createStatement();
                  var rs = st.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
                          + " version()")) {
                 rs.next();
                 System.out.printf("PostgreSQL: fsync=%s synchronous_commit=%s, %s%n", rs.getString(1), rs.getString(2),
                         rs.getString(3));
+                run(infra, db, sizes, chunk, seedLimit);
             }
-            System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
-                    infra.jdbcUrl(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    Runtime.getRuntime().maxMemory() / (1024 * 1024));
-            Map<Integer, String> summary = new LinkedHashMap<>();
-            // Warm-up (JIT, connections, prepared statements); its figures are not reported.
-            measure(infra, 2000, chunk, 2000);
-            for (int listings : sizes) {
-                summary.put(listings, measure(infra, listings, chunk, seedLimit));
-            }
-            System.out.println();
-            summary.forEach((n, line) -> System.out.println(line));
         }
     }
 
-    private static String measure(Infrastructure infra, int listings, int chunk, long seedLimit) throws Exception {
+    private static void run(Infrastructure infra, Db db, List<Integer> sizes, int chunk, long seedLimit)
+            throws Exception {
+        System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
+                db.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        Map<Integer, String> summary = new LinkedHashMap<>();
+        // Warm-up (JIT, connections, prepared statements); its figures are not reported.
+        measure(infra, db, 2000, chunk, 2000);
+        for (int listings : sizes) {
+            summary.put(listings, measure(infra, db, listings, chunk, seedLimit));
+        }
+        System.out.println();
+        summary.forEach((n, line) -> System.out.println(line));
+    }
+
+    private static String measure(Infrastructure infra, Db db, int listings, int chunk, long seedLimit)
+            throws Exception {
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
@@ -124,7 +143,7 @@ public final class AggregatorBenchmark {
             System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s)%n", read.get() / readSeconds,
                     read.get(), readSeconds);
 
-            DataSource ours = schema(infra, "aggbench_" + listings);
+            DataSource ours = schema(db, "aggbench_" + listings);
             Schema.migrate(ours);
             Aggregator aggregator = Aggregator.create(ours, reader, AggregatorConfig.defaults().withChunkSize(chunk));
             HeapWatch heap = HeapWatch.start();
@@ -147,7 +166,7 @@ public final class AggregatorBenchmark {
             System.out.printf("  peak heap during run:   %d MB live after GC, %d MB peak of heap pools%n",
                     peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
 
-            DataSource naive = schema(infra, "aggbench_naive_" + listings);
+            DataSource naive = schema(db, "aggbench_naive_" + listings);
             Schema.migrate(naive);
             start = System.nanoTime();
             AggregatorBaseline.Timing naiveRun = AggregatorBaseline.run(naive, reader, day, chunk);
@@ -159,7 +178,7 @@ public final class AggregatorBenchmark {
 
             // The seed's loop proper: one awaited Redis command per value, then the row upsert. Timed on a prefix of
             // the day when the day is larger than seedLimit (it runs at a steady rate, so rows/s is comparable).
-            DataSource seed = schema(infra, "aggbench_seed_" + listings);
+            DataSource seed = schema(db, "aggbench_seed_" + listings);
             Schema.migrate(seed);
             RedisClient client = RedisClient.create(RedisURI.create(infra.redisUri()));
             AggregatorBaseline.Timing seedRun;
@@ -223,14 +242,31 @@ public final class AggregatorBenchmark {
     }
 
     /** A fresh schema of the benchmark database and a data source whose search_path is it. */
-    private static DataSource schema(Infrastructure infra, String name) throws Exception {
-        try (Connection c = infra.connect(); Statement st = c.createStatement()) {
+    private static DataSource schema(Db db, String name) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
             st.execute("CREATE SCHEMA " + name);
         }
-        PGSimpleDataSource source = (PGSimpleDataSource) infra.dataSource();
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(db.url());
+        source.setUser(db.user());
+        source.setPassword(db.password());
         source.setCurrentSchema(name);
         return source;
+    }
+
+    /** The database written to, and the server started for it (closed with it), if any. */
+    private record Db(String url, String user, String password, AutoCloseable server) implements AutoCloseable {
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (server != null) {
+                server.close();
+            }
+        }
     }
 
     /** Heap in use after each GC (the live set) and the heap pools' peaks, between start and stop. */
