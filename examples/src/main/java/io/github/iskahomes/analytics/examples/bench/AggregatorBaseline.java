@@ -4,20 +4,35 @@ import io.github.iskahomes.analytics.core.CalendarParts;
 import io.github.iskahomes.analytics.core.DerivedMetrics;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.Metrics;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;
+import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ValueScanCursor;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The seed's write loop, for comparison: for every entity-day, one single-row
+ * Row-at-a-time baselines, for comparison. Both write every entity-day with one single-row
  * {@code INSERT … VALUES (…) ON CONFLICT … DO UPDATE SET col = EXCLUDED.col} executed and committed on its own
- * (autocommit), i.e. one round trip and one commit per row. Same columns and values as the Aggregator writes.
+ * (autocommit), i.e. one round trip and one commit per row, with the same columns and values as the Aggregator.
+ * <ul>
+ *   <li>{@link #run}: reads Redis through our pipelined {@link AnalyticsReader} (only the write side is naive);</li>
+ *   <li>{@link #runSeedLoop}: the seed's whole loop (design Phase 3): per entity, one awaited Redis command per
+ *   value: a {@code GET} per counter, a {@code PFCOUNT} per unique, an {@code HGETALL} for the metadata, through
+ *   Lettuce's synchronous API, then the single-row upsert.</li>
+ * </ul>
  */
 final class AggregatorBaseline {
     private AggregatorBaseline() {
@@ -51,6 +66,69 @@ final class AggregatorBaseline {
             }
         }
         return new Timing(rows[0], rows[1]);
+    }
+
+    /**
+     * The seed's loop over at most {@code limit} entity-days (kinds in catalogue order). Ids come from the day's
+     * index sets (the seed used {@code KEYS}, which is spared here: enumerating ids is not what is measured). The
+     * seed kept no sketches, so the {@code *_hll} columns are written as {@code NULL}: a smaller row than the
+     * Aggregator's, which favours this baseline.
+     *
+     * <p>Keys are built exactly as analytics-redis's package-private {@code Keys} builds them:
+     * {@code <prefix><kind>:{<id>}:day:<YYYYMMDD>:<metric>} for entity values and
+     * {@code <prefix>index:<kind>:{<YYYYMMDD>:<nn>}} for the index shards. Keep the two in step.
+     */
+    static Timing runSeedLoop(DataSource dataSource, RedisCommands<String, String> redis, IngestorConfig config,
+                              LocalDate day, long limit) throws SQLException {
+        long rows = 0;
+        long writeNanos = 0;
+        String dayKey = day.format(DateTimeFormatter.BASIC_ISO_DATE);
+        CalendarParts parts = CalendarParts.of(day);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            for (EntityKind kind : EntityKind.values()) {
+                try (PreparedStatement upsert = connection.prepareStatement(sql(kind))) {
+                    for (int shard = 0; shard < config.indexShards() && rows < limit; shard++) {
+                        String index = config.keyPrefix() + "index:" + kind.keyName() + ":{" + dayKey + ':'
+                                + (shard < 10 ? "0" + shard : Integer.toString(shard)) + '}';
+                        ScanCursor cursor = ScanCursor.INITIAL;
+                        do {
+                            ValueScanCursor<String> page = redis.sscan(index, cursor, ScanArgs.Builder.limit(1000));
+                            for (String id : page.getValues()) {
+                                if (rows >= limit) {
+                                    break;
+                                }
+                                EntityDay entity = readAwaited(redis, config.keyPrefix(), kind, id, day, dayKey);
+                                long start = System.nanoTime();
+                                bind(upsert, kind, entity, parts);
+                                upsert.executeUpdate();
+                                writeNanos += System.nanoTime() - start;
+                                rows++;
+                            }
+                            cursor = page;
+                        } while (!cursor.isFinished() && rows < limit);
+                    }
+                }
+            }
+        }
+        return new Timing(rows, writeNanos);
+    }
+
+    /** One entity-day read as the seed does: one awaited command per value. */
+    private static EntityDay readAwaited(RedisCommands<String, String> redis, String prefix, EntityKind kind,
+                                         String id, LocalDate day, String dayKey) {
+        String base = prefix + kind.keyName() + ":{" + id + "}:day:" + dayKey + ':';
+        Map<String, Long> counters = new LinkedHashMap<>();
+        for (String counter : kind.counters()) {
+            String value = redis.get(base + counter);
+            counters.put(counter, value == null ? 0L : Long.parseLong(value));
+        }
+        Map<String, Long> uniques = new LinkedHashMap<>();
+        for (String unique : kind.uniques()) {
+            uniques.put(unique, redis.pfcount(base + unique));
+        }
+        Map<String, String> metadata = redis.hgetall(base + "meta");
+        return new EntityDay(new EntityRef(kind, id), day, counters, uniques, Map.of(), metadata);
     }
 
     private static List<String> metadata(EntityKind kind) {

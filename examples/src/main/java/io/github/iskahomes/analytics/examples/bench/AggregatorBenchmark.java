@@ -10,10 +10,16 @@ import io.github.iskahomes.analytics.jdbc.Schema;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -27,10 +33,19 @@ import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * Aggregation throughput: the {@link Aggregator} (chunks of 1000 read from Redis, one {@code unnest} upsert per chunk,
- * one transaction) against the seed's loop (one awaited single-row {@code INSERT … ON CONFLICT DO UPDATE} per
- * entity-day, autocommit, {@link AggregatorBaseline}) on the same PostgreSQL and the same Redis data, for each listing
- * count asked. Both read Redis through the same {@link AnalyticsReader}; the Redis-only read time is printed too.
+ * Aggregation throughput, side by side in one run on the same Redis data and the same PostgreSQL (fresh schemas), for
+ * each listing count asked:
+ * <ol>
+ *   <li>the {@link Aggregator} (chunks of 1000 read from Redis, one {@code unnest} upsert per chunk, one
+ *   transaction);</li>
+ *   <li>the seed's loop ({@link AggregatorBaseline#runSeedLoop}): per entity, one awaited Redis command per value
+ *   ({@code GET} per counter, {@code PFCOUNT} per unique, {@code HGETALL} for metadata), then one single-row
+ *   {@code INSERT … ON CONFLICT DO UPDATE}, autocommit; timed on the first {@code --seed-limit} entity-days
+ *   (default 10,000) since it is slow;</li>
+ *   <li>row-at-a-time upserts fed by our pipelined {@link AnalyticsReader} ({@link AggregatorBaseline#run}): only the
+ *   write side naive.</li>
+ * </ol>
+ * The Redis-only read time of the {@link AnalyticsReader} is printed too.
  * Peak heap is measured during the aggregator run: the highest heap in use after any GC (the live set) and the peak
  * of the heap pools.
  *
@@ -38,9 +53,11 @@ import org.postgresql.ds.PGSimpleDataSource;
  * ./mvnw -q -pl examples -am package -DskipTests
  * java -Xmx256m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
  *     io.github.iskahomes.analytics.examples.bench.AggregatorBenchmark [--listings 10000,100000] [--chunk 1000]
- *     [--fsync on|off|as-is]
+ *     [--fsync on|off|as-is] [--seed-limit 10000]
  * </pre>
- * The embedded PostgreSQL is switched to {@code fsync=on} for the measurement unless {@code --fsync} says otherwise.
+ * With embedded servers, {@code --fsync on} (the default) measures on a durable embedded PostgreSQL of its own
+ * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on); {@code off} or {@code as-is} use the
+ * shared embedded server, which runs with {@code fsync=off} for fast tests.
  * Uses {@code ANALYTICS_REDIS_URL} / {@code ANALYTICS_JDBC_URL} when set, otherwise embedded servers.
  */
 public final class AggregatorBenchmark {
@@ -58,37 +75,52 @@ public final class AggregatorBenchmark {
         }
         int chunk = Integer.parseInt(flags.getOrDefault("chunk", "1000"));
         String fsync = flags.getOrDefault("fsync", "on");
+        long seedLimit = Long.parseLong(flags.getOrDefault("seed-limit", "10000"));
         try (Infrastructure infra = Infrastructure.start()) {
-            if (infra.embeddedPostgres() != null && !"as-is".equals(fsync)) {
-                // The embedded server runs with fsync off for fast tests; a production database commits durably,
-                // which is exactly the cost a commit per row multiplies. Default: measure with fsync on.
-                try (Connection c = infra.connect(); Statement st = c.createStatement()) {
-                    st.execute("ALTER SYSTEM SET fsync = " + ("off".equals(fsync) ? "off" : "on"));
-                    st.execute("SELECT pg_reload_conf()");
-                }
+            Db db;
+            if (infra.embeddedPostgres() != null && "on".equals(fsync)) {
+                // The shared embedded server is started with -c fsync=off (fast tests), which ALTER SYSTEM cannot
+                // override. A production database commits durably, which is exactly the cost a commit per row
+                // multiplies: by default, measure on a durable embedded server of our own.
+                EmbeddedPostgres durable = EmbeddedPostgres.builder()
+                        .setServerConfig("listen_addresses", "127.0.0.1")
+                        .setServerConfig("fsync", "on")
+                        .setServerConfig("synchronous_commit", "on")
+                        .setServerConfig("full_page_writes", "on")
+                        .start();
+                db = new Db("jdbc:postgresql://127.0.0.1:" + durable.getPort() + "/postgres", "postgres", null,
+                        durable);
+            } else {
+                db = new Db(infra.jdbcUrl(), infra.jdbcUser(), System.getenv("ANALYTICS_JDBC_PASSWORD"), null);
             }
-            try (Connection c = infra.connect(); Statement st = c.createStatement();
+            try (db; Connection c = db.connect(); Statement st = c.createStatement();
                  var rs = st.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
                          + " version()")) {
                 rs.next();
                 System.out.printf("PostgreSQL: fsync=%s synchronous_commit=%s, %s%n", rs.getString(1), rs.getString(2),
                         rs.getString(3));
+                run(infra, db, sizes, chunk, seedLimit);
             }
-            System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
-                    infra.jdbcUrl(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                    Runtime.getRuntime().maxMemory() / (1024 * 1024));
-            Map<Integer, String> summary = new LinkedHashMap<>();
-            // Warm-up (JIT, connections, prepared statements); its figures are not reported.
-            measure(infra, 2000, chunk);
-            for (int listings : sizes) {
-                summary.put(listings, measure(infra, listings, chunk));
-            }
-            System.out.println();
-            summary.forEach((n, line) -> System.out.println(line));
         }
     }
 
-    private static String measure(Infrastructure infra, int listings, int chunk) throws Exception {
+    private static void run(Infrastructure infra, Db db, List<Integer> sizes, int chunk, long seedLimit)
+            throws Exception {
+        System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
+                db.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        Map<Integer, String> summary = new LinkedHashMap<>();
+        // Warm-up (JIT, connections, prepared statements); its figures are not reported.
+        measure(infra, db, 2000, chunk, 2000);
+        for (int listings : sizes) {
+            summary.put(listings, measure(infra, db, listings, chunk, seedLimit));
+        }
+        System.out.println();
+        summary.forEach((n, line) -> System.out.println(line));
+    }
+
+    private static String measure(Infrastructure infra, Db db, int listings, int chunk, long seedLimit)
+            throws Exception {
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
@@ -111,7 +143,7 @@ public final class AggregatorBenchmark {
             System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s)%n", read.get() / readSeconds,
                     read.get(), readSeconds);
 
-            DataSource ours = schema(infra, "aggbench_" + listings);
+            DataSource ours = schema(db, "aggbench_" + listings);
             Schema.migrate(ours);
             Aggregator aggregator = Aggregator.create(ours, reader, AggregatorConfig.defaults().withChunkSize(chunk));
             HeapWatch heap = HeapWatch.start();
@@ -134,7 +166,7 @@ public final class AggregatorBenchmark {
             System.out.printf("  peak heap during run:   %d MB live after GC, %d MB peak of heap pools%n",
                     peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
 
-            DataSource naive = schema(infra, "aggbench_naive_" + listings);
+            DataSource naive = schema(db, "aggbench_naive_" + listings);
             Schema.migrate(naive);
             start = System.nanoTime();
             AggregatorBaseline.Timing naiveRun = AggregatorBaseline.run(naive, reader, day, chunk);
@@ -143,13 +175,39 @@ public final class AggregatorBenchmark {
             double naiveWrite = naiveRun.rows() / (naiveRun.writeNanos() / 1e9);
             System.out.printf("  row-at-a-time upserts:  %,9.0f entity rows/s end to end, %,.0f rows/s upserting"
                     + " (%,d rows in %.2f s, autocommit)%n", naiveRate, naiveWrite, naiveRun.rows(), naiveSeconds);
-            System.out.printf("  Aggregator / row-at-a-time: %.1fx end to end, %.1fx upserting%n", oursRate / naiveRate,
+
+            // The seed's loop proper: one awaited Redis command per value, then the row upsert. Timed on a prefix of
+            // the day when the day is larger than seedLimit (it runs at a steady rate, so rows/s is comparable).
+            DataSource seed = schema(db, "aggbench_seed_" + listings);
+            Schema.migrate(seed);
+            RedisClient client = RedisClient.create(RedisURI.create(infra.redisUri()));
+            AggregatorBaseline.Timing seedRun;
+            double seedSeconds;
+            try (StatefulRedisConnection<String, String> connection = client.connect()) {
+                connection.setTimeout(config.commandTimeout());
+                start = System.nanoTime();
+                seedRun = AggregatorBaseline.runSeedLoop(seed, connection.sync(), config, day, seedLimit);
+                seedSeconds = (System.nanoTime() - start) / 1e9;
+            } finally {
+                client.shutdown();
+            }
+            double seedRate = seedRun.rows() / seedSeconds;
+            double seedWrite = seedRun.rows() / (seedRun.writeNanos() / 1e9);
+            String seedScope = seedRun.rows() < entityRows
+                    ? String.format("first %,d of the %,d entity-days", seedRun.rows(), entityRows)
+                    : String.format("all %,d entity-days", seedRun.rows());
+            System.out.printf("  seed's loop:            %,9.0f entity rows/s end to end, %,.0f rows/s upserting"
+                    + " (%s in %.2f s: awaited GET/PFCOUNT/HGETALL per value, autocommit row upserts)%n", seedRate,
+                    seedWrite, seedScope, seedSeconds);
+            System.out.printf("  Aggregator / seed's loop: %.1fx end to end;  Aggregator / row-at-a-time upserts:"
+                    + " %.1fx end to end, %.1fx upserting%n", oursRate / seedRate, oursRate / naiveRate,
                     oursWrite / naiveWrite);
-            return String.format("%,8d listings: end to end %,7.0f vs %,6.0f rows/s (%.1fx); upserting %,7.0f vs"
-                            + " %,6.0f rows/s (%.1fx); Redis read %,7.0f/s; peak live heap %d MB (pools %d MB)",
-                    listings, oursRate, naiveRate, oursRate / naiveRate, oursWrite, naiveWrite,
-                    oursWrite / naiveWrite, read.get() / readSeconds, peak.liveAfterGcBytes() / (1024 * 1024),
-                    peak.poolPeakBytes() / (1024 * 1024));
+            return String.format("%,8d listings: Aggregator %,7.0f rows/s | seed's loop %,6.0f rows/s (%s) -> %.1fx"
+                            + " | row-at-a-time upserts, pipelined reads %,6.0f rows/s -> %.1fx (upserting %,7.0f vs"
+                            + " %,6.0f rows/s, %.1fx) | Redis read %,7.0f/s | peak live heap %d MB (pools %d MB)",
+                    listings, oursRate, seedRate, seedScope, oursRate / seedRate, naiveRate, oursRate / naiveRate,
+                    oursWrite, naiveWrite, oursWrite / naiveWrite, read.get() / readSeconds,
+                    peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
         }
     }
 
@@ -184,14 +242,31 @@ public final class AggregatorBenchmark {
     }
 
     /** A fresh schema of the benchmark database and a data source whose search_path is it. */
-    private static DataSource schema(Infrastructure infra, String name) throws Exception {
-        try (Connection c = infra.connect(); Statement st = c.createStatement()) {
+    private static DataSource schema(Db db, String name) throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + name + " CASCADE");
             st.execute("CREATE SCHEMA " + name);
         }
-        PGSimpleDataSource source = (PGSimpleDataSource) infra.dataSource();
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(db.url());
+        source.setUser(db.user());
+        source.setPassword(db.password());
         source.setCurrentSchema(name);
         return source;
+    }
+
+    /** The database written to, and the server started for it (closed with it), if any. */
+    private record Db(String url, String user, String password, AutoCloseable server) implements AutoCloseable {
+        Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, password);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (server != null) {
+                server.close();
+            }
+        }
     }
 
     /** Heap in use after each GC (the live set) and the heap pools' peaks, between start and stop. */
