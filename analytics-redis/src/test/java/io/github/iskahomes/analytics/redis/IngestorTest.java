@@ -193,6 +193,17 @@ class IngestorTest {
 
     @Test
     void batchCutOffAtAnyPointThenRetriedIsCountedExactlyOnce() {
+        // One call per hash slot, as on a Cluster: many points to cut at.
+        assertThat(cutAtEveryPoint(true, "slots")).isGreaterThan(15);
+    }
+
+    @Test
+    void batchAsOneCallIsAppliedWholeOrNotAtAll() {
+        // Standalone: the whole batch is one atomic script call, so the only cut is before it.
+        assertThat(cutAtEveryPoint(false, "one")).isEqualTo(1);
+    }
+
+    private int cutAtEveryPoint(boolean perSlot, String prefix) {
         Scenario scenario = new Scenario();
         List<DecodedEvent> decoded = decoded(scenario.events);
         // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
@@ -200,7 +211,8 @@ class IngestorTest {
         for (int cut = 0; ; cut++) {
             ingestor.close();
             ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
-                    config.withKeyPrefix(redis.keyPrefix() + "cut" + cut + ":"));
+                    config.withKeyPrefix(redis.keyPrefix() + prefix + "cut" + cut + ":"));
+            ingestor.perSlotCalls(perSlot);
             IngestResult first;
             try {
                 first = ingestor.ingestDecoded(decoded, cut);
@@ -215,9 +227,10 @@ class IngestorTest {
                 continue;
             }
             assertThat(first.ingested()).isEqualTo(25);
+            scenario.assertState(ingestor.reader());
             break;
         }
-        assertThat(cuts).isGreaterThan(15);
+        return cuts;
     }
 
     @Test
