@@ -345,6 +345,8 @@ final class BatchWriter {
         private final List<int[]> segmentOps = new ArrayList<>(4);
         private final List<Object> ops = new ArrayList<>(32);
         private int argCount = 3;
+        /** Where the current segment's ops start in {@link #ops}. */
+        private int lastSegmentOps;
         private final String expiry;
         final int index;
         int lastEvent = -1;
@@ -375,6 +377,7 @@ final class BatchWriter {
 
         /** Opens a segment for one event; {@code null} uuid means no uuid check (idempotent ops only). */
         void begin(String uuid) {
+            lastSegmentOps = ops.size();
             segmentUuids.add(uuid == null ? "" : uuid);
             segmentOps.add(new int[1]);
             argCount += 2;
@@ -417,7 +420,28 @@ final class BatchWriter {
             add(code, -1 - slot, value, value2);
         }
 
-        private void add(String code, int slot, String value, String value2) {
+        private void add(String code, int slot, Object value, String value2) {
+            int last = ops.size() - 4;
+            // Fields of one hash set by one event go as one HSET: a command less in the script per extra field.
+            if ("h".equals(code) && last >= lastSegmentOps && ops.get(last + 1).equals(slot)
+                    && ("h".equals(ops.get(last)) || ("H".equals(ops.get(last))
+                    && ((List<?>) ops.get(last + 2)).size() < Script.MAX_UNPACK))) {
+                if ("h".equals(ops.get(last))) {
+                    List<String> pairs = new ArrayList<>(4);
+                    pairs.add((String) ops.get(last + 2));
+                    pairs.add((String) ops.get(last + 3));
+                    ops.set(last, "H");
+                    ops.set(last + 2, pairs);
+                    ops.set(last + 3, null);
+                    argCount += 1; // h key field value (4) becomes H key count field value (5)
+                }
+                @SuppressWarnings("unchecked")
+                List<String> pairs = (List<String>) ops.get(last + 2);
+                pairs.add((String) value);
+                pairs.add(value2);
+                argCount += 2;
+                return;
+            }
             ops.add(code);
             ops.add(slot);
             ops.add(value);
@@ -445,9 +469,18 @@ final class BatchWriter {
                 args[a++] = segmentUuids.get(s);
                 args[a++] = position(count);
                 for (int c = 0; c < count; c++, o += 4) {
-                    args[a++] = (String) ops.get(o);
+                    String code = (String) ops.get(o);
+                    args[a++] = code;
                     int slot = (Integer) ops.get(o + 1);
                     args[a++] = position(slot >= 0 ? slot + 1 : dayKeys.size() - slot);
+                    if ("H".equals(code)) {
+                        List<?> pairs = (List<?>) ops.get(o + 2);
+                        args[a++] = position(pairs.size() / 2);
+                        for (Object pair : pairs) {
+                            args[a++] = (String) pair;
+                        }
+                        continue;
+                    }
                     args[a++] = (String) ops.get(o + 2);
                     String value2 = (String) ops.get(o + 3);
                     if (value2 != null) {
@@ -470,13 +503,30 @@ final class BatchWriter {
             this.expiry = expiry;
         }
 
+        /** One segment without uuid of SADDs of up to {@link Script#MAX_UNPACK} members each: a command per chunk. */
         Call call() {
-            Group group = new Group(null, null, expiry, -1);
-            group.begin(null);
+            int chunks = (members.size() + Script.MAX_UNPACK - 1) / Script.MAX_UNPACK;
+            String[] args = new String[5 + 3 * chunks + members.size()];
+            int a = 0;
+            args[a++] = expiry;
+            args[a++] = "1";
+            args[a++] = leadActionCap;
+            args[a++] = "";
+            args[a++] = position(chunks);
+            int left = members.size();
+            int inChunk = 0;
             for (String member : members) {
-                group.dayOp("s", key, member);
+                if (inChunk == 0) {
+                    inChunk = Math.min(left, Script.MAX_UNPACK);
+                    args[a++] = "S";
+                    args[a++] = "1";
+                    args[a++] = position(inChunk);
+                }
+                args[a++] = member;
+                inChunk--;
+                left--;
             }
-            return group.call();
+            return new Call(Script.APPLY, ScriptOutputType.MULTI, new String[] {key}, args, 1);
         }
     }
 

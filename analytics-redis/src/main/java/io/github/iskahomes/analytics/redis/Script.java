@@ -17,14 +17,19 @@ record Script(String body, String sha) {
         }
     }
 
+    /** The most ARGV elements one multi-element op unpacks (Lua's C stack allows about 8000). */
+    static final int MAX_UNPACK = 1000;
+
     /**
      * Applies the mutations of one or more events to one entity-day (one hash slot), each at most once per uuid.
      * KEYS[1..n] are keys of that day, all expiring at ARGV[1]; KEYS[1] is the entity-day set of applied uuids when a
      * segment has a uuid. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
      * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: {@code uuid} ({@code ''}: no uuid check,
      * for idempotent index entries), the number of ops, then the ops: {@code i key by} INCRBY, {@code u key member}
-     * PFADD, {@code h key field value} HSET, {@code s key member} SADD, {@code l key value} RPUSH + LTRIM to the cap
-     * (keys by position in KEYS). The uuid check and the ops of one segment are atomic together, so an event is
+     * PFADD, {@code h key field value} HSET, {@code H key count field value…} HSET of several fields, {@code s key
+     * member} SADD, {@code S key count member…} SADD of several members, {@code l key value} RPUSH + LTRIM to the cap
+     * (keys by position in KEYS). The writer keeps {@code count} at most {@link #MAX_UNPACK} elements, since
+     * {@code unpack} of a range is limited by Lua's C stack. The uuid check and the ops of one segment are atomic together, so an event is
      * never half-applied to a slot. Returns one 1 (applied now) or 0 (applied before) per segment.
      *
      * <p>A day's expiry is one absolute instant, the same for every write, so a day key needs EXPIREAT only in the
@@ -111,7 +116,15 @@ record Script(String body, String sha) {
                   out[#out + 1] = 0
                   for _ = 1, ops do
                     local op = ARGV[i]
-                    i = i + ((op == 'h') and 4 or 3)
+                    if op == 'h' then
+                      i = i + 4
+                    elseif op == 'H' then
+                      i = i + 3 + 2 * tonumber(ARGV[i + 2])
+                    elseif op == 'S' then
+                      i = i + 3 + tonumber(ARGV[i + 2])
+                    else
+                      i = i + 3
+                    end
                   end
                 else
                   out[#out + 1] = 1
@@ -148,11 +161,25 @@ record Script(String body, String sha) {
                         existed = existed or uuid ~= ''
                       end
                       i = i + 4
+                    elseif op == 'H' then
+                      local last = i + 2 + 2 * tonumber(ARGV[i + 2])
+                      if redis.call('HSET', key, unpack(ARGV, i + 3, last)) > 0 then
+                        created[k] = true
+                      elseif not created[k] and k <= n then
+                        existed = existed or uuid ~= ''
+                      end
+                      i = last + 1
                     elseif op == 's' then
                       if redis.call('SADD', key, ARGV[i + 2]) > 0 then
                         created[k] = true
                       end
                       i = i + 3
+                    elseif op == 'S' then
+                      local last = i + 2 + tonumber(ARGV[i + 2])
+                      if redis.call('SADD', key, unpack(ARGV, i + 3, last)) > 0 then
+                        created[k] = true
+                      end
+                      i = last + 1
                     elseif op == 'l' then
                       redis.call('RPUSH', key, ARGV[i + 2])
                       redis.call('LTRIM', key, cap, -1)
