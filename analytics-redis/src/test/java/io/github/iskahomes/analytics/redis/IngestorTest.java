@@ -497,6 +497,28 @@ class IngestorTest {
     }
 
     @Test
+    void oneBatchWithMoreIndexMembersThanOneSaddTakesIndexesThemAll() {
+        // 2,500 listings in one index shard: the script's SADD takes them in chunks of Script.MAX_UNPACK.
+        for (boolean perSlot : new boolean[] {false, true}) {
+            ingestor.close();
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withIndexShards(1)
+                    .withMaxEventsPerRequest(2500).withKeyPrefix(redis.keyPrefix() + perSlot + ":"));
+            ingestor.perSlotCalls(perSlot);
+            List<Event> views = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                views.add(new Event("property_view", "S1", Scenario.NOON, UUID.randomUUID().toString(),
+                        Map.of("listing_id", "L" + i, "lister_id", "U" + i % 7, "lister_type", "agent")));
+            }
+            assertThat(ingestor.ingest(views).ingested()).isEqualTo(2500);
+            assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).hasSize(2500).contains("L0", "L2499");
+            assertThat(ids(ingestor.reader(), EntityKind.USER, Scenario.DAY)).hasSize(7);
+            String meta = redis.keyPrefix() + perSlot + ":listing:{L3}:day:" + Scenario.DAY_KEY + ":meta";
+            assertThat(probe.redis().hgetall(meta)).containsEntry("lister_id", "U3").containsEntry("lister_type", "agent");
+            assertThat(ingestor.ingest(views).duplicates()).isEqualTo(2500);
+        }
+    }
+
+    @Test
     void dedupeMarkerMemoryPerEvent() {
         // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE.
         int events = 1000;
