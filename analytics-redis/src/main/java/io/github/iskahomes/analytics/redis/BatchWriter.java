@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * Turns mutation plans into script calls and runs them as one pipeline. Each event gives one {@link Script#APPLY}
  * call per entity it touches (listing, lister, development; a lead's keys share its listing's slot), each deduplicated
  * by the event uuid inside that slot. Per batch it adds one {@link Script#COUNT} call per (day, uuid shard) for the
- * per-type event counts, and one idempotent {@link Script#APPLY} call per index shard touched. Stateless apart from
- * the store; thread-safe.
+ * per-type event counts, and one idempotent {@link Script#APPLY} call per index shard touched. On a standalone Redis
+ * all of a batch's calls then go as one {@link Script#MANY} call. Stateless apart from the store; thread-safe.
  */
 final class BatchWriter {
     private static final Logger log = LoggerFactory.getLogger(BatchWriter.class);
@@ -34,9 +34,15 @@ final class BatchWriter {
     private final Keys keys;
     private final IngestorConfig config;
     private final String leadActionCap;
+    /**
+     * Whether a batch goes as one {@link Script#MANY} call: on a standalone Redis any keys may share a call, and
+     * per-call overhead dominates Redis's time. A Cluster needs one call per hash slot.
+     */
+    private volatile boolean oneCall;
 
     BatchWriter(RedisStore store, Keys keys, IngestorConfig config) {
         this.store = store;
+        this.oneCall = !store.isCluster();
         this.keys = keys;
         this.config = config;
         this.leadActionCap = Integer.toString(config.leadActionCap());
@@ -49,19 +55,27 @@ final class BatchWriter {
         final String[] keys;
         final String[] args;
         RedisFuture<Object> future;
+        /** How many 0/1 answers its reply has. */
+        final int parts;
         Object result;
 
-        Call(Script script, ScriptOutputType type, String[] keys, String[] args) {
+        Call(Script script, ScriptOutputType type, String[] keys, String[] args, int parts) {
             this.script = script;
             this.type = type;
             this.keys = keys;
             this.args = args;
+            this.parts = parts;
         }
 
         /** Whether the script applied its {@code segment}-th part (its reply is one 0 or 1 per part). */
         boolean applied(int segment) {
             return result instanceof List<?> list && Long.valueOf(1).equals(list.get(segment));
         }
+    }
+
+    /** For tests: sends a standalone Redis one call per hash slot, as for a Cluster. */
+    void perSlotCalls(boolean perSlot) {
+        this.oneCall = !perSlot && !store.isCluster();
     }
 
     /** What the batch did to each event: whether any of its calls applied something. */
@@ -147,7 +161,13 @@ final class BatchWriter {
             countCalls.add(call);
             calls.add(call);
         }
-        execute(calls, callLimit);
+        if (oneCall && calls.size() > 1) {
+            Call many = many(calls);
+            execute(List.of(many), callLimit);
+            split(many, calls);
+        } else {
+            execute(calls, callLimit);
+        }
 
         boolean[] applied = new boolean[plans.size()];
         for (int e = 0; e < plans.size(); e++) {
@@ -160,6 +180,45 @@ final class BatchWriter {
             }
         }
         return applied;
+    }
+
+    /** The calls as one {@link Script#MANY} call (on a standalone Redis only: their keys may be in any slots). */
+    private static Call many(List<Call> calls) {
+        int keyCount = 0;
+        int argCount = 0;
+        int parts = 0;
+        for (Call call : calls) {
+            keyCount += call.keys.length;
+            argCount += 3 + call.args.length;
+            parts += call.parts;
+        }
+        String[] keyArray = new String[keyCount];
+        String[] args = new String[argCount];
+        int k = 0;
+        int a = 0;
+        for (Call call : calls) {
+            System.arraycopy(call.keys, 0, keyArray, k, call.keys.length);
+            k += call.keys.length;
+            args[a++] = call.script == Script.COUNT ? "c" : "a";
+            args[a++] = position(call.keys.length);
+            args[a++] = position(call.args.length);
+            System.arraycopy(call.args, 0, args, a, call.args.length);
+            a += call.args.length;
+        }
+        return new Call(Script.MANY, ScriptOutputType.MULTI, keyArray, args, parts);
+    }
+
+    /** Hands each call its share of the {@link Script#MANY} reply. */
+    private static void split(Call many, List<Call> calls) {
+        if (!(many.result instanceof List<?> list) || list.size() != many.parts) {
+            throw new IllegalStateException("the batch script answered " + many.result + " for " + many.parts
+                    + " parts");
+        }
+        int from = 0;
+        for (Call call : calls) {
+            call.result = list.subList(from, from + call.parts);
+            from += call.parts;
+        }
     }
 
     private static String by(long by) {
@@ -187,7 +246,7 @@ final class BatchWriter {
     /** SCRIPT LOAD of every script (on every master of a Cluster), so that EVALSHA finds them. */
     void loadScripts() {
         List<RedisFuture<String>> loads = new ArrayList<>();
-        for (Script script : new Script[] {Script.APPLY, Script.COUNT}) {
+        for (Script script : new Script[] {Script.APPLY, Script.COUNT, Script.MANY}) {
             // The byte[] form is the one Lettuce's Cluster API sends to every master.
             loads.add(store.async().scriptLoad(script.body().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
@@ -286,6 +345,8 @@ final class BatchWriter {
         private final List<int[]> segmentOps = new ArrayList<>(4);
         private final List<Object> ops = new ArrayList<>(32);
         private int argCount = 3;
+        /** Where the current segment's ops start in {@link #ops}. */
+        private int lastSegmentOps;
         private final String expiry;
         final int index;
         int lastEvent = -1;
@@ -316,6 +377,7 @@ final class BatchWriter {
 
         /** Opens a segment for one event; {@code null} uuid means no uuid check (idempotent ops only). */
         void begin(String uuid) {
+            lastSegmentOps = ops.size();
             segmentUuids.add(uuid == null ? "" : uuid);
             segmentOps.add(new int[1]);
             argCount += 2;
@@ -358,7 +420,28 @@ final class BatchWriter {
             add(code, -1 - slot, value, value2);
         }
 
-        private void add(String code, int slot, String value, String value2) {
+        private void add(String code, int slot, Object value, String value2) {
+            int last = ops.size() - 4;
+            // Fields of one hash set by one event go as one HSET: a command less in the script per extra field.
+            if ("h".equals(code) && last >= lastSegmentOps && ops.get(last + 1).equals(slot)
+                    && ("h".equals(ops.get(last)) || ("H".equals(ops.get(last))
+                    && ((List<?>) ops.get(last + 2)).size() < Script.MAX_UNPACK))) {
+                if ("h".equals(ops.get(last))) {
+                    List<String> pairs = new ArrayList<>(4);
+                    pairs.add((String) ops.get(last + 2));
+                    pairs.add((String) ops.get(last + 3));
+                    ops.set(last, "H");
+                    ops.set(last + 2, pairs);
+                    ops.set(last + 3, null);
+                    argCount += 1; // h key field value (4) becomes H key count field value (5)
+                }
+                @SuppressWarnings("unchecked")
+                List<String> pairs = (List<String>) ops.get(last + 2);
+                pairs.add((String) value);
+                pairs.add(value2);
+                argCount += 2;
+                return;
+            }
             ops.add(code);
             ops.add(slot);
             ops.add(value);
@@ -386,9 +469,18 @@ final class BatchWriter {
                 args[a++] = segmentUuids.get(s);
                 args[a++] = position(count);
                 for (int c = 0; c < count; c++, o += 4) {
-                    args[a++] = (String) ops.get(o);
+                    String code = (String) ops.get(o);
+                    args[a++] = code;
                     int slot = (Integer) ops.get(o + 1);
                     args[a++] = position(slot >= 0 ? slot + 1 : dayKeys.size() - slot);
+                    if ("H".equals(code)) {
+                        List<?> pairs = (List<?>) ops.get(o + 2);
+                        args[a++] = position(pairs.size() / 2);
+                        for (Object pair : pairs) {
+                            args[a++] = (String) pair;
+                        }
+                        continue;
+                    }
                     args[a++] = (String) ops.get(o + 2);
                     String value2 = (String) ops.get(o + 3);
                     if (value2 != null) {
@@ -396,7 +488,7 @@ final class BatchWriter {
                     }
                 }
             }
-            return new Call(Script.APPLY, ScriptOutputType.MULTI, keyArray, args);
+            return new Call(Script.APPLY, ScriptOutputType.MULTI, keyArray, args, segmentUuids.size());
         }
     }
 
@@ -411,13 +503,30 @@ final class BatchWriter {
             this.expiry = expiry;
         }
 
+        /** One segment without uuid of SADDs of up to {@link Script#MAX_UNPACK} members each: a command per chunk. */
         Call call() {
-            Group group = new Group(null, null, expiry, -1);
-            group.begin(null);
+            int chunks = (members.size() + Script.MAX_UNPACK - 1) / Script.MAX_UNPACK;
+            String[] args = new String[5 + 3 * chunks + members.size()];
+            int a = 0;
+            args[a++] = expiry;
+            args[a++] = "1";
+            args[a++] = leadActionCap;
+            args[a++] = "";
+            args[a++] = position(chunks);
+            int left = members.size();
+            int inChunk = 0;
             for (String member : members) {
-                group.dayOp("s", key, member);
+                if (inChunk == 0) {
+                    inChunk = Math.min(left, Script.MAX_UNPACK);
+                    args[a++] = "S";
+                    args[a++] = "1";
+                    args[a++] = position(inChunk);
+                }
+                args[a++] = member;
+                inChunk--;
+                left--;
             }
-            return group.call();
+            return new Call(Script.APPLY, ScriptOutputType.MULTI, new String[] {key}, args, 1);
         }
     }
 
@@ -445,7 +554,7 @@ final class BatchWriter {
                 args[2 + 2 * i] = types.get(i);
             }
             return new Call(Script.COUNT, ScriptOutputType.MULTI,
-                    new String[] {keys.eventsSeen(day.text, shard), key}, args);
+                    new String[] {keys.eventsSeen(day.text, shard), key}, args, uuids.size());
         }
     }
 }

@@ -213,6 +213,11 @@ public final class Ingestor implements AutoCloseable {
         return new IngestResult(ingested, duplicates, byDay, rejected);
     }
 
+    /** For tests: one script call per hash slot even on a standalone Redis, as on a Cluster. */
+    void perSlotCalls(boolean perSlot) {
+        writer.perSlotCalls(perSlot);
+    }
+
     /** For tests of late and early events: the clock validation uses. */
     void clock(Clock newClock) {
         this.clock = Objects.requireNonNull(newClock, "clock");

@@ -49,6 +49,7 @@ final class RedisStore implements AutoCloseable {
     private final Duration timeout;
     private final List<AutoCloseable> owned;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final boolean cluster;
 
     private RedisStore(String server, StatefulConnection<String, String> connection,
                        RedisClusterAsyncCommands<String, String> async, Duration timeout, List<AutoCloseable> owned) {
@@ -57,6 +58,7 @@ final class RedisStore implements AutoCloseable {
         this.async = async;
         this.timeout = timeout;
         this.owned = owned;
+        this.cluster = connection instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
         connection.setTimeout(timeout);
         connection.setAutoFlushCommands(false);
     }
@@ -135,6 +137,11 @@ final class RedisStore implements AutoCloseable {
             closeAll(owned);
             throw new IllegalArgumentException("not a Redis URI: " + uri + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Whether this is a Redis Cluster, where a script's keys must share one hash slot. */
+    boolean isCluster() {
+        return cluster;
     }
 
     String server() {

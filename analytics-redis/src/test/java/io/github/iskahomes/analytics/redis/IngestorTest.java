@@ -193,6 +193,17 @@ class IngestorTest {
 
     @Test
     void batchCutOffAtAnyPointThenRetriedIsCountedExactlyOnce() {
+        // One call per hash slot, as on a Cluster: many points to cut at.
+        assertThat(cutAtEveryPoint(true, "slots")).isGreaterThan(15);
+    }
+
+    @Test
+    void batchAsOneCallIsAppliedWholeOrNotAtAll() {
+        // Standalone: the whole batch is one atomic script call, so the only cut is before it.
+        assertThat(cutAtEveryPoint(false, "one")).isEqualTo(1);
+    }
+
+    private int cutAtEveryPoint(boolean perSlot, String prefix) {
         Scenario scenario = new Scenario();
         List<DecodedEvent> decoded = decoded(scenario.events);
         // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
@@ -200,7 +211,8 @@ class IngestorTest {
         for (int cut = 0; ; cut++) {
             ingestor.close();
             ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
-                    config.withKeyPrefix(redis.keyPrefix() + "cut" + cut + ":"));
+                    config.withKeyPrefix(redis.keyPrefix() + prefix + "cut" + cut + ":"));
+            ingestor.perSlotCalls(perSlot);
             IngestResult first;
             try {
                 first = ingestor.ingestDecoded(decoded, cut);
@@ -215,9 +227,10 @@ class IngestorTest {
                 continue;
             }
             assertThat(first.ingested()).isEqualTo(25);
+            scenario.assertState(ingestor.reader());
             break;
         }
-        assertThat(cuts).isGreaterThan(15);
+        return cuts;
     }
 
     @Test
@@ -480,6 +493,28 @@ class IngestorTest {
         assertThat(failures).isEmpty();
         for (int t = 0; t < threads; t++) {
             assertThat(counter("L" + t, "total_views")).isEqualTo(perThread);
+        }
+    }
+
+    @Test
+    void oneBatchWithMoreIndexMembersThanOneSaddTakesIndexesThemAll() {
+        // 2,500 listings in one index shard: the script's SADD takes them in chunks of Script.MAX_UNPACK.
+        for (boolean perSlot : new boolean[] {false, true}) {
+            ingestor.close();
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withIndexShards(1)
+                    .withMaxEventsPerRequest(2500).withKeyPrefix(redis.keyPrefix() + perSlot + ":"));
+            ingestor.perSlotCalls(perSlot);
+            List<Event> views = new ArrayList<>();
+            for (int i = 0; i < 2500; i++) {
+                views.add(new Event("property_view", "S1", Scenario.NOON, UUID.randomUUID().toString(),
+                        Map.of("listing_id", "L" + i, "lister_id", "U" + i % 7, "lister_type", "agent")));
+            }
+            assertThat(ingestor.ingest(views).ingested()).isEqualTo(2500);
+            assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).hasSize(2500).contains("L0", "L2499");
+            assertThat(ids(ingestor.reader(), EntityKind.USER, Scenario.DAY)).hasSize(7);
+            String meta = redis.keyPrefix() + perSlot + ":listing:{L3}:day:" + Scenario.DAY_KEY + ":meta";
+            assertThat(probe.redis().hgetall(meta)).containsEntry("lister_id", "U3").containsEntry("lister_type", "agent");
+            assertThat(ingestor.ingest(views).duplicates()).isEqualTo(2500);
         }
     }
 
