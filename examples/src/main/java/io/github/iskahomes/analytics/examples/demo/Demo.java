@@ -155,7 +155,7 @@ public final class Demo {
         }
         System.out.println("Listers (top 8 by listing views):");
         System.out.printf("  %-12s %-17s %8s %8s %8s %8s %6s%n", "lister", "type", "l.views", "leads", "profile",
-                "listings", "sales");
+                "net +/-", "sales");
         pipeline.jdbi().useHandle(handle -> handle.createQuery("""
                 SELECT user_id, user_type, sum(total_listing_views) AS views, sum(total_leads_generated) AS leads,
                        sum(profile_views) AS profile, sum(listings_created) - sum(listings_deleted) AS listings,
