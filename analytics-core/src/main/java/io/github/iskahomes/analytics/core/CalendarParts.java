@@ -39,7 +39,19 @@ public record CalendarParts(LocalDate date, String week, String month, String qu
 
     /** The {@code YYYYMMDD} key of a date, for example {@code 20250115}. */
     public static String dayKey(LocalDate date) {
-        return date.format(DAY_KEY);
+        int year = date.getYear();
+        if (year < 0 || year > 9999) {
+            return date.format(DAY_KEY);
+        }
+        // The formatter's output for four-digit years without its general-purpose printer: ingestion builds a day
+        // key for nearly every Redis key it writes.
+        int v = year * 10000 + date.getMonthValue() * 100 + date.getDayOfMonth();
+        char[] digits = new char[8];
+        for (int i = 7; i >= 0; i--) {
+            digits[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+        return new String(digits);
     }
 
     /**

@@ -1,10 +1,10 @@
 package io.github.iskahomes.analytics.redis;
 
+import io.github.iskahomes.analytics.core.CalendarParts;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
 import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The key schema, in one place. Every entity key carries the entity id as its Cluster hash tag, so all keys of one
@@ -28,32 +28,9 @@ final class Keys {
         return shards;
     }
 
-    /** The last day formatted, with its text: ingestion formats the same day for nearly every key. */
-    private static volatile DayText lastDay = new DayText(LocalDate.EPOCH, "19700101");
-
-    private record DayText(LocalDate day, String text) { }
-
+    /** The {@code YYYYMMDD} text of a day in keys: core's day key. */
     static String day(LocalDate day) {
-        DayText last = lastDay;
-        if (last.day.equals(day)) {
-            return last.text;
-        }
-        int year = day.getYear();
-        String text;
-        if (year >= 0 && year <= 9999) {
-            // BASIC_ISO_DATE's own output for four-digit years, without its general-purpose printer.
-            int v = year * 10000 + day.getMonthValue() * 100 + day.getDayOfMonth();
-            char[] digits = new char[8];
-            for (int i = 7; i >= 0; i--) {
-                digits[i] = (char) ('0' + v % 10);
-                v /= 10;
-            }
-            text = new String(digits);
-        } else {
-            text = day.format(DateTimeFormatter.BASIC_ISO_DATE);
-        }
-        lastDay = new DayText(day, text);
-        return text;
+        return CalendarParts.dayKey(day);
     }
 
     /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: counters, HyperLogLogs, {@code meta} hash, {@code seen} set. */
