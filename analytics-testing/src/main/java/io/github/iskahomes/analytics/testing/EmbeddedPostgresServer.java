@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -44,23 +43,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws IllegalStateException if it could not be started after a few attempts
      */
     public static EmbeddedPostgresServer start() {
-        Exception last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            int port = Env.freePort();
-            Path dir = null;
-            try {
-                dir = Files.createTempDirectory("analytics-pg-" + port + "-");
-                EmbeddedPostgres pg = launch(dir, port);
-                log.info("Embedded PostgreSQL started on 127.0.0.1:{} (data in {})", port, dir);
-                return new EmbeddedPostgresServer(pg, port, dir);
-            } catch (IOException | RuntimeException e) {
-                last = e;
-                log.warn("Embedded PostgreSQL failed to start on port {} (attempt {}/{}): {}", port, attempt,
-                        ATTEMPTS, e.toString());
-                EmbeddedRedisServer.deleteQuietly(dir);
-            }
-        }
-        throw new IllegalStateException("could not start an embedded PostgreSQL server", last);
+        return Env.startOnFreePort("embedded PostgreSQL", "analytics-pg-", ATTEMPTS, (port, dir) -> {
+            EmbeddedPostgres pg = launch(dir, port);
+            log.info("Embedded PostgreSQL started on 127.0.0.1:{} (data in {})", port, dir);
+            return new EmbeddedPostgresServer(pg, port, dir);
+        });
     }
 
     private static EmbeddedPostgres launch(Path dir, int port) throws IOException {

@@ -47,35 +47,23 @@ public final class EmbeddedRedisServer implements AutoCloseable {
      *     another process may take a port between our probe and Redis binding it)
      */
     public static EmbeddedRedisServer start() {
-        IOException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            int port = Env.freePort();
-            Path dir = null;
-            try {
-                dir = Files.createTempDirectory("analytics-redis-" + port + "-");
-                RedisServer server = RedisServer.newRedisServer()
-                        // The binary is unpacked into our own directory, deleted in close(), not left in /tmp.
-                        .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
-                        .port(port)
-                        .bind("127.0.0.1")
-                        // Own data dir per server: parallel test JVMs never share a dump file.
-                        .setting("dir " + dir.toAbsolutePath())
-                        // A save point makes Redis write an RDB on SIGTERM, so data survives stop/start.
-                        .setting("save 3600 1")
-                        .setting("appendonly no")
-                        .build();
-                server.start();
-                Resp.awaitPing("127.0.0.1", port, 10_000);
-                log.info("Embedded Redis started on 127.0.0.1:{}", port);
-                return new EmbeddedRedisServer(server, port, dir);
-            } catch (IOException | RuntimeException e) {
-                last = e instanceof IOException io ? io : new IOException(e);
-                log.warn("Embedded Redis failed to start on port {} (attempt {}/{}): {}", port, attempt, ATTEMPTS,
-                        e.toString());
-                deleteQuietly(dir);
-            }
-        }
-        throw new IllegalStateException("could not start an embedded Redis server", last);
+        return Env.startOnFreePort("embedded Redis", "analytics-redis-", ATTEMPTS, (port, dir) -> {
+            RedisServer server = RedisServer.newRedisServer()
+                    // The binary is unpacked into our own directory, deleted in close(), not left in /tmp.
+                    .executableProvider(ExecutableProvider.newJarResourceProvider(dir.toFile()))
+                    .port(port)
+                    .bind("127.0.0.1")
+                    // Own data dir per server: parallel test JVMs never share a dump file.
+                    .setting("dir " + dir.toAbsolutePath())
+                    // A save point makes Redis write an RDB on SIGTERM, so data survives stop/start.
+                    .setting("save 3600 1")
+                    .setting("appendonly no")
+                    .build();
+            server.start();
+            Resp.awaitPing("127.0.0.1", port, 10_000);
+            log.info("Embedded Redis started on 127.0.0.1:{}", port);
+            return new EmbeddedRedisServer(server, port, dir);
+        });
     }
 
     /** The URI for Lettuce and friends, e.g. {@code redis://127.0.0.1:6391}. */

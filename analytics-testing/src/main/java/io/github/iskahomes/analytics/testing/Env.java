@@ -28,4 +28,31 @@ final class Env {
             throw new IllegalStateException("could not find a free TCP port", e);
         }
     }
+
+    /** Starts one server on a port and in a fresh directory; throws when that attempt failed. */
+    interface Launcher<T> {
+        T launch(int port, java.nio.file.Path dir) throws java.io.IOException;
+    }
+
+    /**
+     * Starts a server on a free port with its own temporary directory, trying fresh ports a few times: another process
+     * may take a port between our probe and the server binding it. A failed attempt's directory is deleted.
+     */
+    static <T> T startOnFreePort(String what, String dirPrefix, int attempts, Launcher<T> launcher) {
+        Exception last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            int port = freePort();
+            java.nio.file.Path dir = null;
+            try {
+                dir = java.nio.file.Files.createTempDirectory(dirPrefix + port + "-");
+                return launcher.launch(port, dir);
+            } catch (java.io.IOException | RuntimeException e) {
+                last = e;
+                org.slf4j.LoggerFactory.getLogger(Env.class).warn("{} failed to start on port {} (attempt {}/{}): {}",
+                        what, port, attempt, attempts, e.toString());
+                EmbeddedRedisServer.deleteQuietly(dir);
+            }
+        }
+        throw new IllegalStateException("could not start an " + what + " server", last);
+    }
 }
