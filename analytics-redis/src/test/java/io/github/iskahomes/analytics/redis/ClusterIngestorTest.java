@@ -2,14 +2,12 @@ package io.github.iskahomes.analytics.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.testing.RedisClusterExtension;
 import io.github.iskahomes.analytics.testing.TestRedisCluster;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,12 +90,7 @@ class ClusterIngestorTest {
     @Test
     void keysOfADayExpireTogether() {
         ingestor.ingest(new Scenario().events);
-        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
-        Map<String, String> keys = probe.keys();
-        assertThat(keys).hasSizeGreaterThan(40);
-        for (String key : keys.keySet()) {
-            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
-        }
+        probe.assertEveryKeyExpiresWithTheScenarioDay();
     }
 
     @Test

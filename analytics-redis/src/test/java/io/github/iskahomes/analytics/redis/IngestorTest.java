@@ -112,12 +112,7 @@ class IngestorTest {
         ingestor.ingest(scenario.events.subList(0, 10));
         // A late event for the same day arrives a "day" later: it must not move the day's expiry.
         ingestor.ingest(scenario.events.subList(10, scenario.events.size()));
-        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
-        Map<String, String> keys = probe.keys();
-        assertThat(keys).hasSizeGreaterThan(40);
-        for (String key : keys.keySet()) {
-            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
-        }
+        probe.assertEveryKeyExpiresWithTheScenarioDay();
     }
 
     @Test
@@ -129,12 +124,7 @@ class IngestorTest {
             ingestor.ingest(List.of(event));
         }
         scenario.assertState(ingestor.reader());
-        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
-        Map<String, String> keys = probe.keys();
-        assertThat(keys).hasSizeGreaterThan(40);
-        for (String key : keys.keySet()) {
-            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
-        }
+        probe.assertEveryKeyExpiresWithTheScenarioDay();
     }
 
     @Test

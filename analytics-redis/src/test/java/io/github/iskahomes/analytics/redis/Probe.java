@@ -1,10 +1,14 @@
 package io.github.iskahomes.analytics.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,6 +42,16 @@ final class Probe {
     }
 
     /** The absolute expiry of a key in epoch milliseconds (TIME and PTTL read atomically), or -1 without one. */
+    /** Every key holds the scenario day's expiry instant (to the millisecond), and there are more than 40 of them. */
+    void assertEveryKeyExpiresWithTheScenarioDay() {
+        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        Map<String, String> keys = keys();
+        assertThat(keys).hasSizeGreaterThan(40);
+        for (String key : keys.keySet()) {
+            assertThat(expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+        }
+    }
+
     long expiryMillis(String keyWithoutPrefix) {
         List<Object> reply = redis.eval("local t = redis.call('TIME') return {t[1], t[2], redis.call('PTTL', KEYS[1])}",
                 ScriptOutputType.MULTI, prefix + keyWithoutPrefix);
