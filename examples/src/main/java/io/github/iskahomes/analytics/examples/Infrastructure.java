@@ -65,6 +65,10 @@ public final class Infrastructure implements AutoCloseable {
         return jdbcUser;
     }
 
+    public String jdbcPassword() {
+        return jdbcPassword;
+    }
+
     /** A data source for the JDBC URL (no pool: the examples open few connections). */
     public DataSource dataSource() {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();

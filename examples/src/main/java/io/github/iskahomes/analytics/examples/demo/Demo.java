@@ -119,7 +119,7 @@ public final class Demo {
     }
 
     /** Accepted events per type over a range of days, as Redis counted them. */
-    static Map<String, Long> eventsByType(Pipeline pipeline, LocalDate from, LocalDate to) {
+    public static Map<String, Long> eventsByType(Pipeline pipeline, LocalDate from, LocalDate to) {
         Map<String, Long> eventsByType = new TreeMap<>();
         for (LocalDate day = from; !day.isAfter(to); day = day.plusDays(1)) {
             for (Map.Entry<EventType, Long> entry : pipeline.ingestor().reader().eventCounts(day).entrySet()) {

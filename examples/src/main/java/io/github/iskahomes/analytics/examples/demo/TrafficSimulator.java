@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -105,13 +106,28 @@ public final class TrafficSimulator {
         return sales;
     }
 
-    /** Generates {@link Options#events()} events, handing each to {@code sink}. */
+    /** Generates {@link Options#events()} events, handing each to {@code sink}, then the sales. */
     public void run(Consumer<Event> sink) {
         int perDay = Math.max(1, options.events() / options.days());
         for (int i = 0; i < options.events(); i++) {
             int dayIndex = Math.min(options.days() - 1, i / perDay);
             sink.accept(next(timestampOn(dayIndex)));
         }
+        simulateSales();
+    }
+
+    /**
+     * Generates events on days picked at random while {@code more} says so (a run bounded by time rather than by
+     * count, as the soak benchmark's), then the sales. {@link Options#events()} is ignored.
+     */
+    public void runWhile(BooleanSupplier more, Consumer<Event> sink) {
+        while (more.getAsBoolean()) {
+            sink.accept(next(timestampOn(random.nextInt(options.days()))));
+        }
+        simulateSales();
+    }
+
+    private void simulateSales() {
         for (int s = 0; s < Math.max(1, options.listings() / 40); s++) {
             int listing = random.nextInt(options.listings());
             int dayIndex = random.nextInt(options.days());

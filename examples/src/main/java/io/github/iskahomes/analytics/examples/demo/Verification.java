@@ -19,23 +19,35 @@ import java.util.Set;
  * count within HyperLogLog error, every lead's action count, sales per listing, lister and development, and events
  * per type.
  */
-final class Verification {
+public final class Verification {
     private final Pipeline pipeline;
     private final Expected expected;
     private final LocalDate from;
     private final LocalDate to;
     private final List<String> problems = new ArrayList<>();
     private long cells;
+    private long eventsLost;
+    private long eventsDoubled;
 
-    Verification(Pipeline pipeline, Expected expected, LocalDate from, LocalDate to) {
+    public Verification(Pipeline pipeline, Expected expected, LocalDate from, LocalDate to) {
         this.pipeline = pipeline;
         this.expected = expected;
         this.from = from;
         this.to = to;
     }
 
-    long cellsChecked() {
+    public long cellsChecked() {
         return cells;
+    }
+
+    /** Events sent but not counted in Redis, summed over event types (after {@link #checkStored}). */
+    public long eventsLost() {
+        return eventsLost;
+    }
+
+    /** Events counted in Redis more often than sent, summed over event types (after {@link #checkStored}). */
+    public long eventsDoubled() {
+        return eventsDoubled;
     }
 
     List<String> check(Map<String, Long> eventsByType, SinkStats delivery) {
@@ -43,8 +55,20 @@ final class Verification {
             problems.add("batcher delivered " + delivery.sent() + " of " + expected.events() + " events (dropped "
                     + delivery.dropped() + ", failed " + delivery.failed() + ")");
         }
+        return checkStored(eventsByType);
+    }
+
+    /** Everything but the batcher's own delivery counts: events per type in Redis and every table. */
+    public List<String> checkStored(Map<String, Long> eventsByType) {
         if (!eventsByType.equals(expected.eventsByType())) {
             problems.add("events per type in Redis " + eventsByType + " != sent " + expected.eventsByType());
+        }
+        Set<String> types = new HashSet<>(eventsByType.keySet());
+        types.addAll(expected.eventsByType().keySet());
+        for (String type : types) {
+            long difference = eventsByType.getOrDefault(type, 0L) - expected.eventsByType().getOrDefault(type, 0L);
+            eventsLost += Math.max(0, -difference);
+            eventsDoubled += Math.max(0, difference);
         }
         table(EntityKind.LISTING, "listing_analytics", "listing_id");
         table(EntityKind.USER, "user_analytics", "user_id");
