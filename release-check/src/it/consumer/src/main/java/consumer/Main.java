@@ -1,0 +1,50 @@
+package consumer;
+
+import io.github.iskahomes.analytics.batcher.EventBatcher;
+import io.github.iskahomes.analytics.batcher.IngestorSink;
+import io.github.iskahomes.analytics.jdbc.AggregationResult;
+import io.github.iskahomes.analytics.jdbc.Aggregator;
+import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
+import io.github.iskahomes.analytics.jdbc.Grain;
+import io.github.iskahomes.analytics.jdbc.PeriodTotals;
+import io.github.iskahomes.analytics.jdbc.Schema;
+import io.github.iskahomes.analytics.redis.Ingestor;
+import io.github.iskahomes.analytics.redis.IngestorConfig;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** What a user's app does with the published modules: track, ingest into Redis, aggregate into PostgreSQL, read. */
+public final class Main {
+    public static void main(String[] args) throws Exception {
+        String redisUrl = System.getenv("ANALYTICS_REDIS_URL");
+        String keyPrefix = System.getenv("ANALYTICS_KEY_PREFIX");
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(System.getenv("ANALYTICS_JDBC_URL"));
+        dataSource.setUser(System.getenv("ANALYTICS_JDBC_USER"));
+        dataSource.setPassword(System.getenv("ANALYTICS_JDBC_PASSWORD"));
+
+        Schema.migrate(dataSource);
+        try (Ingestor ingestor = Ingestor.connect(redisUrl, IngestorConfig.defaults().withKeyPrefix(keyPrefix))) {
+            try (EventBatcher batcher = EventBatcher.builder().sink(IngestorSink.of(ingestor::ingest)).build()) {
+                for (String seeker : List.of("seeker-1", "seeker-2", "seeker-1")) {
+                    batcher.track("property_view", seeker, Map.of("listing_id", "listing-123", "lister_id", "agent-7",
+                            "lister_type", "agent", "viewed_from", "search"));
+                }
+            }
+            AggregationResult result = Aggregator.create(dataSource, ingestor.reader()).run();
+            LocalDate today = LocalDate.now(ZoneOffset.UTC);
+            List<PeriodTotals> totals = AnalyticsQueries.create(dataSource, ingestor.reader()::unionCount)
+                    .listing("listing-123", today, today, Grain.DAY);
+            long views = totals.isEmpty() ? 0 : totals.get(0).counter("total_views");
+            long unique = totals.isEmpty() ? 0 : totals.get(0).unique("unique_views");
+            System.out.println("CONSUMER " + (views == 3 && unique == 2 ? "OK" : "WRONG") + ": total_views=" + views
+                    + " unique_views=" + unique + " run=" + result.toJson());
+            if (views != 3 || unique != 2) {
+                System.exit(1);
+            }
+        }
+    }
+}
