@@ -44,6 +44,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Idempotent: Redis's absolute values for a retained day replace that day's rows, so running twice, or again
  *       after more events arrived, leaves exactly the right totals. A day Redis no longer holds is skipped and
  *       reported, never overwritten with zeros.</li>
+ *   <li>A day's rows are only ever replaced by a complete reading of that day. Each day runs under its own
+ *       savepoint; after reading it, the run checks that the day-wide keys it saw at the start still exist
+ *       ({@link AnalyticsReader#intact}), which, since every key of a day expires at one instant, proves nothing
+ *       read had expired. A day that expired, wholly or in part, while it was read is rolled back (its entity rows,
+ *       leads, sales columns, tallies and errors) and reported in {@link AggregationResult#skippedDays()}.</li>
  *   <li>One run at a time per database schema: the whole run is one transaction that first takes
  *       {@code pg_try_advisory_xact_lock}. A transaction-scoped lock is released by COMMIT/ROLLBACK on the very
  *       connection that did the work, so it is safe behind a transaction pooler (PgBouncer) where session locks
@@ -54,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *       is read from Redis by a helper thread that lives only as long as that read (at most three chunks in
  *       memory).</li>
  *   <li>A failing entity is reported in the result's {@code errors} (id and reason) and the rest commit: each
- *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.</li>
+ *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.
+ *       For leads the unit of failure is one action: an action whose text PostgreSQL cannot store (U+0000, an
+ *       unpaired surrogate) is reported and left out, and a lead the database refuses is retried action by action,
+ *       so the lead and its other actions are written.</li>
  *   <li>Leads: actions are appended, never replaced; {@code status} and {@code notes} are never written.</li>
  * </ul>
  *

@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  * The analytics tables as versioned SQL resources ({@code V1__tables.sql}, …), applied on demand by
  * {@link #migrate(Jdbi)} into the connection's current schema ({@code search_path}).
  *
- * <p>Each applied version is recorded in {@code analytics_schema_version}. Migrations only add (tables, columns,
- * indexes, views): they never drop or rewrite data, are idempotent, and run one at a time across instances (a
- * transaction-scoped advisory lock, safe behind a transaction pooler). A database whose schema is newer than this
- * library is refused with a clear error instead of being touched. Stateless and thread-safe.
+ * <p>Each applied version is recorded in {@code analytics_schema_version}. Migrations add (tables, columns,
+ * indexes, views) and never silently destroy data: a row a new key cannot hold is moved to a table of its own
+ * ({@code V2} moves duplicate lister rows to {@code user_analytics_v1_duplicates}). They are idempotent and run one
+ * at a time across instances (a transaction-scoped advisory lock, safe behind a transaction pooler). A database
+ * whose schema is newer than this library is refused with a clear error instead of being touched. Stateless and
+ * thread-safe.
  */
 public final class Schema {
     private static final Logger log = LoggerFactory.getLogger(Schema.class);
