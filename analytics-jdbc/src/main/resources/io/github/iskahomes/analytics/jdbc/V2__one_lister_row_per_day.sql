@@ -37,7 +37,8 @@ ALTER TABLE user_analytics DROP CONSTRAINT IF EXISTS user_analytics_pkey;
 ALTER TABLE user_analytics ADD CONSTRAINT user_analytics_pkey PRIMARY KEY (user_id, date);
 
 -- Listers that ever had more than one type: their running total_listings, active_listings and sales columns were
--- split by type; recompute them per user, as the aggregator now does.
+-- split by type; recompute them per user, as the aggregator now does. The statements are written out here rather
+-- than taken from the aggregator's SQL resources, which may change: a released migration must stay what it was.
 CREATE TEMPORARY TABLE IF NOT EXISTS analytics_v2_retyped ON COMMIT DROP AS
 SELECT user_id FROM user_analytics GROUP BY user_id HAVING count(DISTINCT user_type) > 1
 UNION

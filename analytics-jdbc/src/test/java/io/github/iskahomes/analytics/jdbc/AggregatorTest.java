@@ -195,12 +195,7 @@ class AggregatorTest {
         assertThat(Db.rows(jdbi, "SELECT date, actions FROM lead_action_days WHERE seeker_id = 's1' ORDER BY date"))
                 .extracting(r -> r.get("actions")).containsExactly(1L, 1L);
         assertThat(Db.scalar(jdbi, "SELECT total_actions FROM leads WHERE seeker_id = 's2'")).isEqualTo(1L);
-        assertThat(Db.rows(jdbi, "SELECT date, listings, users, developments, leads FROM aggregated_days ORDER BY date"))
-                .containsExactly(
-                        expect("date", java.sql.Date.valueOf(D1), "listings", 2L, "users", 2L, "developments", 1L,
-                                "leads", 2L),
-                        expect("date", java.sql.Date.valueOf(D2), "listings", 1L, "users", 1L, "developments", 1L,
-                                "leads", 1L));
+        assertAggregatedDaysOfTheScript();
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics WHERE unique_views_hll IS NULL")).isZero();
     }
 
@@ -352,6 +347,24 @@ class AggregatorTest {
         return more;
     }
 
+    /** The script aggregated completely, then more events on D1: returns the complete run's tables. */
+    private List<Map<String, Object>> aggregatedThenMoreOnD1() {
+        ingest(script());
+        aggregator.run(D1, D2);
+        List<Map<String, Object>> complete = snapshot();
+        ingest(moreOnD1());
+        return complete;
+    }
+
+    private void assertAggregatedDaysOfTheScript() {
+        assertThat(Db.rows(jdbi, "SELECT date, listings, users, developments, leads FROM aggregated_days ORDER BY date"))
+                .containsExactly(
+                        expect("date", java.sql.Date.valueOf(D1), "listings", 2L, "users", 2L, "developments", 1L,
+                                "leads", 2L),
+                        expect("date", java.sql.Date.valueOf(D2), "listings", 1L, "users", 1L, "developments", 1L,
+                                "leads", 1L));
+    }
+
     /** A run of D1 and D2 in chunks of one, during which {@code expire} runs once after D1's first listing chunk. */
     private AggregationResult runWhileD1Expires(Runnable expire) {
         Aggregator oneByOne = Aggregator.create(pg.dataSource(), ingestor.reader(),
@@ -369,10 +382,7 @@ class AggregatorTest {
 
     @Test
     void aDayThatExpiresBetweenTwoChunksIsLeftAsItWasAndReportedSkipped() {
-        ingest(script());
-        aggregator.run(D1, D2);
-        List<Map<String, Object>> complete = snapshot();
-        ingest(moreOnD1());
+        List<Map<String, Object>> complete = aggregatedThenMoreOnD1();
 
         AggregationResult result = runWhileD1Expires(
                 () -> assertThat(keys.expireNow("*" + CalendarParts.dayKey(D1) + "*")).isPositive());
@@ -386,20 +396,12 @@ class AggregatorTest {
         assertThat(snapshot()).isEqualTo(complete);
         assertThat(Db.scalar(jdbi, "SELECT total_views FROM listing_analytics WHERE listing_id = 'L1' AND date = '"
                 + D1 + "'")).isEqualTo(3L);
-        assertThat(Db.rows(jdbi, "SELECT date, listings, users, developments, leads FROM aggregated_days ORDER BY date"))
-                .containsExactly(
-                        expect("date", java.sql.Date.valueOf(D1), "listings", 2L, "users", 2L, "developments", 1L,
-                                "leads", 2L),
-                        expect("date", java.sql.Date.valueOf(D2), "listings", 1L, "users", 1L, "developments", 1L,
-                                "leads", 1L));
+        assertAggregatedDaysOfTheScript();
     }
 
     @Test
     void aDayWhoseIndexExpiresMidScanIsLeftAsItWasAndReportedSkipped() {
-        ingest(script());
-        aggregator.run(D1, D2);
-        List<Map<String, Object>> complete = snapshot();
-        ingest(moreOnD1());
+        List<Map<String, Object>> complete = aggregatedThenMoreOnD1();
 
         AggregationResult result = runWhileD1Expires(() -> assertThat(
                 keys.expireNow("index:listing:{" + CalendarParts.dayKey(D1) + ":*")).isPositive());
