@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * @param skipped       why the run did nothing ({@value #LOCK_HELD}), or null when it ran
  * @param finalisedDays days whose rows were written, oldest first
- * @param skippedDays   asked-for days Redis no longer (or never) held: left untouched, never overwritten with zeros
+ * @param skippedDays   asked-for days Redis no longer (or never) held, or that expired while this run read them:
+ *                      left exactly as they were, never overwritten with zeros or a partial reading
  * @param processed     per table: {@code listings}, {@code users}, {@code developments}, {@code leads}
  * @param timings       where the run spent its time, to tell which store is the bottleneck
  */
@@ -53,7 +54,8 @@ public record AggregationResult(String skipped, List<LocalDate> finalisedDays, L
     /**
      * One entity (or lead) that could not be written; the rest of the run still committed.
      *
-     * @param id     the entity id, or {@code "<listing_id> <seeker_id>"} for a lead
+     * @param id     the entity id, {@code "<listing_id> <seeker_id>"} for a lead, or
+     *               {@code "<listing_id> <seeker_id> <uuid>"} for one action of a lead (the lead itself was written)
      * @param day    the day being aggregated
      * @param reason why, as a sentence
      */

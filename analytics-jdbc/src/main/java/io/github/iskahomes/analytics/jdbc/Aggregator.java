@@ -10,15 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.jdbc.AggregationResult.EntityError;
 import io.github.iskahomes.analytics.jdbc.AggregationResult.Processed;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
+import io.github.iskahomes.analytics.redis.AnalyticsReader.DayWatch;
 import io.github.iskahomes.analytics.redis.EntityDay;
 import io.github.iskahomes.analytics.redis.LeadState;
 
@@ -39,6 +44,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Idempotent: Redis's absolute values for a retained day replace that day's rows, so running twice, or again
  *       after more events arrived, leaves exactly the right totals. A day Redis no longer holds is skipped and
  *       reported, never overwritten with zeros.</li>
+ *   <li>A day's rows are only ever replaced by a complete reading of that day. Each day runs under its own
+ *       savepoint; after reading it, the run checks that the day-wide keys it saw at the start still exist
+ *       ({@link AnalyticsReader#intact}), which, since every key of a day expires at one instant, proves nothing
+ *       read had expired. A day that expired, wholly or in part, while it was read is rolled back (its entity rows,
+ *       leads, sales columns, tallies and errors) and reported in {@link AggregationResult#skippedDays()}.</li>
  *   <li>One run at a time per database schema: the whole run is one transaction that first takes
  *       {@code pg_try_advisory_xact_lock}. A transaction-scoped lock is released by COMMIT/ROLLBACK on the very
  *       connection that did the work, so it is safe behind a transaction pooler (PgBouncer) where session locks
@@ -49,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *       is read from Redis by a helper thread that lives only as long as that read (at most three chunks in
  *       memory).</li>
  *   <li>A failing entity is reported in the result's {@code errors} (id and reason) and the rest commit: each
- *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.</li>
+ *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.
+ *       For leads the unit of failure is one action: an action whose text PostgreSQL cannot store (U+0000, an
+ *       unpaired surrogate) is reported and left out, and a lead the database refuses is retried action by action,
+ *       so the lead and its other actions are written.</li>
  *   <li>Leads: actions are appended, never replaced; {@code status} and {@code notes} are never written.</li>
  * </ul>
  *
@@ -60,6 +73,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Aggregator {
     private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
+    private static final String DAY_SAVEPOINT = "day";
+    private static final String CHUNK_SAVEPOINT = "chunk";
     private static final Map<EntityKind, String> TABLE_NAMES = Map.of(
             EntityKind.LISTING, "listings", EntityKind.USER, "users", EntityKind.DEVELOPMENT, "developments");
 
@@ -68,6 +83,8 @@ public final class Aggregator {
     private final AggregatorConfig config;
     private final String store;
     private final Map<EntityKind, EntityUpsert> upserts = new EnumMap<>(EntityKind.class);
+    /** Test seam: told (day, table) on the reading thread after each chunk is handed on, before the next is read. */
+    private volatile BiConsumer<LocalDate, String> afterChunkRead = (day, table) -> { };
 
     private Aggregator(Jdbi jdbi, AnalyticsReader reader, AggregatorConfig config, String store) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -140,39 +157,38 @@ public final class Aggregator {
         List<LocalDate> skipped = new ArrayList<>();
         Clock clock = new Clock();
         for (LocalDate day : days) {
-            if (!reader.hasData(day)) {
+            Optional<DayWatch> watch = reader.watch(day);
+            if (watch.isEmpty()) {
                 log.info("Skipping {}: Redis holds no data for it (expired or never ingested)", day);
                 skipped.add(day);
                 continue;
             }
             long started = System.nanoTime();
-            Map<String, Long> before = new LinkedHashMap<>();
-            tallies.forEach((table, tally) -> before.put(table, tally.inserted));
-            for (EntityKind kind : EntityKind.values()) {
-                EntityUpsert upsert = upserts.get(kind);
-                Tally tally = tallies.get(TABLE_NAMES.get(kind));
-                ReadAhead.run("entities of " + day, sink -> reader.forEachEntity(kind, day, config.chunkSize(), sink),
-                        (List<EntityDay> chunk) -> clock.postgres(() -> entities(handle, upsert, day, chunk, tally)));
+            Map<String, Tally.Mark> before = new LinkedHashMap<>();
+            tallies.forEach((table, tally) -> before.put(table, tally.mark()));
+            // The day is all or nothing: its chunk savepoints nest inside this one, which is rolled back (tallies and
+            // errors too) when the day turns out to have expired while it was read.
+            handle.savepoint(DAY_SAVEPOINT);
+            if (!aggregateDay(handle, day, watch.get(), tallies, clock)) {
+                handle.rollbackToSavepoint(DAY_SAVEPOINT);
+                tallies.forEach((table, tally) -> tally.reset(before.get(table)));
+                log.warn("Skipping {}: Redis forgot part of it while this run read it (its keys expired); its rows "
+                        + "are left as they were", day);
+                skipped.add(day);
+                continue;
             }
-            Tally leads = tallies.get("leads");
-            ReadAhead.run("leads of " + day, sink -> reader.forEachLead(day, config.chunkSize(), sink),
-                    (List<LeadState> chunk) -> clock.postgres(() -> leads(handle, day, chunk, leads)));
-            clock.postgres(() -> {
-                handle.createUpdate(Sql.resource("user_total_listings.sql")).bind("date", day).execute();
-                handle.createUpdate(Sql.resource("user_active_listings.sql")).bind("date", day).execute();
-                SalesRollup.refresh(handle, day);
-            });
             handle.createUpdate("""
                             INSERT INTO aggregated_days (date, listings, users, developments, leads)
                             VALUES (:date, :listings, :users, :developments, :leads)
                             ON CONFLICT (date) DO UPDATE SET listings = EXCLUDED.listings, users = EXCLUDED.users,
                                 developments = EXCLUDED.developments, leads = EXCLUDED.leads, finalised_at = now()""")
                     .bind("date", day)
-                    .bind("listings", tallies.get("listings").inserted - before.get("listings"))
-                    .bind("users", tallies.get("users").inserted - before.get("users"))
-                    .bind("developments", tallies.get("developments").inserted - before.get("developments"))
-                    .bind("leads", leads.inserted - before.get("leads"))
+                    .bind("listings", tallies.get("listings").inserted - before.get("listings").inserted())
+                    .bind("users", tallies.get("users").inserted - before.get("users").inserted())
+                    .bind("developments", tallies.get("developments").inserted - before.get("developments").inserted())
+                    .bind("leads", tallies.get("leads").inserted - before.get("leads").inserted())
                     .execute();
+            handle.releaseSavepoint(DAY_SAVEPOINT);
             finalised.add(day);
             log.info("Aggregated {} in {} ms", day, (System.nanoTime() - started) / 1_000_000);
         }
@@ -181,6 +197,49 @@ public final class Aggregator {
         long total = System.nanoTime() - clock.started;
         return new AggregationResult(null, finalised, skipped, processed, new AggregationResult.Timings(
                 Duration.ofNanos(total - clock.postgresNanos), Duration.ofNanos(clock.postgresNanos)));
+    }
+
+    /**
+     * Reads and writes one day; false when the reading was incomplete because keys of the day expired meanwhile
+     * (Redis answers a missing key as 0, which must never replace a stored row).
+     */
+    private boolean aggregateDay(Handle handle, LocalDate day, DayWatch watch, Map<String, Tally> tallies,
+                                 Clock clock) {
+        for (EntityKind kind : EntityKind.values()) {
+            EntityUpsert upsert = upserts.get(kind);
+            Tally tally = tallies.get(TABLE_NAMES.get(kind));
+            ReadAhead.run("entities of " + day, sink -> reader.forEachEntity(kind, day, config.chunkSize(),
+                            observed(day, TABLE_NAMES.get(kind), sink)),
+                    (List<EntityDay> chunk) -> clock.postgres(() -> entities(handle, upsert, day, chunk, tally)));
+        }
+        Tally leads = tallies.get("leads");
+        ReadAhead.run("leads of " + day, sink -> reader.forEachLead(day, config.chunkSize(),
+                        observed(day, "leads", sink)),
+                (List<LeadState> chunk) -> clock.postgres(() -> leads(handle, day, chunk, leads)));
+        // After every read of the day: the watched keys share the day's expiry, so if they are all still there,
+        // nothing read before had expired.
+        if (!reader.intact(watch)) {
+            return false;
+        }
+        clock.postgres(() -> {
+            handle.createUpdate(Sql.resource("user_total_listings.sql")).bind("date", day).execute();
+            handle.createUpdate(Sql.resource("user_active_listings.sql")).bind("date", day).execute();
+            SalesRollup.refresh(handle, day);
+        });
+        return true;
+    }
+
+    /** Lets tests act between two chunks of a day's reading (for example, make the day expire there). */
+    void afterChunkRead(BiConsumer<LocalDate, String> hook) {
+        this.afterChunkRead = Objects.requireNonNull(hook, "hook");
+    }
+
+    private <T> Consumer<List<T>> observed(LocalDate day, String table, Consumer<List<T>> sink) {
+        BiConsumer<LocalDate, String> hook = afterChunkRead;
+        return chunk -> {
+            sink.accept(chunk);
+            hook.accept(day, table);
+        };
     }
 
     private void entities(Handle handle, EntityUpsert upsert, LocalDate day, List<EntityDay> chunk, Tally tally) {
@@ -196,47 +255,105 @@ public final class Aggregator {
         guarded(handle, good, day, tally, e -> e.entity().id(), rows -> upsert.execute(handle, day, rows));
     }
 
+    /**
+     * The unit of failure is one lead action, not the lead: an action PostgreSQL cannot store is reported and left
+     * out, and a lead the database refuses is retried action by action, so the lead and its other actions are
+     * written before Redis forgets them.
+     */
     private void leads(Handle handle, LocalDate day, List<LeadState> chunk, Tally tally) {
-        guarded(handle, chunk, day, tally, l -> l.lead().indexMember(), rows -> LeadUpsert.execute(handle, day, rows));
+        List<LeadState> storable = new ArrayList<>(chunk.size());
+        for (LeadState lead : chunk) {
+            List<LeadAction> actions = new ArrayList<>(lead.actions().size());
+            for (LeadAction action : lead.actions()) {
+                String problem = LeadUpsert.problem(action);
+                if (problem == null) {
+                    actions.add(action);
+                } else {
+                    tally.error(actionId(lead, action), day, notStored(lead, action, problem));
+                }
+            }
+            storable.add(actions.size() == lead.actions().size() ? lead : LeadUpsert.withActions(lead, actions));
+        }
+        guarded(handle, storable, day, tally, rows -> LeadUpsert.execute(handle, day, rows),
+                (lead, failure) -> leadActionByAction(handle, day, lead, failure, tally));
+    }
+
+    /** A lead the database refused as a whole: its row without actions, then each action under its own savepoint. */
+    private void leadActionByAction(Handle handle, LocalDate day, LeadState lead, JdbiException failure,
+                                    Tally tally) {
+        String member = lead.lead().indexMember();
+        if (lead.actions().isEmpty()) {
+            tally.error(member, day, Stores.rootMessage(failure));
+            return;
+        }
+        if (!attempt(handle, () -> LeadUpsert.execute(handle, day, List.of(LeadUpsert.withActions(lead, List.of()))),
+                e -> tally.error(member, day, Stores.rootMessage(e)))) {
+            return;
+        }
+        tally.inserted++;
+        for (LeadAction action : lead.actions()) {
+            attempt(handle, () -> LeadUpsert.execute(handle, day, List.of(LeadUpsert.withActions(lead, List.of(action)))),
+                    e -> tally.error(actionId(lead, action), day, notStored(lead, action, Stores.rootMessage(e))));
+        }
+    }
+
+    private static String actionId(LeadState lead, LeadAction action) {
+        return lead.lead().indexMember() + " " + action.uuid();
+    }
+
+    private static String notStored(LeadState lead, LeadAction action, String why) {
+        return "lead action " + action.uuid() + " of listing " + lead.lead().listingId() + " and seeker "
+                + lead.lead().seekerId() + " was not stored: " + why;
+    }
+
+    private <T> void guarded(Handle handle, List<T> rows, LocalDate day, Tally tally, Function<T, String> id,
+                             Function<List<T>, Integer> write) {
+        guarded(handle, rows, day, tally, write, (row, e) -> tally.error(id.apply(row), day, Stores.rootMessage(e)));
     }
 
     /**
      * Runs one chunk under a savepoint; if the chunk fails, retries each element under its own savepoint so only
-     * the failing ones are reported and the rest are written.
+     * the failing ones are reported (or handed to {@code failed}, which may split them further) and the rest are
+     * written.
      */
-    private <T> void guarded(Handle handle, List<T> rows, LocalDate day, Tally tally, Function<T, String> id,
-                             Function<List<T>, Integer> write) {
+    private <T> void guarded(Handle handle, List<T> rows, LocalDate day, Tally tally, Function<List<T>, Integer> write,
+                             BiConsumer<T, JdbiException> failed) {
         if (rows.isEmpty()) {
             return;
         }
-        String savepoint = "chunk";
-        handle.savepoint(savepoint);
-        try {
-            write.apply(rows);
-            handle.releaseSavepoint(savepoint);
+        if (attempt(handle, () -> write.apply(rows), e -> log.warn(
+                "A chunk of {} rows for {} failed ({}); retrying one by one", rows.size(), day, Stores.rootMessage(e)))) {
             tally.inserted += rows.size();
             return;
+        }
+        for (T row : rows) {
+            JdbiException[] failure = new JdbiException[1];
+            if (attempt(handle, () -> write.apply(List.of(row)), e -> failure[0] = e)) {
+                tally.inserted++;
+            } else {
+                failed.accept(row, failure[0]);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code work} under a savepoint: true when it committed to the savepoint, false when the database refused
+     * it (rolled back to the savepoint and told to {@code refused}). A lost connection is not a refusal: it ends the
+     * run.
+     */
+    private static boolean attempt(Handle handle, Runnable work, Consumer<JdbiException> refused) {
+        handle.savepoint(CHUNK_SAVEPOINT);
+        try {
+            work.run();
+            handle.releaseSavepoint(CHUNK_SAVEPOINT);
+            return true;
         } catch (JdbiException e) {
             if (Stores.isConnectionFailure(e)) {
                 throw e;
             }
-            handle.rollbackToSavepoint(savepoint);
-            log.warn("A chunk of {} rows for {} failed ({}); retrying one by one", rows.size(), day,
-                    Stores.rootMessage(e));
-        }
-        for (T row : rows) {
-            handle.savepoint(savepoint);
-            try {
-                write.apply(List.of(row));
-                handle.releaseSavepoint(savepoint);
-                tally.inserted++;
-            } catch (JdbiException e) {
-                if (Stores.isConnectionFailure(e)) {
-                    throw e;
-                }
-                handle.rollbackToSavepoint(savepoint);
-                tally.error(id.apply(row), day, Stores.rootMessage(e));
-            }
+            handle.rollbackToSavepoint(CHUNK_SAVEPOINT);
+            refused.accept(e);
+            return false;
         }
     }
 
@@ -263,6 +380,19 @@ public final class Aggregator {
         void error(String id, LocalDate day, String reason) {
             log.warn("Could not aggregate {} on {}: {}", id, day, reason);
             errors.add(new EntityError(id, day, reason));
+        }
+
+        Mark mark() {
+            return new Mark(inserted, errors.size());
+        }
+
+        /** Forgets what happened since {@code mark}: the day it covered was rolled back. */
+        void reset(Mark mark) {
+            inserted = mark.inserted();
+            errors.subList(mark.errors(), errors.size()).clear();
+        }
+
+        record Mark(long inserted, int errors) {
         }
     }
 

@@ -58,7 +58,10 @@ public final class AnalyticsQueries {
         return series(EntityKind.LISTING, listingId, from, to, grain);
     }
 
-    /** A lister's ({@code user_analytics}) totals per period, over all its user types, oldest period first. */
+    /**
+     * A lister's ({@code user_analytics}) totals per period, oldest period first. A lister has one row per day
+     * whatever types its events named, so the sums count each event once.
+     */
     public List<PeriodTotals> lister(String userId, LocalDate from, LocalDate to, Grain grain) {
         return series(EntityKind.USER, userId, from, to, grain);
     }

@@ -115,6 +115,8 @@ final class EntityUpsert {
             select.add("u.user_type");
             unnest.add("CAST(:user_type AS text[])");
             alias.add("user_type");
+            // One row per lister and day (the key has no type): it carries the day's latest type, as Redis does.
+            set.add("user_type = EXCLUDED.user_type");
         }
         for (String calendar : List.of("date", "week", "month", "quarter", "year")) {
             insert.add(calendar);

@@ -15,6 +15,20 @@ final class LeadUpsert {
     private LeadUpsert() {
     }
 
+    /** Why an action cannot be stored (text PostgreSQL refuses), or null when it can. */
+    static String problem(LeadAction action) {
+        String problem = PostgresText.problem("uuid", action.uuid());
+        if (problem == null) {
+            problem = PostgresText.problem("type", action.type());
+        }
+        return problem == null ? PostgresText.problem("context", action.context()) : problem;
+    }
+
+    /** The same lead with only {@code actions} to append. */
+    static LeadState withActions(LeadState lead, List<LeadAction> actions) {
+        return new LeadState(lead.lead(), lead.day(), lead.metadata(), actions, lead.actionsOnDay());
+    }
+
     static int execute(Handle handle, LocalDate day, List<LeadState> leads) {
         List<String> listing = new ArrayList<>(leads.size());
         List<String> seeker = new ArrayList<>(leads.size());

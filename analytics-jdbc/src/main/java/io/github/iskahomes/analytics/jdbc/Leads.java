@@ -74,7 +74,10 @@ public final class Leads {
         return rows == 1 ? LeadUpdate.APPLIED : notFound(lead);
     }
 
-    /** Appends a note (kept in order, never replaced); an empty or over-long note, or an unknown lead, is refused. */
+    /**
+     * Appends a note (kept in order, never replaced). An empty or over-long note, a note PostgreSQL cannot store
+     * (U+0000 or an unpaired UTF-16 surrogate), or an unknown lead is refused with a reason naming {@code note}.
+     */
     public LeadUpdate addNote(LeadRef lead, String note) {
         Objects.requireNonNull(lead, "lead");
         if (note == null || note.isBlank()) {
@@ -83,6 +86,10 @@ public final class Leads {
         if (note.length() > MAX_NOTE_LENGTH) {
             return LeadUpdate.refused("note is " + note.length() + " characters long; notes may be at most "
                     + MAX_NOTE_LENGTH);
+        }
+        String unstorable = PostgresText.problem("note", note);
+        if (unstorable != null) {
+            return LeadUpdate.refused(unstorable);
         }
         int rows = Stores.call(store, "adding a note to a lead", () -> jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE leads SET notes = notes || jsonb_build_array(CAST(:n AS text)), updated_at = now()

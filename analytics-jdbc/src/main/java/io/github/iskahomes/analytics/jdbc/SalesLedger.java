@@ -54,7 +54,9 @@ public final class SalesLedger {
     }
 
     /**
-     * Checks and records a sale. A bad sale is refused with every reason at once, and nothing is written.
+     * Checks and records a sale. A bad sale is refused with every reason at once, and nothing is written. Text
+     * PostgreSQL cannot store (U+0000, an unpaired UTF-16 surrogate) in {@code sale_type}, {@code sale_source},
+     * {@code user_id}, {@code buyer_name} or {@code notes} is one such reason, naming the field.
      *
      * @return the new row's id, or the reasons for refusing it
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if PostgreSQL cannot be reached
@@ -155,6 +157,14 @@ public final class SalesLedger {
         }
         if (sale.saleType() == null || sale.saleType().isBlank()) {
             problems.add("sale_type is missing");
+        }
+        String[][] texts = {{"sale_type", sale.saleType()}, {"sale_source", sale.source()},
+            {"user_id", sale.buyerId()}, {"buyer_name", sale.buyerName()}, {"notes", sale.notes()}};
+        for (String[] text : texts) {
+            String problem = PostgresText.problem(text[0], text[1]);
+            if (problem != null) {
+                problems.add(problem);
+            }
         }
         if (sale.listerType() != null && ListerType.fromWireName(sale.listerType()).isEmpty()) {
             problems.add("lister_type \"" + sale.listerType() + "\" is not one of " + ListerType.NAMES);

@@ -17,16 +17,18 @@ import org.slf4j.LoggerFactory;
  * The analytics tables as versioned SQL resources ({@code V1__tables.sql}, …), applied on demand by
  * {@link #migrate(Jdbi)} into the connection's current schema ({@code search_path}).
  *
- * <p>Each applied version is recorded in {@code analytics_schema_version}. Migrations only add (tables, columns,
- * indexes, views): they never drop or rewrite data, are idempotent, and run one at a time across instances (a
- * transaction-scoped advisory lock, safe behind a transaction pooler). A database whose schema is newer than this
- * library is refused with a clear error instead of being touched. Stateless and thread-safe.
+ * <p>Each applied version is recorded in {@code analytics_schema_version}. Migrations add (tables, columns,
+ * indexes, views) and never silently destroy data: a row a new key cannot hold is moved to a table of its own
+ * ({@code V2} moves duplicate lister rows to {@code user_analytics_v1_duplicates}). They are idempotent and run one
+ * at a time across instances (a transaction-scoped advisory lock, safe behind a transaction pooler). A database
+ * whose schema is newer than this library is refused with a clear error instead of being touched. Stateless and
+ * thread-safe.
  */
 public final class Schema {
     private static final Logger log = LoggerFactory.getLogger(Schema.class);
 
     /** The migrations in order; a new migration is a new resource plus one entry here. */
-    private static final List<String> MIGRATIONS = List.of("V1__tables.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__tables.sql", "V2__one_lister_row_per_day.sql");
 
     /** The schema version this library writes and reads. */
     public static final int LATEST_VERSION = MIGRATIONS.size();
@@ -61,8 +63,13 @@ public final class Schema {
     }
 
     static List<Integer> migrate(Jdbi jdbi, String store) {
+        return migrate(jdbi, store, LATEST_VERSION);
+    }
+
+    /** Applies the migrations up to {@code latest} only (tests of a migration start from the version before it). */
+    static List<Integer> migrate(Jdbi jdbi, String store, int latest) {
         List<Integer> applied = new ArrayList<>();
-        for (int version = 1; version <= LATEST_VERSION; version++) {
+        for (int version = 1; version <= latest; version++) {
             int target = version;
             boolean ran = Stores.call(store, "migrating the analytics schema to version " + version,
                     () -> jdbi.inTransaction(handle -> apply(handle, target)));

@@ -30,7 +30,7 @@ final class Tables {
     static String conflictKey(EntityKind kind) {
         return switch (kind) {
             case LISTING -> "listing_id, date";
-            case USER -> "user_id, user_type, date";
+            case USER -> "user_id, date";
             case DEVELOPMENT -> "development_id, date";
         };
     }

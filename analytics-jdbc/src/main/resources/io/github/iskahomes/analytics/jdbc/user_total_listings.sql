@@ -3,10 +3,10 @@
 UPDATE user_analytics u
 SET total_listings = r.running
 FROM (
-    SELECT user_id, user_type, date,
-           sum(listings_created - listings_deleted) OVER (PARTITION BY user_id, user_type ORDER BY date) AS running
+    SELECT user_id, date,
+           sum(listings_created - listings_deleted) OVER (PARTITION BY user_id ORDER BY date) AS running
     FROM user_analytics
-    WHERE (user_id, user_type) IN (SELECT user_id, user_type FROM user_analytics WHERE date = :date)
+    WHERE user_id IN (SELECT user_id FROM user_analytics WHERE date = :date)
 ) r
-WHERE u.user_id = r.user_id AND u.user_type = r.user_type AND u.date = r.date AND u.date >= :date
+WHERE u.user_id = r.user_id AND u.date = r.date AND u.date >= :date
   AND u.total_listings IS DISTINCT FROM r.running

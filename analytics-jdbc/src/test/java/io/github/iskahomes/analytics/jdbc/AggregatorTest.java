@@ -195,12 +195,7 @@ class AggregatorTest {
         assertThat(Db.rows(jdbi, "SELECT date, actions FROM lead_action_days WHERE seeker_id = 's1' ORDER BY date"))
                 .extracting(r -> r.get("actions")).containsExactly(1L, 1L);
         assertThat(Db.scalar(jdbi, "SELECT total_actions FROM leads WHERE seeker_id = 's2'")).isEqualTo(1L);
-        assertThat(Db.rows(jdbi, "SELECT date, listings, users, developments, leads FROM aggregated_days ORDER BY date"))
-                .containsExactly(
-                        expect("date", java.sql.Date.valueOf(D1), "listings", 2L, "users", 2L, "developments", 1L,
-                                "leads", 2L),
-                        expect("date", java.sql.Date.valueOf(D2), "listings", 1L, "users", 1L, "developments", 1L,
-                                "leads", 1L));
+        assertAggregatedDaysOfTheScript();
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics WHERE unique_views_hll IS NULL")).isZero();
     }
 
@@ -339,6 +334,164 @@ class AggregatorTest {
         assertThat(old.skippedDays()).containsExactly(longGone);
         assertThat(old.finalisedDays()).isEmpty();
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics WHERE date = '" + longGone + "'")).isZero();
+    }
+
+    /** More events on D1 than the first run saw: a complete re-run of D1 would change every table. */
+    private static Stream moreOnD1() {
+        Stream more = new Stream(200);
+        more.add("property_view", "s8", D1, lister("viewed_from", "home"));
+        more.add("property_view", "s9", D1, "listing_id", "L2", "lister_id", "agent-2", "lister_type", "agency");
+        more.add("lead_email", "s2", D1, lister());
+        more.add("profile_view", "s9", D1, "profile_id", "agent-1", "user_type", "agent");
+        more.add("development_view", "s9", D1, "development_id", "DV1", "developer_id", "dev-9");
+        return more;
+    }
+
+    /** The script aggregated completely, then more events on D1: returns the complete run's tables. */
+    private List<Map<String, Object>> aggregatedThenMoreOnD1() {
+        ingest(script());
+        aggregator.run(D1, D2);
+        List<Map<String, Object>> complete = snapshot();
+        ingest(moreOnD1());
+        return complete;
+    }
+
+    private void assertAggregatedDaysOfTheScript() {
+        assertThat(Db.rows(jdbi, "SELECT date, listings, users, developments, leads FROM aggregated_days ORDER BY date"))
+                .containsExactly(
+                        expect("date", java.sql.Date.valueOf(D1), "listings", 2L, "users", 2L, "developments", 1L,
+                                "leads", 2L),
+                        expect("date", java.sql.Date.valueOf(D2), "listings", 1L, "users", 1L, "developments", 1L,
+                                "leads", 1L));
+    }
+
+    /** A run of D1 and D2 in chunks of one, during which {@code expire} runs once after D1's first listing chunk. */
+    private AggregationResult runWhileD1Expires(Runnable expire) {
+        Aggregator oneByOne = Aggregator.create(pg.dataSource(), ingestor.reader(),
+                AggregatorConfig.defaults().withChunkSize(1));
+        java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+        oneByOne.afterChunkRead((day, table) -> {
+            if (day.equals(D1) && table.equals("listings") && fired.compareAndSet(false, true)) {
+                expire.run();
+            }
+        });
+        AggregationResult result = oneByOne.run(D1, D2);
+        assertThat(fired).isTrue();
+        return result;
+    }
+
+    @Test
+    void aDayThatExpiresBetweenTwoChunksIsLeftAsItWasAndReportedSkipped() {
+        List<Map<String, Object>> complete = aggregatedThenMoreOnD1();
+
+        AggregationResult result = runWhileD1Expires(
+                () -> assertThat(keys.expireNow("*" + CalendarParts.dayKey(D1) + "*")).isPositive());
+
+        assertThat(result.skippedDays()).containsExactly(D1);
+        assertThat(result.finalisedDays()).containsExactly(D2);
+        assertThat(result.toJson()).isEqualTo("{\"success\":true,\"processed\":{"
+                + "\"listings\":{\"inserted\":1,\"errors\":[]},\"users\":{\"inserted\":1,\"errors\":[]},"
+                + "\"developments\":{\"inserted\":1,\"errors\":[]},\"leads\":{\"inserted\":1,\"errors\":[]}},"
+                + "\"finalisedDays\":[\"" + D2 + "\"],\"skippedDays\":[\"" + D1 + "\"]}");
+        assertThat(snapshot()).isEqualTo(complete);
+        assertThat(Db.scalar(jdbi, "SELECT total_views FROM listing_analytics WHERE listing_id = 'L1' AND date = '"
+                + D1 + "'")).isEqualTo(3L);
+        assertAggregatedDaysOfTheScript();
+    }
+
+    @Test
+    void aDayWhoseIndexExpiresMidScanIsLeftAsItWasAndReportedSkipped() {
+        List<Map<String, Object>> complete = aggregatedThenMoreOnD1();
+
+        AggregationResult result = runWhileD1Expires(() -> assertThat(
+                keys.expireNow("index:listing:{" + CalendarParts.dayKey(D1) + ":*")).isPositive());
+
+        assertThat(result.skippedDays()).containsExactly(D1);
+        assertThat(result.finalisedDays()).containsExactly(D2);
+        assertThat(result.inserted("listings")).isEqualTo(1);
+        assertThat(snapshot()).isEqualTo(complete);
+    }
+
+    @Test
+    void aListerWhoseTypeChangesHasOneRowPerDayThatAddsUpToWhatWasSent() {
+        Stream asAgent = new Stream();
+        asAgent.add("property_view", "s1", D1, lister("viewed_from", "home"));
+        ingest(asAgent);
+        aggregator.run(D1);
+        Stream asAgency = new Stream(10);
+        asAgency.add("property_view", "s2", D1, "listing_id", "L5", "lister_id", "agent-1", "lister_type", "agency",
+                "viewed_from", "home");
+        ingest(asAgency);
+        aggregator.run(D1);
+        SalesLedger ledger = SalesLedger.create(pg.dataSource(), BusinessCalendar.UTC);
+        assertThat(ledger.record(Sale.of("L1", new BigDecimal("500.00"), "NGN",
+                D1.atTime(15, 0).toInstant(ZoneOffset.UTC))).recorded()).isTrue();
+        aggregator.run(D1);
+
+        assertExactly(row("SELECT * FROM user_analytics WHERE user_id = 'agent-1'"),
+                with(calendar(D1), "user_id", "agent-1", "user_type", "agency", "total_listing_views", 2L,
+                        "active_listings", 2L, "total_sales", 1L, "sold_listings", 1L, "total_revenue", "500.00",
+                        "avg_sale_price", "500.00", "days_to_sale_count", 1L));
+        AnalyticsQueries queries = AnalyticsQueries.create(pg.dataSource(), ingestor.reader()::unionCount);
+        assertThat(queries.lister("agent-1", D1, D1, Grain.DAY)).singleElement()
+                .satisfies(day -> assertThat(day.counter("total_listing_views")).isEqualTo(2L))
+                .satisfies(day -> assertThat(day.counter("total_sales")).isEqualTo(1L));
+    }
+
+    @Test
+    void aLeadActionPostgresCannotStoreIsReportedAndTheLeadAndItsOtherActionsAreWritten() {
+        Stream good = new Stream();
+        good.add("lead_phone", "s1", D1, lister("context", "listing_page"));
+        ingest(good);
+        // What an ingestor without text validation stored: an action whose context holds U+0000.
+        String lead = redis.keyPrefix() + "lead:{L1}:{s1}:";
+        String bad = io.github.iskahomes.analytics.core.EventJson.encodeLeadAction(
+                new io.github.iskahomes.analytics.core.LeadAction("bad-uuid", "message",
+                        D1.atTime(11, 0).toInstant(ZoneOffset.UTC), "call\u0000me"));
+        keys.redis.rpush(lead + "actions", bad);
+        keys.redis.incr(lead + "day:" + CalendarParts.dayKey(D1) + ":actions");
+
+        AggregationResult first = aggregator.run(D1);
+        List<Map<String, Object>> written = snapshot();
+        AggregationResult again = aggregator.run(D1);
+
+        for (AggregationResult result : List.of(first, again)) {
+            assertThat(result.finalisedDays()).containsExactly(D1);
+            assertThat(result.inserted("leads")).isEqualTo(1);
+            assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError("L1 s1 bad-uuid", D1,
+                    "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has the character "
+                            + "U+0000 at position 5, which PostgreSQL cannot store"));
+        }
+        assertThat(snapshot()).isEqualTo(written);
+        Lead stored = Leads.create(pg.dataSource()).find(LEAD).orElseThrow();
+        assertThat(stored.totalActions()).isEqualTo(2);
+        assertThat(stored.lastActionType()).isEqualTo("phone");
+        assertThat(Leads.create(pg.dataSource()).actions(LEAD)).extracting(a -> a.type() + "/" + a.context())
+                .containsExactly("phone/listing_page");
+    }
+
+    @Test
+    void aLeadActionTheDatabaseRefusesIsReportedAndTheLeadAndItsOtherActionsAreWritten() {
+        Stream two = new Stream();
+        two.add("lead_phone", "s1", D1, lister("context", "listing_page"));
+        two.add("lead_email", "s1", D1, lister("context", "forbidden"));
+        ingest(two);
+        // A constraint the host added: the database refuses one action, not the lead.
+        jdbi.useHandle(h -> h.execute("ALTER TABLE lead_actions ADD CONSTRAINT no_forbidden CHECK (context <> 'forbidden')"));
+
+        AggregationResult result = aggregator.run(D1);
+
+        assertThat(result.inserted("leads")).isEqualTo(1);
+        assertThat(result.errors("leads")).singleElement().satisfies(error -> {
+            assertThat(error.id()).startsWith("L1 s1 ");
+            assertThat(error.reason()).startsWith("lead action " + error.id().substring(6)
+                    + " of listing L1 and seeker s1 was not stored: ERROR: new row for relation \"lead_actions\" "
+                    + "violates check constraint \"no_forbidden\"");
+        });
+        Lead stored = Leads.create(pg.dataSource()).find(LEAD).orElseThrow();
+        assertThat(stored.totalActions()).isEqualTo(2);
+        assertThat(Leads.create(pg.dataSource()).actions(LEAD)).extracting(a -> a.type() + "/" + a.context())
+                .containsExactly("phone/listing_page");
     }
 
     @Test

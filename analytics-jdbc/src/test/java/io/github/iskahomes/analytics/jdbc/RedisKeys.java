@@ -26,6 +26,27 @@ final class RedisKeys implements AutoCloseable {
 
     /** Deletes every key of this test's prefix matching {@code pattern} (after the prefix); returns how many. */
     long delete(String pattern) {
+        long deleted = 0;
+        for (String key : matching(pattern)) {
+            deleted += redis.del(key);
+        }
+        return deleted;
+    }
+
+    /**
+     * Makes every key of this test's prefix matching {@code pattern} expire now, the way Redis expires a day's keys
+     * at their EXPIREAT instant (PEXPIREAT to the current millisecond); returns how many.
+     */
+    long expireNow(String pattern) {
+        long expired = 0;
+        long now = System.currentTimeMillis();
+        for (String key : matching(pattern)) {
+            expired += redis.pexpireat(key, now) ? 1 : 0;
+        }
+        return expired;
+    }
+
+    private List<String> matching(String pattern) {
         List<String> found = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
@@ -33,11 +54,7 @@ final class RedisKeys implements AutoCloseable {
             found.addAll(page.getKeys());
             cursor = page;
         } while (!cursor.isFinished());
-        long deleted = 0;
-        for (String key : found) {
-            deleted += redis.del(key);
-        }
-        return deleted;
+        return found;
     }
 
     @Override

@@ -99,4 +99,22 @@ class SalesLedgerTest {
                 .problems()).containsExactly("listed_on 2025-02-01 is after the sale date 2025-01-15");
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM sales_listings")).isZero();
     }
+
+    @Test
+    void saleTextPostgresCannotStoreIsRefusedNamingEachField() {
+        SaleResult result = ledger.record(Sale.of("L1", BigDecimal.TEN, "USD", NOON)
+                .withBuyer("buyer\u0000", "Ada\u0000Obi").withSource("web\uDC00").withSaleType("rent\u0000")
+                .withNotes("paid \uD800 cash"));
+        assertThat(result.recorded()).isFalse();
+        assertThat(result.problems()).containsExactly(
+                "sale_type has the character U+0000 at position 5, which PostgreSQL cannot store",
+                "sale_source has an unpaired UTF-16 surrogate (U+DC00) at position 4, which PostgreSQL cannot store",
+                "user_id has the character U+0000 at position 6, which PostgreSQL cannot store",
+                "buyer_name has the character U+0000 at position 4, which PostgreSQL cannot store",
+                "notes has an unpaired UTF-16 surrogate (U+D800) at position 6, which PostgreSQL cannot store");
+        assertThat(Db.scalar(jdbi, "SELECT count(*) FROM sales_listings")).isZero();
+        assertThat(ledger.record(Sale.of("L1", BigDecimal.TEN, "USD", NOON).withBuyer("b-1", "Zoë \uD83D\uDE00"))
+                .recorded()).isTrue();
+        assertThat(Db.strings(jdbi, "SELECT buyer_name FROM sales_listings")).containsExactly("Zoë \uD83D\uDE00");
+    }
 }

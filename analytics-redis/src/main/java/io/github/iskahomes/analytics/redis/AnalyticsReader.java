@@ -106,6 +106,78 @@ public final class AnalyticsReader implements AutoCloseable {
     }
 
     /**
+     * Starts watching a day that is about to be read: notes which of the day's day-wide keys (its index shards of
+     * every kind and its event-count shards) exist now. Empty when none does (the day expired or never had data).
+     * After reading the day, {@link #intact(DayWatch)} tells whether that reading was complete.
+     */
+    public Optional<DayWatch> watch(LocalDate day) {
+        Objects.requireNonNull(day, "day");
+        List<String> candidates = new ArrayList<>();
+        for (int shard = 0; shard < keys.shards(); shard++) {
+            candidates.add(keys.eventCounts(day, shard));
+            for (EntityKind kind : EntityKind.values()) {
+                candidates.add(keys.index(kind, day, shard));
+            }
+            candidates.add(keys.index(Keys.LEAD_KIND, day, shard));
+        }
+        List<String> present = existing(candidates);
+        return present.isEmpty() ? Optional.empty() : Optional.of(new DayWatch(day, present));
+    }
+
+    /**
+     * Whether every key {@link #watch(LocalDate)} saw still exists. Every key of a day expires at the same instant
+     * (lead keys that span days only ever later), and Redis never returns a key past its expiry, so a watched key
+     * that still exists after the reading proves that no key of the day had expired when it was read: the reading
+     * was complete. False when the day expired, wholly or in part (an index shard gone mid-scan included), during
+     * the reading; the caller must then discard what it read. On a Cluster the watched keys spread over the nodes,
+     * so each node's own clock is checked.
+     */
+    public boolean intact(DayWatch watch) {
+        Objects.requireNonNull(watch, "watch");
+        return existing(watch.keys).size() == watch.keys.size();
+    }
+
+    private List<String> existing(List<String> candidates) {
+        List<RedisFuture<Long>> exists = new ArrayList<>(candidates.size());
+        for (String key : candidates) {
+            exists.add(store.async().exists(key));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        List<String> present = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            if (store.await(exists.get(i), deadline) > 0) {
+                present.add(candidates.get(i));
+            }
+        }
+        return present;
+    }
+
+    /**
+     * The day-wide keys of a day that existed when its reading began, from {@link #watch(LocalDate)}; checked by
+     * {@link #intact(DayWatch)} once the reading is done. Immutable.
+     */
+    public static final class DayWatch {
+        private final LocalDate day;
+        private final List<String> keys;
+
+        private DayWatch(LocalDate day, List<String> keys) {
+            this.day = day;
+            this.keys = List.copyOf(keys);
+        }
+
+        /** The day watched. */
+        public LocalDate day() {
+            return day;
+        }
+
+        @Override
+        public String toString() {
+            return "DayWatch[" + day + ", " + keys.size() + " keys]";
+        }
+    }
+
+    /**
      * Streams every entity of {@code kind} active on {@code day}, in chunks of at most {@code chunkSize}, each with
      * all its counters, unique counts, raw sketches and metadata. An id appears once per chunk; in the rare case
      * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values).

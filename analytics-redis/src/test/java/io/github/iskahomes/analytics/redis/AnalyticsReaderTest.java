@@ -1,0 +1,78 @@
+package io.github.iskahomes.analytics.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.testing.RedisClusterExtension;
+import io.github.iskahomes.analytics.testing.RedisExtension;
+import io.github.iskahomes.analytics.testing.TestRedis;
+import io.github.iskahomes.analytics.testing.TestRedisCluster;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What {@link AnalyticsReader#watch} and {@link AnalyticsReader#intact} tell about a day read while it expires. */
+@ExtendWith({RedisExtension.class, RedisClusterExtension.class})
+class AnalyticsReaderTest {
+
+    @Test
+    void aWatchedDayStaysIntactUntilAKeyItWatchesExpires(TestRedis redis) {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> raw = client.connect()) {
+            IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix());
+            Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
+            check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
+            ingestor.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void onAClusterAWatchSeesAnIndexShardExpire(TestRedisCluster cluster) {
+        RedisClusterClient client = RedisClusterClient.create(cluster.uri());
+        try (StatefulRedisClusterConnection<String, String> raw = client.connect()) {
+            IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(cluster.keyPrefix());
+            Ingestor ingestor = Ingestor.create(client, config);
+            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
+            check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
+            ingestor.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config) {
+        AnalyticsReader reader = ingestor.reader();
+        assertThat(reader.watch(Scenario.DAY)).isEmpty();
+        Scenario scenario = new Scenario();
+        assertThat(ingestor.ingest(scenario.events).rejected()).isEmpty();
+
+        AnalyticsReader.DayWatch watch = reader.watch(Scenario.DAY).orElseThrow();
+        assertThat(watch.day()).isEqualTo(Scenario.DAY);
+        assertThat(reader.intact(watch)).isTrue();
+        // More events of the day while it is read do not spoil the reading.
+        assertThat(ingestor.ingest(new Scenario().events).rejected()).isEmpty();
+        assertThat(reader.intact(watch)).isTrue();
+
+        String listingIndex = keys.index(EntityKind.LISTING, Scenario.DAY, keys.shardOf("L1"));
+        expireNow.accept(listingIndex);
+        assertThat(reader.intact(watch)).as("an index shard expired mid-reading").isFalse();
+        assertThat(reader.watch(Scenario.DAY)).as("a new reading watches what is left").isPresent()
+                .get().satisfies(again -> assertThat(reader.intact(again)).isTrue());
+        for (int shard = 0; shard < config.indexShards(); shard++) {
+            expireNow.accept(keys.eventCounts(Scenario.DAY, shard));
+            for (EntityKind kind : EntityKind.values()) {
+                expireNow.accept(keys.index(kind, Scenario.DAY, shard));
+            }
+            expireNow.accept(keys.index(Keys.LEAD_KIND, Scenario.DAY, shard));
+        }
+        assertThat(reader.watch(Scenario.DAY)).as("the whole day expired").isEmpty();
+    }
+}
