@@ -147,7 +147,7 @@ final class AggregatorBaseline {
         };
         String key = switch (kind) {
             case LISTING -> "listing_id, date";
-            case USER -> "user_id, user_type, date";
+            case USER -> "user_id, date";
             case DEVELOPMENT -> "development_id, date";
         };
         List<String> columns = new ArrayList<>();
