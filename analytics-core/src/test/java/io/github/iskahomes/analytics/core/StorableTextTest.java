@@ -88,7 +88,8 @@ class StorableTextTest {
                 }
                 rows.add(Arguments.of(type, property, "in\u0000side",
                         property + " has a NUL character (U+0000) at position 3, which PostgreSQL cannot store"));
-                for (Object[] bad : BAD) {
+                // A lone high and a lone low surrogate; the id table above covers the other shapes.
+                for (Object[] bad : List.of(BAD.get(0), BAD.get(2))) {
                     rows.add(Arguments.of(type, property, bad[0], property + " has an " + bad[1] + " at position "
                             + bad[2] + ", which UTF-8 cannot encode"));
                 }

@@ -217,6 +217,12 @@ final class RedisStore implements AutoCloseable {
         }
         if (t instanceof RedisCommandExecutionException) {
             String message = String.valueOf(t.getMessage());
+            // A full Redis with maxmemory-policy noeviction refuses writes (inside a script too, before its first
+            // write) until memory frees up as days expire: unavailable for now, so the client retries later.
+            int oom = message.indexOf("OOM command not allowed");
+            if (oom >= 0) {
+                return new StoreUnavailableException(where(), message.substring(oom), t);
+            }
             for (String transientError : new String[] {"CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN", "READONLY",
                     "BUSY", "MOVED", "ASK"}) {
                 if (message.startsWith(transientError)) {

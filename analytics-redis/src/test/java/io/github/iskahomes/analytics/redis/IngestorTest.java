@@ -287,6 +287,22 @@ class IngestorTest {
     }
 
     @Test
+    void aFullRedisThatMayNotEvictRefusesTheBatchAsUnavailableAndTheRetryCountsOnce() {
+        Scenario scenario = new Scenario();
+        String before = probe.redis().configGet("maxmemory").get("maxmemory");
+        probe.redis().configSet("maxmemory", "1");
+        try {
+            assertThatThrownBy(() -> ingestor.ingest(scenario.events)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessage("Redis at " + redis.uri() + " is unavailable: OOM command not allowed when used memory"
+                            + " > 'maxmemory'.");
+        } finally {
+            probe.redis().configSet("maxmemory", before);
+        }
+        assertThat(ingestor.ingest(scenario.events).ingested()).isEqualTo(25);
+        scenario.assertState(ingestor.reader());
+    }
+
+    @Test
     void sameUuidTwiceInOneBatchIsADuplicate() {
         Event view = view("L1", "S1", Scenario.NOON);
         IngestResult result = ingestor.ingest(List.of(view, view, view.withProperty("listing_id", "L2")));
@@ -640,10 +656,23 @@ class IngestorTest {
         for (int shard = 0; shard < 16; shard++) {
             eventSets += memory("events:{" + Scenario.DAY_KEY + ":" + String.format("%02d", shard) + "}:seen");
         }
+        // Events sent without a timestamp also pin it under their uuid: one small key each.
+        List<Event> untimed = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            untimed.add(new Event("listing_impression", "S1", null, UUID.randomUUID().toString(),
+                    Map.of("listing_id", "L2")));
+        }
+        ingestor.ingest(untimed);
+        long pins = 0;
+        for (Event event : untimed) {
+            pins += memory("uuid:{" + event.uuid() + "}:timestamp");
+        }
         System.out.printf("dedupe markers: %.1f bytes per event per entity set, %.1f bytes per event in the event-count"
-                + " sets (36-character uuids)%n", entitySet / (double) events, eventSets / (double) events);
+                + " sets, %.1f bytes per untimed event's pinned timestamp (36-character uuids)%n",
+                entitySet / (double) events, eventSets / (double) events, pins / (double) events);
         assertThat(entitySet / events).isBetween(40L, 200L);
         assertThat(eventSets / events).isBetween(40L, 200L);
+        assertThat(pins / events).isBetween(40L, 200L);
     }
 
     private long memory(String key) {
