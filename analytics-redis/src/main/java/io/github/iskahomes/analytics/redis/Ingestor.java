@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * plans its mutations with {@link MetricContract#plan} and applies them exactly once per event uuid while the event's
  * day is retained. A batch costs one pipelined round trip (two after Redis lost its scripts), whatever its size.
  *
+ * <p>An event sent with a uuid but without a timestamp keeps the timestamp of its first try (a UUIDv7's time, else
+ * its arrival): the first try pins it in Redis under the uuid, which costs that batch one more round trip, and every
+ * later try reads it back, so a retry lands on the same day and is a duplicate however late it comes while that
+ * day is retained. At creation the ingestor warns (SLF4J) when Redis's {@code maxmemory-policy} may evict keys.
+ *
  * <p>Build one per application and share it: it is thread-safe. It uses a connection of its own (auto-flush off, so
  * each batch leaves in one write) and closes only what it opened: {@link #create(RedisClient, RedisURI, IngestorConfig)}
  * and {@link #create(RedisClusterClient, IngestorConfig)} borrow the host's client and leave it open;

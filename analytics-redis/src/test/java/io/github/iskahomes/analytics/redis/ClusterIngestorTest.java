@@ -90,11 +90,7 @@ class ClusterIngestorTest {
     @Test
     void untimedEventRetriedAfterMidnightIsCountedOnceInEverySlot() {
         MidnightRetry retry = new MidnightRetry();
-        ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
-        assertThat(ingestor.ingest(List.of(retry.lead)))
-                .isEqualTo(new IngestResult(1, 0, Map.of(Scenario.DAY_KEY, 1), List.of()));
-        ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
-        assertThat(ingestor.ingest(List.of(retry.lead))).isEqualTo(new IngestResult(0, 1, Map.of(), List.of()));
+        retry.sendThenRetryAfterMidnight(ingestor);
         retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), probe);
     }
 

@@ -32,6 +32,14 @@ final class MidnightRetry {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
 
+    /** Sends the lead with the clock at 23:59:59 (ingested), then again at 00:00:01 (a duplicate). */
+    void sendThenRetryAfterMidnight(Ingestor ingestor) {
+        ingestor.clock(at(BEFORE));
+        assertThat(ingestor.ingest(List.of(lead))).isEqualTo(new IngestResult(1, 0, Map.of(Scenario.DAY_KEY, 1), List.of()));
+        ingestor.clock(at(AFTER));
+        assertThat(ingestor.ingest(List.of(lead))).isEqualTo(new IngestResult(0, 1, Map.of(), List.of()));
+    }
+
     /** The lead's state: exact counters on {@link Scenario#DAY}, nothing at all on the next day. */
     void assertCountedOnceOnTheFirstDay(AnalyticsReader reader, Probe probe) {
         assertThat(Scenario.entities(reader, EntityKind.LISTING)).containsExactlyEntriesOf(Map.of("L1",
