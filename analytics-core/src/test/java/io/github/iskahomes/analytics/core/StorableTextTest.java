@@ -40,7 +40,8 @@ class StorableTextTest {
         List<Arguments> rows = new ArrayList<>();
         for (String property : new String[] {"listing_id", "lister_id", "seeker_id", "development_id", "developer_id",
                 "profile_id", "distinct_id", "uuid"}) {
-            for (Object[] bad : BAD) {
+            // The two colliding ids, and a lone low surrogate; the other shapes are in the text table below.
+            for (Object[] bad : BAD.subList(0, 3)) {
                 rows.add(Arguments.of(property, bad[0], property + " has an " + bad[1] + " at position " + bad[2]
                         + ", which ids may not contain"));
             }
@@ -80,16 +81,19 @@ class StorableTextTest {
     }
 
     static Stream<Arguments> freeTextWithUnstorableCharacters() {
+        // One row per (type, text property) the catalogue reads; the rows take turns with NUL and each surrogate shape.
         List<Arguments> rows = new ArrayList<>();
         for (EventType type : EventType.values()) {
             for (String property : type.understoodProperties()) {
                 if (ID_PROPERTIES.contains(property)) {
                     continue;
                 }
-                rows.add(Arguments.of(type, property, "in\u0000side",
-                        property + " has a NUL character (U+0000) at position 3, which PostgreSQL cannot store"));
-                // A lone high and a lone low surrogate; the id table above covers the other shapes.
-                for (Object[] bad : List.of(BAD.get(0), BAD.get(2))) {
+                int shape = rows.size() % (BAD.size() + 1);
+                if (shape == BAD.size()) {
+                    rows.add(Arguments.of(type, property, "in\u0000side",
+                            property + " has a NUL character (U+0000) at position 3, which PostgreSQL cannot store"));
+                } else {
+                    Object[] bad = BAD.get(shape);
                     rows.add(Arguments.of(type, property, bad[0], property + " has an " + bad[1] + " at position "
                             + bad[2] + ", which UTF-8 cannot encode"));
                 }
