@@ -15,9 +15,10 @@ import java.util.UUID;
  * Checks events against the catalogue and the {@link ValidationRules}. Never throws for bad input: every problem
  * comes back as a {@link Validation.Rejected} with a reason a user can act on. Immutable and thread-safe.
  *
- * <p>Events without a timestamp are stamped with the time of validation. Events without a uuid get one derived
- * from their content when they carry a timestamp (so a client that retries the same event is still deduplicated)
- * and a random one otherwise.
+ * <p>Events without a timestamp take the time their uuid carries when it is a UUIDv7 whose time lies inside the
+ * accepted window (so every try of the event lands on the same day, whatever the clock did in between), else the
+ * time of validation. Events without a uuid get one derived from their content when they carry a timestamp (so a
+ * client that retries the same event is still deduplicated) and a random one otherwise.
  */
 public final class EventValidator {
     private final ValidationRules rules;
@@ -55,6 +56,9 @@ public final class EventValidator {
         }
         String problem = checkIds(event, type);
         if (problem == null) {
+            problem = checkText(event, type);
+        }
+        if (problem == null) {
             problem = checkListerTypes(event, type);
         }
         if (problem == null) {
@@ -67,7 +71,7 @@ public final class EventValidator {
         if (seeker == null) {
             return new Validation.Rejected("distinct_id is missing; send distinct_id or a seeker_id property");
         }
-        Instant timestamp = event.timestamp() == null ? now : event.timestamp();
+        Instant timestamp = event.timestamp() == null ? untimed(event.uuid(), now) : event.timestamp();
         if (timestamp.isBefore(now.minus(rules.retention()))) {
             return new Validation.Rejected("timestamp " + timestamp + " is older than the " + describe(rules.retention())
                     + " retention");
@@ -87,8 +91,12 @@ public final class EventValidator {
         return new Validation.Accepted(new CheckedEvent(type, resolved, day, seeker));
     }
 
+    /** The properties held to the id rule, in the order they are checked. */
+    private static final java.util.List<String> ID_PROPERTIES = java.util.List.of(LISTING_ID, LISTER_ID, SEEKER_ID,
+            DEVELOPMENT_ID, DEVELOPER_ID, PROFILE_ID);
+
     private static String checkIds(Event event, EventType type) {
-        for (String property : new String[] {LISTING_ID, LISTER_ID, SEEKER_ID, DEVELOPMENT_ID, DEVELOPER_ID, PROFILE_ID}) {
+        for (String property : ID_PROPERTIES) {
             Object value = event.properties().get(property);
             if (value == null) {
                 continue;
@@ -105,6 +113,48 @@ public final class EventValidator {
             return Ids.problem("distinct_id", event.distinctId());
         }
         return null;
+    }
+
+    /**
+     * Why a text property the catalogue reads cannot be stored, or {@code null}. Every such property is checked, not
+     * only those stored today (the lead's {@code context}), so that storing another one later cannot let unstorable
+     * text in. Properties outside the catalogue are never stored and are not checked.
+     */
+    private static String checkText(Event event, EventType type) {
+        for (String property : type.requiredProperties()) {
+            String problem = textProblem(event, property);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        for (String property : type.optionalProperties()) {
+            String problem = textProblem(event, property);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String textProblem(Event event, String property) {
+        if (ID_PROPERTIES.contains(property) || !(event.properties().get(property) instanceof String text)) {
+            return null;
+        }
+        return StorableText.problem(property, text);
+    }
+
+    /**
+     * The timestamp of an event sent without one: its UUIDv7's time when that lies inside the accepted window, else
+     * {@code now}. Outside the window the uuid's time is not trusted (a wrong client clock, or a uuid that only looks
+     * like a v7), and the event is dated by its arrival, as any other untimed event.
+     */
+    private Instant untimed(String uuid, Instant now) {
+        Instant carried = Uuids.v7Time(uuid).orElse(null);
+        if (carried == null || carried.isBefore(now.minus(rules.retention()))
+                || carried.isAfter(now.plus(rules.maxFutureSkew()))) {
+            return now;
+        }
+        return carried;
     }
 
     private static String checkListerTypes(Event event, EventType type) {

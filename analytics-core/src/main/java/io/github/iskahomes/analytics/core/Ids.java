@@ -2,8 +2,10 @@ package io.github.iskahomes.analytics.core;
 
 /**
  * The rule for ids that end up in Redis keys (listing, lister, development, seeker ids and event uuids): opaque
- * strings of 1 to 128 characters without whitespace, control characters, <code>{</code> or <code>}</code>. Braces
- * would move keys to another Redis Cluster slot; whitespace separates ids in index entries.
+ * strings of 1 to 128 characters without whitespace, control characters, <code>{</code>, <code>}</code> or unpaired
+ * UTF-16 surrogates. Braces would move keys to another Redis Cluster slot; whitespace separates ids in index entries;
+ * an unpaired surrogate has no UTF-8 form and would reach Redis and PostgreSQL as {@code '?'}, so that "X" followed
+ * by U+D800, "X" followed by U+DBFF and {@code X?} would all be one listing.
  */
 public final class Ids {
     public static final int MAX_LENGTH = 128;
@@ -33,6 +35,10 @@ public final class Ids {
             if (Character.isISOControl(c)) {
                 return property + " has the control character U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c)
                         + " at position " + (i + 1) + ", which ids may not contain";
+            }
+            if (Character.isSurrogate(c) && StorableText.isUnpaired(value, i)) {
+                return property + " has an " + StorableText.unpaired(c) + " at position " + (i + 1)
+                        + ", which ids may not contain";
             }
         }
         return null;

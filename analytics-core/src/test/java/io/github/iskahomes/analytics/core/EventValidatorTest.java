@@ -237,6 +237,57 @@ class EventValidatorTest {
         assertThat(second.uuid()).isNotEqualTo(first.uuid());
     }
 
+    /** A UUIDv7 (RFC 9562) carrying {@code at} to the millisecond, as the batcher makes them. */
+    static String v7(Instant at) {
+        long msb = (at.toEpochMilli() << 16) | 0x7000L | 0x0abcL;
+        return new UUID(msb, 0x8000_0000_0000_0000L | 0x1234_5678_9abcL).toString();
+    }
+
+    @Test
+    void missingTimestampIsTheUuidV7sTimeSoEveryTryLandsOnTheSameDay() {
+        Instant evening = Instant.parse("2025-01-14T23:59:58.123Z");
+        Event event = new Event("property_view", "seeker-1", null, v7(evening), Map.of("listing_id", "listing-1"));
+        for (Instant now : new Instant[] {Instant.parse("2025-01-14T23:59:59Z"), Instant.parse("2025-01-15T00:00:01Z"),
+                Instant.parse("2025-01-21T23:00:00Z")}) {
+            CheckedEvent checked = accepted(VALIDATOR.validate(event, now));
+            assertThat(checked.event().timestamp()).isEqualTo(evening);
+            assertThat(checked.day()).isEqualTo(LocalDate.of(2025, 1, 14));
+            assertThat(checked.uuid()).isEqualTo(event.uuid());
+        }
+        // Upper-case hex is the same uuid.
+        assertThat(accepted(VALIDATOR.validate(event.withUuid(event.uuid().toUpperCase(java.util.Locale.ROOT)), NOW))
+                .event().timestamp()).isEqualTo(evening);
+    }
+
+    @Test
+    void uuidV7TimeOutsideTheAcceptedWindowOrAnotherVersionLeavesTheArrivalTime() {
+        Event tooOld = new Event("property_view", "s", null, v7(NOW.minus(Duration.ofDays(8))), Map.of("listing_id", "l"));
+        Event tooNew = tooOld.withUuid(v7(NOW.plus(Duration.ofHours(2))));
+        Event v4 = tooOld.withUuid(UUID.randomUUID().toString());
+        Event notAUuid = tooOld.withUuid("client-7-id");
+        for (Event event : List.of(tooOld, tooNew, v4, notAUuid)) {
+            assertThat(accepted(VALIDATOR.validate(event, NOW)).event().timestamp()).as(event.uuid()).isEqualTo(NOW);
+        }
+        // A timestamp the client sent always wins over the uuid's time.
+        Event timed = tooOld.withUuid(v7(AT.minusSeconds(3600))).withTimestamp(AT);
+        assertThat(accepted(VALIDATOR.validate(timed, NOW)).event().timestamp()).isEqualTo(AT);
+    }
+
+    @Test
+    void uuidV7TimeIsReadOnlyFromRfc9562Version7() {
+        Instant at = Instant.parse("2025-01-15T10:00:00.042Z");
+        assertThat(Uuids.v7Time(v7(at))).contains(at);
+        assertThat(Uuids.v7Time("0194" + v7(at).substring(4))).isPresent();
+        assertThat(Uuids.v7Time(UUID.randomUUID().toString())).isEmpty();
+        assertThat(Uuids.v7Time(UUID.nameUUIDFromBytes(new byte[] {1}).toString())).isEmpty();
+        // version 7 but not the RFC variant (10xx)
+        assertThat(Uuids.v7Time(v7(at).substring(0, 19) + "c" + v7(at).substring(20))).isEmpty();
+        for (String notAUuid : new String[] {null, "", "u-1", v7(at).replace("-", ""), v7(at) + "0",
+                v7(at).substring(0, 35) + "g", "+" + v7(at).substring(1)}) {
+            assertThat(Uuids.v7Time(notAUuid)).as(String.valueOf(notAUuid)).isEmpty();
+        }
+    }
+
     @Test
     void seekerIdBeatsDistinctId() {
         CheckedEvent checked = accepted(VALIDATOR.validate(propertyView("seeker_id", "seeker-9"), NOW));

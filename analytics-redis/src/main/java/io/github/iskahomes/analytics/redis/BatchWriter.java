@@ -10,6 +10,8 @@ import io.github.iskahomes.analytics.core.MutationPlan;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -241,6 +243,39 @@ final class BatchWriter {
                 throw new IllegalStateException("EVAL answered NOSCRIPT");
             }
         }
+    }
+
+    /**
+     * The timestamp each uuid of an event sent without one keeps on every try: the one its first try was given.
+     * {@code firstTries} holds the timestamp this try would give (the arrival time, or a UUIDv7's time); for each uuid
+     * a {@code SET NX EXAT} stores it unless an earlier try stored one, and a {@code GET} reads what is stored. Both
+     * go in one pipelined round trip; each uuid is one key, so this works the same on a Cluster. A uuid is pinned
+     * before any of its mutations is sent, so a try cut off by a failure has always pinned its timestamp first, and a
+     * try whose pinning failed sent nothing. The key expires with the day it pins, like the dedupe markers it points
+     * the retry to.
+     */
+    Map<String, Instant> pinTimestamps(Map<String, Instant> firstTries) {
+        var async = store.async();
+        List<RedisFuture<String>> sets = new ArrayList<>(firstTries.size());
+        List<RedisFuture<String>> gets = new ArrayList<>(firstTries.size());
+        for (Map.Entry<String, Instant> entry : firstTries.entrySet()) {
+            String key = keys.uuidTimestamp(entry.getKey());
+            Instant at = entry.getValue();
+            sets.add(async.set(key, Long.toString(at.toEpochMilli()),
+                    SetArgs.Builder.nx().exAt(expiry(config.calendar().dayOf(at)))));
+            gets.add(async.get(key));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        Map<String, Instant> pinned = new HashMap<>(firstTries.size() * 2);
+        int i = 0;
+        for (Map.Entry<String, Instant> entry : firstTries.entrySet()) {
+            store.await(sets.get(i), deadline);
+            String stored = store.await(gets.get(i++), deadline);
+            // null only if the key expired between the two commands: the day it pinned is gone, this try starts anew.
+            pinned.put(entry.getKey(), stored == null ? entry.getValue() : Instant.ofEpochMilli(Long.parseLong(stored)));
+        }
+        return pinned;
     }
 
     /** SCRIPT LOAD of every script (on every master of a Cluster), so that EVALSHA finds them. */

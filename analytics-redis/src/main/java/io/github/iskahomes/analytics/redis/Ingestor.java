@@ -16,6 +16,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * Turns batches of events into Redis state, following the metric contract of analytics-core: validates each event,
  * plans its mutations with {@link MetricContract#plan} and applies them exactly once per event uuid while the event's
  * day is retained. A batch costs one pipelined round trip (two after Redis lost its scripts), whatever its size.
+ *
+ * <p>An event sent with a uuid but without a timestamp keeps the timestamp of its first try (a UUIDv7's time, else
+ * its arrival): the first try pins it in Redis under the uuid, which costs that batch one more round trip, and every
+ * later try reads it back, so a retry lands on the same day and is a duplicate however late it comes while that
+ * day is retained. At creation the ingestor warns (SLF4J) when Redis's {@code maxmemory-policy} may evict keys.
  *
  * <p>Build one per application and share it: it is thread-safe. It uses a connection of its own (auto-flush off, so
  * each batch leaves in one write) and closes only what it opened: {@link #create(RedisClient, RedisURI, IngestorConfig)}
@@ -52,6 +59,7 @@ public final class Ingestor implements AutoCloseable {
     private final AnalyticsReader reader;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Clock clock = Clock.systemUTC();
+    private final String evictionWarning;
 
     private Ingestor(RedisStore store, IngestorConfig config) {
         this.config = config;
@@ -66,6 +74,7 @@ public final class Ingestor implements AutoCloseable {
             // Not fatal: the first batch loads them on demand (NOSCRIPT).
             log.debug("loading the ingest scripts up front failed: {}", e.toString());
         }
+        this.evictionWarning = checkEviction(store);
         log.info("Ingestor ready: {}, {}", store.server(), config);
     }
 
@@ -172,25 +181,49 @@ public final class Ingestor implements AutoCloseable {
                     + config.maxEventsPerRequest() + " are allowed per request");
         }
         var now = clock.instant();
-        List<IngestResult.Rejection> rejected = new ArrayList<>();
-        List<MutationPlan> plans = new ArrayList<>(events.size());
-        Set<String> uuids = new HashSet<>();
-        int duplicates = 0;
-        for (DecodedEvent element : events) {
+        int n = events.size();
+        Event[] canonical = new Event[n];
+        String[] problems = new String[n];
+        CheckedEvent[] checked = new CheckedEvent[n];
+        // uuid → the timestamp this try gives it, for events sent with a uuid but without a timestamp
+        Map<String, Instant> untimed = null;
+        for (int p = 0; p < n; p++) {
+            DecodedEvent element = events.get(p);
             if (element.problem() != null) {
-                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), element.problem()));
+                problems[p] = element.problem();
                 continue;
             }
-            Validation validation = validator.validate(canonical(element.event()), now);
-            if (validation instanceof Validation.Rejected refused) {
-                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), refused.reason()));
-            } else {
-                CheckedEvent event = ((Validation.Accepted) validation).event();
-                if (uuids.add(event.uuid())) {
-                    plans.add(MetricContract.plan(event));
-                } else {
-                    duplicates++;
+            canonical[p] = canonical(element.event());
+            if (check(p, canonical[p], now, problems, checked) && isUntimedWithUuid(canonical[p])) {
+                if (untimed == null) {
+                    untimed = new LinkedHashMap<>();
                 }
+                // Milliseconds: what the pin stores, so the first try and its retries carry the very same instant.
+                untimed.putIfAbsent(checked[p].uuid(), checked[p].event().timestamp().truncatedTo(ChronoUnit.MILLIS));
+            }
+        }
+        if (untimed != null) {
+            // Every try of an untimed event takes the timestamp of its first try, so it lands on the same day (and
+            // meets its own dedupe markers) whatever the clock did in between.
+            Map<String, Instant> pinned = writer.pinTimestamps(untimed);
+            for (int p = 0; p < n; p++) {
+                if (checked[p] != null && isUntimedWithUuid(canonical[p])) {
+                    check(p, canonical[p].withTimestamp(pinned.get(checked[p].uuid())), now, problems, checked);
+                }
+            }
+        }
+        List<IngestResult.Rejection> rejected = new ArrayList<>();
+        List<MutationPlan> plans = new ArrayList<>(n);
+        Set<String> uuids = new HashSet<>();
+        int duplicates = 0;
+        for (int p = 0; p < n; p++) {
+            DecodedEvent element = events.get(p);
+            if (problems[p] != null) {
+                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), problems[p]));
+            } else if (uuids.add(checked[p].uuid())) {
+                plans.add(MetricContract.plan(checked[p]));
+            } else {
+                duplicates++;
             }
         }
         int ingested = 0;
@@ -213,9 +246,66 @@ public final class Ingestor implements AutoCloseable {
         return new IngestResult(ingested, duplicates, byDay, rejected);
     }
 
+    /** Validates the event at position {@code p} into {@code checked[p]} or {@code problems[p]}; whether it passed. */
+    private boolean check(int p, Event event, Instant now, String[] problems, CheckedEvent[] checked) {
+        Validation validation = validator.validate(event, now);
+        if (validation instanceof Validation.Accepted accepted) {
+            checked[p] = accepted.event();
+            problems[p] = null;
+            return true;
+        }
+        checked[p] = null;
+        problems[p] = ((Validation.Rejected) validation).reason();
+        return false;
+    }
+
+    /** Sent with a uuid but without a timestamp: the events whose timestamp is pinned on their first try. */
+    private static boolean isUntimedWithUuid(Event event) {
+        return event.timestamp() == null && event.uuid() != null && !event.uuid().isEmpty();
+    }
+
     /** For tests: one script call per hash slot even on a standalone Redis, as on a Cluster. */
     void perSlotCalls(boolean perSlot) {
         writer.perSlotCalls(perSlot);
+    }
+
+    /** For tests: the start-up warning that Redis may evict keys, or {@code null} when it may not (or was not checked). */
+    String evictionWarning() {
+        return evictionWarning;
+    }
+
+    /**
+     * Warns (once, at start-up) when Redis may evict keys: every key the ingestor writes has an expiry, so even the
+     * {@code volatile-*} policies can pick them, and an evicted {@code seen} set makes the next retry of its events
+     * count again. Never fails: a managed Redis may refuse {@code CONFIG}, which is only worth an info line.
+     * Returns the warning, or {@code null}.
+     */
+    private static String checkEviction(RedisStore store) {
+        Map<String, String> policies;
+        try {
+            policies = store.maxmemoryPolicies();
+        } catch (RuntimeException e) {
+            log.info("could not check the maxmemory-policy of {} ({}); it must be noeviction, since an evicted dedupe"
+                    + " marker lets a retried event count twice", store.server(), e.getMessage());
+            return null;
+        }
+        List<String> evicting = new ArrayList<>();
+        for (Map.Entry<String, String> server : policies.entrySet()) {
+            if (server.getValue() == null) {
+                log.info("{} reports no maxmemory-policy; it must be noeviction, since an evicted dedupe marker lets a"
+                        + " retried event count twice", server.getKey());
+            } else if (!"noeviction".equalsIgnoreCase(server.getValue())) {
+                evicting.add(server.getKey() + " has maxmemory-policy " + server.getValue());
+            }
+        }
+        if (evicting.isEmpty()) {
+            return null;
+        }
+        String warning = String.join(", ", evicting) + (evicting.size() == 1 ? ", so it may" : ", so they may")
+                + " evict keys when memory is full; an evicted dedupe marker lets a retried event count twice."
+                + " Set maxmemory-policy noeviction.";
+        log.warn(warning);
+        return warning;
     }
 
     /** For tests of late and early events: the clock validation uses. */

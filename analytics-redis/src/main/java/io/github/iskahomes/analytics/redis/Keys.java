@@ -90,6 +90,14 @@ final class Keys {
         return eventCounts(day, shard) + ":seen";
     }
 
+    /**
+     * {@code Puuid:{<uuid>}:timestamp}: the timestamp an event sent without one got on its first try (epoch
+     * milliseconds), so that its retries land on the same day. Expires with that day.
+     */
+    String uuidTimestamp(String uuid) {
+        return prefix + "uuid:{" + uuid + "}:timestamp";
+    }
+
     /** A short-lived key for sketch unions; every call's keys share the random tag. */
     String temporary(String tag, int n) {
         return prefix + "tmp:{" + tag + "}:" + n;

@@ -15,7 +15,10 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.AsyncExecutions;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -23,9 +26,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -168,7 +174,7 @@ final class RedisStore implements AutoCloseable {
      * Waits for a queued command until the deadline, flushing again now and then. Throws the library's exceptions;
      * a {@link RedisNoScriptException} is returned as-is wrapped in {@link NoScript} so callers can reload.
      */
-    <T> T await(RedisFuture<T> future, long deadline) {
+    <T> T await(Future<T> future, long deadline) {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -211,6 +217,12 @@ final class RedisStore implements AutoCloseable {
         }
         if (t instanceof RedisCommandExecutionException) {
             String message = String.valueOf(t.getMessage());
+            // A full Redis with maxmemory-policy noeviction refuses writes (inside a script too, before its first
+            // write) until memory frees up as days expire: unavailable for now, so the client retries later.
+            int oom = message.indexOf("OOM command not allowed");
+            if (oom >= 0) {
+                return new StoreUnavailableException(where(), message.substring(oom), t);
+            }
             for (String transientError : new String[] {"CLUSTERDOWN", "TRYAGAIN", "LOADING", "MASTERDOWN", "READONLY",
                     "BUSY", "MOVED", "ASK"}) {
                 if (message.startsWith(transientError)) {
@@ -257,6 +269,32 @@ final class RedisStore implements AutoCloseable {
             }
         }
     }
+
+    /**
+     * Each server's {@code maxmemory-policy} ({@code null} when a server does not report one), by its description
+     * ({@code Redis at redis://host:port}): the one server, or every master of a Cluster. Throws as commands do; on a
+     * managed Redis that refuses {@code CONFIG}, an {@link AnalyticsException}.
+     */
+    Map<String, String> maxmemoryPolicies() {
+        Map<String, String> policies = new TreeMap<>();
+        if (cluster) {
+            AsyncExecutions<Map<String, String>> replies = ((RedisAdvancedClusterAsyncCommands<String, String>) async)
+                    .upstream().commands().configGet(MAXMEMORY_POLICY);
+            flush();
+            long deadline = deadline();
+            for (RedisClusterNode node : replies.nodes()) {
+                Map<String, String> reply = await(replies.get(node).toCompletableFuture(), deadline);
+                policies.put("Redis at " + describe(node.getUri()), reply.get(MAXMEMORY_POLICY));
+            }
+        } else {
+            RedisFuture<Map<String, String>> reply = async.configGet(MAXMEMORY_POLICY);
+            flush();
+            policies.put(server, await(reply, deadline()).get(MAXMEMORY_POLICY));
+        }
+        return policies;
+    }
+
+    private static final String MAXMEMORY_POLICY = "maxmemory-policy";
 
     /** Queues {@code EVALSHA}, or {@code EVAL} when reloading (which also caches the script on that node). */
     <T> RedisFuture<T> script(Script script, boolean load, ScriptOutputType type, String[] keys, String[] args) {

@@ -88,6 +88,50 @@ class ClusterIngestorTest {
     }
 
     @Test
+    void untimedEventRetriedAfterMidnightIsCountedOnceInEverySlot() {
+        MidnightRetry retry = new MidnightRetry();
+        retry.sendThenRetryAfterMidnight(ingestor);
+        retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), probe);
+    }
+
+    @Test
+    void untimedEventCutOffBeforeMidnightAndRetriedAfterIsCountedExactlyOnce() {
+        for (int cut = 0; cut < 8; cut++) {
+            MidnightRetry retry = new MidnightRetry();
+            var decoded = IngestorTest.decoded(List.of(retry.lead));
+            String prefix = cluster.keyPrefix() + "midnight" + cut + ":";
+            ingestor.close();
+            ingestor = Ingestor.create(client, config.withKeyPrefix(prefix));
+            ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
+            try {
+                ingestor.ingestDecoded(decoded, cut);
+            } catch (StoreUnavailableException expected) {
+                ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
+                IngestResult second = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+                assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
+            }
+            retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
+        }
+    }
+
+    @Test
+    void warnsAtStartNamingTheMasterThatMayEvict() {
+        assertThat(ingestor.evictionWarning()).isNull();
+        String node = cluster.nodeUris().get(0);
+        try (var one = io.lettuce.core.RedisClient.create(node); var connection = one.connect()) {
+            String before = connection.sync().configGet("maxmemory-policy").get("maxmemory-policy");
+            connection.sync().configSet("maxmemory-policy", "volatile-ttl");
+            try (Ingestor evicting = Ingestor.create(client, config)) {
+                assertThat(evicting.evictionWarning()).isEqualTo("Redis at " + node + " has maxmemory-policy"
+                        + " volatile-ttl, so it may evict keys when memory is full; an evicted dedupe marker lets a"
+                        + " retried event count twice. Set maxmemory-policy noeviction.");
+            } finally {
+                connection.sync().configSet("maxmemory-policy", before);
+            }
+        }
+    }
+
+    @Test
     void keysOfADayExpireTogether() {
         ingestor.ingest(new Scenario().events);
         probe.assertEveryKeyExpiresWithTheScenarioDay();

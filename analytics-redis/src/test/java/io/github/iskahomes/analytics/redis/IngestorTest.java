@@ -172,6 +172,134 @@ class IngestorTest {
     }
 
     @Test
+    void untimedEventRetriedAfterMidnightIsCountedOnce() {
+        MidnightRetry retry = new MidnightRetry();
+        retry.sendThenRetryAfterMidnight(ingestor);
+        // Days later, and from a second ingestor (another node behind the load balancer): still the same event.
+        try (Ingestor other = Ingestor.create(client, RedisURI.create(redis.uri()), config)) {
+            other.clock(MidnightRetry.at(MidnightRetry.AFTER.plus(Duration.ofDays(3))));
+            assertThat(other.ingest(List.of(retry.lead))).isEqualTo(new IngestResult(0, 1, Map.of(), List.of()));
+        }
+        retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), probe);
+    }
+
+    @Test
+    void untimedEventCutOffBeforeMidnightAndRetriedAfterIsCountedExactlyOnce() {
+        int cuts = 0;
+        for (int cut = 0; ; cut++) {
+            MidnightRetry retry = new MidnightRetry();
+            List<DecodedEvent> decoded = decoded(List.of(retry.lead));
+            String prefix = redis.keyPrefix() + "midnight" + cut + ":";
+            ingestor.close();
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withKeyPrefix(prefix));
+            ingestor.perSlotCalls(true);
+            ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
+            try {
+                ingestor.ingestDecoded(decoded, cut);
+            } catch (StoreUnavailableException e) {
+                cuts++;
+                ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
+                IngestResult second = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+                assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
+                retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
+                continue;
+            }
+            retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
+            break;
+        }
+        assertThat(cuts).as("index shards, listing, lister, development and the event count").isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void untimedEventWithAUuidV7LandsOnTheUuidsDay() {
+        LocalDate twoDaysAgo = Scenario.DAY.minusDays(1);
+        Instant at = twoDaysAgo.atTime(8, 30).toInstant(ZoneOffset.UTC);
+        Event view = new Event("property_view", "S1", null, v7(at), Map.of("listing_id", "L7"));
+        assertThat(ingestor.ingest(List.of(view)))
+                .isEqualTo(new IngestResult(1, 0, Map.of(Keys.day(twoDaysAgo), 1), List.of()));
+        assertThat(ingestor.ingest(List.of(view))).isEqualTo(new IngestResult(0, 1, Map.of(), List.of()));
+        assertThat(probe.get("listing:{L7}:day:" + Keys.day(twoDaysAgo) + ":total_views")).isEqualTo("1");
+        assertThat(ids(ingestor.reader(), EntityKind.LISTING, twoDaysAgo)).containsExactly("L7");
+        assertThat(ids(ingestor.reader(), EntityKind.LISTING, LocalDate.now(ZoneOffset.UTC))).isEmpty();
+    }
+
+    /** A UUIDv7 (RFC 9562) carrying {@code at}, as the batcher makes them. */
+    static String v7(Instant at) {
+        long msb = (at.toEpochMilli() << 16) | 0x7000L | 0x0123L;
+        return new UUID(msb, 0x8000_0000_0000_0000L | (UUID.randomUUID().getLeastSignificantBits() >>> 2)).toString();
+    }
+
+    @Test
+    void unstorableTextAndCollidingIdsAreRejectedWithTheirReasonAndTheRestOfTheBatchCounts() {
+        // As a client sends them: JSON escapes for U+0000 and for unpaired surrogates.
+        String body = "{\"events\":["
+                + lead("n0", "gallery") + "," + lead("n1", "photo\\u0000") + "," + lead("n2", "x\\ud83d") + ","
+                + view("v3", "X\\ud800") + "," + view("v4", "X\\udbff") + "," + view("v5", "X?") + ","
+                + view("v6\\udc00", "L1") + "]}";
+        IngestResult result = ingestor.ingest(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+        assertThat(result.rejected()).containsExactly(
+                new IngestResult.Rejection(1, "n1",
+                        "context has a NUL character (U+0000) at position 6, which PostgreSQL cannot store"),
+                new IngestResult.Rejection(2, "n2",
+                        "context has an unpaired UTF-16 surrogate (U+D83D) at position 2, which UTF-8 cannot encode"),
+                new IngestResult.Rejection(3, "v3",
+                        "listing_id has an unpaired UTF-16 surrogate (U+D800) at position 2, which ids may not contain"),
+                new IngestResult.Rejection(4, "v4",
+                        "listing_id has an unpaired UTF-16 surrogate (U+DBFF) at position 2, which ids may not contain"),
+                new IngestResult.Rejection(6, "v6\udc00",
+                        "uuid has an unpaired UTF-16 surrogate (U+DC00) at position 3, which ids may not contain"));
+        assertThat(result.ingested()).isEqualTo(2);
+        assertThat(result.toJson()).contains("\"index\":6,");
+        assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).containsExactlyInAnyOrder("L1", "X?");
+        assertThat(counter("X?", "total_views")).isEqualTo(1);
+        assertThat(counter("L1", "total_leads")).isEqualTo(1);
+        List<LeadState> leads = new ArrayList<>();
+        ingestor.reader().forEachLead(Scenario.DAY, 10, leads::addAll);
+        assertThat(leads).singleElement().satisfies(lead -> assertThat(lead.actions()).extracting(LeadAction::context)
+                .containsExactly("gallery"));
+    }
+
+    private static String lead(String uuid, String context) {
+        return "{\"event\":\"lead_phone\",\"uuid\":\"" + uuid + "\",\"timestamp\":\"" + Scenario.NOON
+                + "\",\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"L1\",\"context\":\"" + context + "\"}}";
+    }
+
+    private static String view(String uuid, String listing) {
+        return "{\"event\":\"property_view\",\"uuid\":\"" + uuid + "\",\"timestamp\":\"" + Scenario.NOON
+                + "\",\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"" + listing + "\"}}";
+    }
+
+    @Test
+    void warnsAtStartWhenRedisMayEvictTheDedupeMarkers() {
+        assertThat(ingestor.evictionWarning()).as("the embedded Redis runs with noeviction").isNull();
+        String before = probe.redis().configGet("maxmemory-policy").get("maxmemory-policy");
+        probe.redis().configSet("maxmemory-policy", "allkeys-lru");
+        try (Ingestor evicting = Ingestor.create(client, RedisURI.create(redis.uri()), config)) {
+            assertThat(evicting.evictionWarning()).isEqualTo("Redis at " + redis.uri() + " has maxmemory-policy"
+                    + " allkeys-lru, so it may evict keys when memory is full; an evicted dedupe marker lets a retried"
+                    + " event count twice. Set maxmemory-policy noeviction.");
+        } finally {
+            probe.redis().configSet("maxmemory-policy", before);
+        }
+    }
+
+    @Test
+    void aFullRedisThatMayNotEvictRefusesTheBatchAsUnavailableAndTheRetryCountsOnce() {
+        Scenario scenario = new Scenario();
+        String before = probe.redis().configGet("maxmemory").get("maxmemory");
+        probe.redis().configSet("maxmemory", "1");
+        try {
+            assertThatThrownBy(() -> ingestor.ingest(scenario.events)).isInstanceOf(StoreUnavailableException.class)
+                    .hasMessage("Redis at " + redis.uri() + " is unavailable: OOM command not allowed when used memory"
+                            + " > 'maxmemory'.");
+        } finally {
+            probe.redis().configSet("maxmemory", before);
+        }
+        assertThat(ingestor.ingest(scenario.events).ingested()).isEqualTo(25);
+        scenario.assertState(ingestor.reader());
+    }
+
+    @Test
     void sameUuidTwiceInOneBatchIsADuplicate() {
         Event view = view("L1", "S1", Scenario.NOON);
         IngestResult result = ingestor.ingest(List.of(view, view, view.withProperty("listing_id", "L2")));
@@ -525,10 +653,23 @@ class IngestorTest {
         for (int shard = 0; shard < 16; shard++) {
             eventSets += memory("events:{" + Scenario.DAY_KEY + ":" + String.format("%02d", shard) + "}:seen");
         }
+        // Events sent without a timestamp also pin it under their uuid: one small key each.
+        List<Event> untimed = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            untimed.add(new Event("listing_impression", "S1", null, UUID.randomUUID().toString(),
+                    Map.of("listing_id", "L2")));
+        }
+        ingestor.ingest(untimed);
+        long pins = 0;
+        for (Event event : untimed) {
+            pins += memory("uuid:{" + event.uuid() + "}:timestamp");
+        }
         System.out.printf("dedupe markers: %.1f bytes per event per entity set, %.1f bytes per event in the event-count"
-                + " sets (36-character uuids)%n", entitySet / (double) events, eventSets / (double) events);
+                + " sets, %.1f bytes per untimed event's pinned timestamp (36-character uuids)%n",
+                entitySet / (double) events, eventSets / (double) events, pins / (double) events);
         assertThat(entitySet / events).isBetween(40L, 200L);
         assertThat(eventSets / events).isBetween(40L, 200L);
+        assertThat(pins / events).isBetween(40L, 200L);
     }
 
     private long memory(String key) {

@@ -27,6 +27,11 @@ final class Probe {
         return redis;
     }
 
+    /** The string value of a key, or {@code null} when there is none. */
+    String get(String keyWithoutPrefix) {
+        return redis.get(prefix + keyWithoutPrefix);
+    }
+
     /** Every key under the prefix, with its type. */
     Map<String, String> keys() {
         Map<String, String> keys = new TreeMap<>();
