@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.Metrics;
+import io.github.iskahomes.analytics.core.StorableText;
 import io.github.iskahomes.analytics.redis.LeadState;
 
 import org.jdbi.v3.core.Handle;
@@ -17,11 +18,11 @@ final class LeadUpsert {
 
     /** Why an action cannot be stored (text PostgreSQL refuses), or null when it can. */
     static String problem(LeadAction action) {
-        String problem = PostgresText.problem("uuid", action.uuid());
+        String problem = StorableText.problem("uuid", action.uuid());
         if (problem == null) {
-            problem = PostgresText.problem("type", action.type());
+            problem = StorableText.problem("type", action.type());
         }
-        return problem == null ? PostgresText.problem("context", action.context()) : problem;
+        return problem == null ? StorableText.problem("context", action.context()) : problem;
     }
 
     /** The same lead with only {@code actions} to append. */

@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.StorableText;
 
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -87,7 +88,7 @@ public final class Leads {
             return LeadUpdate.refused("note is " + note.length() + " characters long; notes may be at most "
                     + MAX_NOTE_LENGTH);
         }
-        String unstorable = PostgresText.problem("note", note);
+        String unstorable = StorableText.problem("note", note);
         if (unstorable != null) {
             return LeadUpdate.refused(unstorable);
         }

@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Ids;
 import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.core.StorableText;
 
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
@@ -161,7 +162,7 @@ public final class SalesLedger {
         String[][] texts = {{"sale_type", sale.saleType()}, {"sale_source", sale.source()},
             {"user_id", sale.buyerId()}, {"buyer_name", sale.buyerName()}, {"notes", sale.notes()}};
         for (String[] text : texts) {
-            String problem = PostgresText.problem(text[0], text[1]);
+            String problem = StorableText.problem(text[0], text[1]);
             if (problem != null) {
                 problems.add(problem);
             }

@@ -459,8 +459,8 @@ class AggregatorTest {
             assertThat(result.finalisedDays()).containsExactly(D1);
             assertThat(result.inserted("leads")).isEqualTo(1);
             assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError("L1 s1 bad-uuid", D1,
-                    "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has the character "
-                            + "U+0000 at position 5, which PostgreSQL cannot store"));
+                    "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has a NUL character "
+                            + "(U+0000) at position 5, which PostgreSQL cannot store"));
         }
         assertThat(snapshot()).isEqualTo(written);
         Lead stored = Leads.create(pg.dataSource()).find(LEAD).orElseThrow();

@@ -51,9 +51,9 @@ class LeadsTest {
     @Test
     void aNoteWithTextPostgresCannotStoreIsRefusedNamingTheField() {
         assertThat(leads.addNote(LEAD, "call\u0000back")).isEqualTo(new LeadUpdate(false,
-                "note has the character U+0000 at position 5, which PostgreSQL cannot store"));
+                "note has a NUL character (U+0000) at position 5, which PostgreSQL cannot store"));
         assertThat(leads.addNote(LEAD, "ok \uD83D")).isEqualTo(new LeadUpdate(false,
-                "note has an unpaired UTF-16 surrogate (U+D83D) at position 4, which PostgreSQL cannot store"));
+                "note has an unpaired UTF-16 surrogate (U+D83D) at position 4, which UTF-8 cannot encode"));
         assertThat(leads.addNote(LEAD, "viewing \uD83C\uDFE0 booked").applied()).isTrue();
         assertThat(leads.find(LEAD).orElseThrow().notes()).containsExactly("viewing \uD83C\uDFE0 booked");
     }

@@ -107,11 +107,11 @@ class SalesLedgerTest {
                 .withNotes("paid \uD800 cash"));
         assertThat(result.recorded()).isFalse();
         assertThat(result.problems()).containsExactly(
-                "sale_type has the character U+0000 at position 5, which PostgreSQL cannot store",
-                "sale_source has an unpaired UTF-16 surrogate (U+DC00) at position 4, which PostgreSQL cannot store",
-                "user_id has the character U+0000 at position 6, which PostgreSQL cannot store",
-                "buyer_name has the character U+0000 at position 4, which PostgreSQL cannot store",
-                "notes has an unpaired UTF-16 surrogate (U+D800) at position 6, which PostgreSQL cannot store");
+                "sale_type has a NUL character (U+0000) at position 5, which PostgreSQL cannot store",
+                "sale_source has an unpaired UTF-16 surrogate (U+DC00) at position 4, which UTF-8 cannot encode",
+                "user_id has a NUL character (U+0000) at position 6, which PostgreSQL cannot store",
+                "buyer_name has a NUL character (U+0000) at position 4, which PostgreSQL cannot store",
+                "notes has an unpaired UTF-16 surrogate (U+D800) at position 6, which UTF-8 cannot encode");
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM sales_listings")).isZero();
         assertThat(ledger.record(Sale.of("L1", BigDecimal.TEN, "USD", NOON).withBuyer("b-1", "Zoë \uD83D\uDE00"))
                 .recorded()).isTrue();
