@@ -143,7 +143,7 @@ class IngestorTest {
         assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY + ":seen",
                 "user:{U1}:day:" + Scenario.DAY_KEY + ":seen");
         for (String key : dayKeys) {
-            assertThat(probe.expiryMillis(key)).as(key).isBetween(expected - 1, expected + 1);
+            probe.assertExpiresAt(key, expected);
         }
     }
 
@@ -158,8 +158,7 @@ class IngestorTest {
         ingestor.ingest(List.of(view("L9", "S1", at)));
         assertThat(ids(ingestor.reader(), EntityKind.LISTING, day)).containsExactly("L9");
         long expected = day.plusDays(1).atStartOfDay(config.calendar().zone()).plusDays(7).toInstant().toEpochMilli();
-        assertThat(probe.expiryMillis("listing:{L9}:day:" + Keys.day(day) + ":total_views")).isBetween(expected - 1,
-                expected + 1);
+        probe.assertExpiresAt("listing:{L9}:day:" + Keys.day(day) + ":total_views", expected);
     }
 
     @Test
@@ -519,8 +518,8 @@ class IngestorTest {
                 Map.of("listing_id", "L1"))));
         long newest = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
         long oldest = BusinessCalendar.UTC.expiryOf(older, Duration.ofDays(7)).toEpochMilli();
-        assertThat(probe.expiryMillis("lead:{L1}:{S1}:actions")).isBetween(newest - 1, newest + 1);
-        assertThat(probe.expiryMillis("lead:{L1}:{S1}:day:" + Keys.day(older) + ":actions")).isBetween(oldest - 1, oldest + 1);
+        probe.assertExpiresAt("lead:{L1}:{S1}:actions", newest);
+        probe.assertExpiresAt("lead:{L1}:{S1}:day:" + Keys.day(older) + ":actions", oldest);
         List<LeadState> onOlder = new ArrayList<>();
         ingestor.reader().forEachLead(older, 10, onOlder::addAll);
         assertThat(onOlder).singleElement().satisfies(lead -> {
