@@ -75,9 +75,10 @@ public final class Serve {
                 Serving on %s%s  (Ctrl-C stops)
                   POST /api/ingest/posthog        events {"events":[…]}%s
                   POST /batch/ /capture/ /e/ /i/v0/e/   PostHog SDK bodies (CORS: %s)
-                  POST /api/cron/analytics        runs the aggregator      (admin token)
+                  POST /api/cron/analytics        runs the aggregator
                   GET  /api/analytics/listings/{id}?from=2025-01-01&to=2025-01-31&grain=day|week|month|quarter|year
                   GET  /api/analytics/listers/{id}, /api/analytics/developments/{id}, /api/analytics/top-listings?by=views|leads|conversion
+                  (cron and /api/analytics/… need "Authorization: Bearer <admin token>")
                 %s
                 Redis      %s   (redis-cli -u %s)
                 PostgreSQL %s  (user %s)
