@@ -103,7 +103,8 @@ class IngestHandlerTest {
         assertThat(missing.status()).isEqualTo(401);
         assertThat(missing.headers()).containsEntry("WWW-Authenticate", "Bearer");
         assertThat(JSON.readTree(missing.body()).get("error").asText()).isEqualTo(
-                "the webhook secret is missing; send it as \"Authorization: Bearer <secret>\" or \"X-Webhook-Secret\"");
+                "the webhook secret is missing; send it as \"Authorization: Bearer <secret>\", \"X-Webhook-Secret\","
+                        + " the api_key query parameter, or as the PostHog project key (api_key or token)");
         IngestHandler.Response wrong = post(Map.of("Authorization", "Bearer " + SECRET + "x"), body);
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.body()).isEqualTo("{\"success\":false,\"error\":\"the webhook secret is wrong\"}");

@@ -1,13 +1,13 @@
 package io.github.iskahomes.analytics.examples;
 
 import io.github.iskahomes.analytics.examples.server.AnalyticsServer;
+import io.github.iskahomes.analytics.examples.server.ServerSettings;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
 import io.github.iskahomes.analytics.jdbc.SalesLedger;
 import io.github.iskahomes.analytics.jdbc.Schema;
-import io.github.iskahomes.analytics.redis.IngestHandler;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import java.io.IOException;
@@ -29,7 +29,7 @@ public final class Pipeline implements AutoCloseable {
     private final Leads leads;
     private final AnalyticsServer server;
 
-    private Pipeline(Infrastructure infrastructure, IngestorConfig config, int port) throws IOException {
+    private Pipeline(Infrastructure infrastructure, IngestorConfig config, ServerSettings settings) throws IOException {
         this.infrastructure = infrastructure;
         this.ingestor = Ingestor.connect(infrastructure.redisUri(), config);
         DataSource dataSource = infrastructure.dataSource();
@@ -39,12 +39,23 @@ public final class Pipeline implements AutoCloseable {
         this.queries = AnalyticsQueries.create(jdbi, ingestor.reader()::unionCount);
         this.ledger = SalesLedger.create(jdbi, config.calendar());
         this.leads = Leads.create(jdbi);
-        this.server = AnalyticsServer.start(port, new IngestHandler(ingestor), aggregator, queries);
+        try {
+            this.server = AnalyticsServer.start(settings, ingestor, aggregator, queries);
+        } catch (IOException | RuntimeException e) {
+            ingestor.close();
+            throw e;
+        }
     }
 
-    /** Starts the pipeline on {@code infrastructure}; {@code port} 0 picks a free port. */
+    /** Starts the pipeline on {@code infrastructure}, serving on 127.0.0.1; {@code port} 0 picks a free port. */
     public static Pipeline start(Infrastructure infrastructure, IngestorConfig config, int port) throws IOException {
-        return new Pipeline(infrastructure, config, port);
+        return new Pipeline(infrastructure, config, ServerSettings.defaults().withPort(port));
+    }
+
+    /** Starts the pipeline on {@code infrastructure}, serving as {@code settings} say. */
+    public static Pipeline start(Infrastructure infrastructure, IngestorConfig config, ServerSettings settings)
+            throws IOException {
+        return new Pipeline(infrastructure, config, settings);
     }
 
     public Infrastructure infrastructure() {
@@ -75,12 +86,26 @@ public final class Pipeline implements AutoCloseable {
         return leads;
     }
 
+    public AnalyticsServer server() {
+        return server;
+    }
+
     public int port() {
         return server.port();
     }
 
+    /** The base URL a client on this machine connects to, such as {@code http://127.0.0.1:8080}. */
+    public String baseUrl() {
+        return server.localUrl();
+    }
+
     public String ingestUrl() {
-        return "http://127.0.0.1:" + port() + "/api/ingest/posthog";
+        return baseUrl() + "/api/ingest/posthog";
+    }
+
+    /** The token the cron and read endpoints require ({@code Authorization: Bearer <token>}). */
+    public String adminToken() {
+        return server.adminToken();
     }
 
     @Override

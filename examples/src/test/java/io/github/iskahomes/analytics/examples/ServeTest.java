@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.iskahomes.analytics.core.CalendarParts;
 import io.github.iskahomes.analytics.examples.server.Serve;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,23 +33,36 @@ class ServeTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Instant NOW = Instant.now();
     private static final LocalDate TODAY = LocalDate.ofInstant(NOW, ZoneOffset.UTC);
-    private static Infrastructure infrastructure;
+    private static final String ADMIN = "admin-token-for-tests";
+    private static final ByteArrayOutputStream BANNER = new ByteArrayOutputStream();
+    private static Serve.Running running;
     private static Pipeline pipeline;
 
     @BeforeAll
-    static void start() throws IOException {
-        infrastructure = Infrastructure.start();
-        pipeline = Pipeline.start(infrastructure, Serve.config(Flags.parse(new String[] {"--secret", SECRET})), 0);
+    static void start() throws Exception {
+        running = Serve.start(Flags.parse(new String[] {"--secret", SECRET, "--admin-token", ADMIN, "--port", "0"}),
+                new PrintStream(BANNER, true, StandardCharsets.UTF_8));
+        pipeline = running.pipeline();
     }
 
     @AfterAll
     static void stop() {
-        if (pipeline != null) {
-            pipeline.close();
+        if (running != null) {
+            running.close();
         }
-        if (infrastructure != null) {
-            infrastructure.close();
-        }
+    }
+
+    @Test
+    @Order(0)
+    void printsTheAddressItReallyListensOnAndItsRedisAndJdbcUrls() {
+        String banner = BANNER.toString(StandardCharsets.UTF_8);
+        InetSocketAddress bound = pipeline.server().address();
+        assertThat(bound.getAddress().isLoopbackAddress()).as("bound to " + bound).isTrue();
+        assertThat(banner).startsWith("Serving on http://127.0.0.1:" + bound.getPort() + "  (Ctrl-C stops)\n");
+        assertThat(banner).contains("Redis      " + running.infrastructure().redisUri())
+                .contains("PostgreSQL " + running.infrastructure().jdbcUrl())
+                .contains("Admin token: the configured one")
+                .doesNotContain(ADMIN).doesNotContain(SECRET);
     }
 
     private static String event(String name, String seeker, String uuid, String properties) {
@@ -152,7 +166,7 @@ class ServeTest {
     @Test
     @Order(6)
     void cronAggregatesWhatWasIngested() throws Exception {
-        HttpResponse<String> response = post("/api/cron/analytics", "", "X-Ignored", "1");
+        HttpResponse<String> response = post("/api/cron/analytics", "", "Authorization", "Bearer " + ADMIN);
 
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(response.body());
@@ -213,14 +227,14 @@ class ServeTest {
         assertThat(HTTP.send(HttpRequest.newBuilder(uri("/nowhere")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
         HttpResponse<String> badGrain = HTTP.send(HttpRequest.newBuilder(uri("/api/analytics/listings/L1?grain=decade"))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(badGrain.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(badGrain.body()).get("error").asText())
                 .isEqualTo("\"decade\" is not one of [day, week, month, quarter, year]");
     }
 
     private static URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + pipeline.port() + path);
+        return URI.create(pipeline.baseUrl() + path);
     }
 
     private static HttpResponse<String> post(String path, String body, String header, String value) throws Exception {
@@ -229,8 +243,8 @@ class ServeTest {
     }
 
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + ADMIN).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
     }

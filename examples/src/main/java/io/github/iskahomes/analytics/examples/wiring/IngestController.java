@@ -16,9 +16,12 @@ public class IngestController {
         this.handler = handler;
     }
 
+    // Spring MVC answers CORS preflights itself, before any controller: give this path the same allowed origins with
+    // @CrossOrigin or a CorsConfigurationSource. The handler's answers to the POST carry Access-Control-Allow-Origin.
     @PostMapping("/api/ingest/posthog")
     public ResponseEntity<String> ingest(HttpServletRequest request) throws IOException {
-        IngestHandler.Response answer = handler.handle(request::getHeader, request.getInputStream());
+        IngestHandler.Response answer = handler.handle(new IngestHandler.Request(request.getMethod(),
+                request.getQueryString(), request::getHeader, request.getInputStream()));
         ResponseEntity.BodyBuilder response = ResponseEntity.status(answer.status());
         answer.headers().forEach((name, value) -> response.header(name, value));
         return response.body(answer.body());

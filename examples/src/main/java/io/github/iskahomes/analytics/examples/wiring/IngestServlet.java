@@ -17,7 +17,19 @@ public class IngestServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        IngestHandler.Response answer = handler.handle(request::getHeader, request.getInputStream());
+        handle(request, response);
+    }
+
+    /** CORS preflights of browser SDKs on other origins; the handler answers them. */
+    @Override
+    protected void doOptions(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        handle(request, response);
+    }
+
+    private void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        // The raw query string (never getParameter, which would read a form body), the headers and the body stream.
+        IngestHandler.Response answer = handler.handle(new IngestHandler.Request(request.getMethod(),
+                request.getQueryString(), request::getHeader, request.getInputStream()));
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
         response.getWriter().write(answer.body());

@@ -102,8 +102,8 @@ class FaultTest {
     }
 
     private static HttpResponse<String> cron(Pipeline pipeline) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.port() + "/api/cron/analytics"))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(URI.create(pipeline.baseUrl() + "/api/cron/analytics"))
+                .header("Authorization", "Bearer " + pipeline.adminToken()).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void sleep(long millis) {
