@@ -32,13 +32,54 @@ class IngestEndpointTest {
     private final LocalDate today = BusinessCalendar.UTC.dayOf(now);
     private final RecordingListener listener = new RecordingListener();
 
-    private EventBatcher batcher(HttpIngestSink sink) {
-        // The defaults, except that only flush() and close() send, so each test decides what one batch holds.
-        return EventBatcher.builder()
+    private EventBatcher batcher;
+
+    /**
+     * Tracks {@code events} through a batcher with the default settings and the default {@link HttpIngestSink}
+     * posting to {@code server}, as one batch (only flush() sends), and closes it.
+     *
+     * @return the events as tracked, with their uuids
+     */
+    private List<Event> deliver(IngestServer server, List<Event> events) throws InterruptedException {
+        EventBatcher sending = EventBatcher.builder()
                 .config(BatcherConfig.defaults().withFlushInterval(Duration.ofHours(1)))
-                .sink(sink)
+                .sink(HttpIngestSink.builder(server.uri()).build())
                 .listener(listener)
                 .build();
+        batcher = sending;
+        List<Event> tracked = new ArrayList<>();
+        try (sending) {
+            for (Event event : events) {
+                tracked.add(sending.track(event));
+            }
+            assertThat(sending.flush(Duration.ofSeconds(60))).isTrue();
+        }
+        return tracked;
+    }
+
+    private SinkStats stats() {
+        return batcher.stats().get("ingest");
+    }
+
+    /** Redis counted each of the {@code count} views once, the batcher counted them sent, and nothing failed. */
+    private void assertEveryEventArrivedOnce(IngestServer server, int count) {
+        assertThat(server.counted(today)).containsEntry(EventType.PROPERTY_VIEW, (long) count);
+        assertThat(stats()).isEqualTo(new SinkStats("ingest", count, count, 0, 0, 0, 0, 0));
+        assertThat(listener.failures).isEmpty();
+        assertThat(listener.retries).isEmpty();
+    }
+
+    private static IngestorConfig config(TestRedis redis) {
+        return IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix());
+    }
+
+    /** {@code count} views, the i-th with the properties {@code extra.apply(i)}. */
+    private List<Event> views(int count, java.util.function.IntFunction<Map<String, Object>> extra) {
+        List<Event> views = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            views.add(view(i, extra.apply(i)));
+        }
+        return views;
     }
 
     private Event view(int i, Map<String, Object> extra) {
@@ -74,15 +115,8 @@ class IngestEndpointTest {
     @Test
     void anEventWithAValueThatHasNoJsonFormFailsAloneAndTheRestArriveOnTheFirstAttempt(TestRedis redis)
             throws Exception {
-        List<Event> tracked = new ArrayList<>();
         try (IngestServer server = new IngestServer(redis)) {
-            EventBatcher batcher = batcher(HttpIngestSink.builder(server.uri()).build());
-            try (batcher) {
-                for (int i = 0; i < 10; i++) {
-                    tracked.add(batcher.track(view(i, i == 4 ? Map.of("seen_at", now) : Map.of())));
-                }
-                assertThat(batcher.flush(Duration.ofSeconds(60))).isTrue();
-            }
+            List<Event> tracked = deliver(server, views(10, i -> i == 4 ? Map.of("seen_at", now) : Map.of()));
 
             Event poison = tracked.get(4);
             // One request, answered 200, carrying the nine others: no attempt was spent on the poison event.
@@ -97,7 +131,7 @@ class IngestEndpointTest {
             assertThat(listener.retries).isEmpty();
             // Reported before the others were sent, and nothing waited for a backoff in between.
             assertThat(listener.calls).containsExactly("failed 1", "sent 9");
-            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 10, 9, 0, 0, 1, 0, 0));
+            assertThat(stats()).isEqualTo(new SinkStats("ingest", 10, 9, 0, 0, 1, 0, 0));
         }
     }
 
@@ -105,66 +139,39 @@ class IngestEndpointTest {
     void twoHundredEventsOfThirtyTwoKibibytesAllArriveInSeveralRequestsUnderTheDefaultLimits(TestRedis redis)
             throws Exception {
         try (IngestServer server = new IngestServer(redis)) {
-            EventBatcher batcher = batcher(HttpIngestSink.builder(server.uri()).build());
-            try (batcher) {
-                // Each event is just under the ingestor's 32 KiB of properties: valid, and 200 of them exceed 5 MiB.
-                for (int i = 0; i < 200; i++) {
-                    batcher.track(view(i, Map.of("description", text(32_000, i))));
-                }
-                assertThat(batcher.flush(Duration.ofSeconds(60))).isTrue();
-            }
+            // Each event is just under the ingestor's 32 KiB of properties: valid, and 200 of them exceed 5 MiB.
+            deliver(server, views(200, i -> Map.of("description", text(32_000, i))));
 
-            assertThat(server.counted(today)).containsEntry(EventType.PROPERTY_VIEW, 200L);
             // About 32.1 KB of JSON each: 32 fit in the default 1 MiB, so 200 take 7 requests, none refused.
-            assertThat(server.statuses()).hasSize(7).containsOnly(200);
+            assertThat(server.statuses()).containsExactly(200, 200, 200, 200, 200, 200, 200);
             assertThat(server.answers()).extracting(IngestEndpointTest::ingested)
                     .containsExactly(32, 32, 32, 32, 32, 32, 8);
-            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 200, 200, 0, 0, 0, 0, 0));
-            assertThat(listener.failures).isEmpty();
-            assertThat(listener.retries).isEmpty();
+            assertEveryEventArrivedOnce(server, 200);
         }
     }
 
     @Test
     void aServerWithALowerLimitAnswers413AndTheHalvesAreSentUntilEverythingArrives(TestRedis redis)
             throws Exception {
-        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
-                .withMaxBodyBytes(200 * 1024);
-        List<Event> tracked = new ArrayList<>();
-        try (IngestServer server = new IngestServer(redis, config, (n, response) -> response)) {
-            EventBatcher batcher = batcher(HttpIngestSink.builder(server.uri()).build());
-            try (batcher) {
-                // About 490 KB: under the batcher's bound, over the server's 200 KiB.
-                for (int i = 0; i < 60; i++) {
-                    tracked.add(batcher.track(view(i, Map.of("description", text(8_000, i)))));
-                }
-                assertThat(batcher.flush(Duration.ofSeconds(60))).isTrue();
-            }
+        try (IngestServer server = new IngestServer(redis, config(redis).withMaxBodyBytes(200 * 1024))) {
+            // About 490 KB: under the batcher's bound, over the server's 200 KiB.
+            deliver(server, views(60, i -> Map.of("description", text(8_000, i))));
 
             // 60 → 413; 30 → 413; 15 + 15 → 200, 200; the other 30 the same way.
             assertThat(server.statuses()).containsExactly(413, 413, 200, 200, 413, 200, 200);
-            assertThat(server.answers().stream().mapToInt(IngestEndpointTest::ingested).sum()).isEqualTo(60);
-            assertThat(server.counted(today)).containsEntry(EventType.PROPERTY_VIEW, 60L);
-            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 60, 60, 0, 0, 0, 0, 0));
-            assertThat(listener.failures).isEmpty();
-            assertThat(listener.retries).isEmpty();
+            assertThat(server.answers()).extracting(IngestEndpointTest::ingested)
+                    .containsExactly(0, 0, 15, 15, 0, 15, 15);
+            assertEveryEventArrivedOnce(server, 60);
         }
     }
 
     @Test
     void anEventLargerThanTheServersLimitFailsWithTheServersReasonAndTheOthersArrive(TestRedis redis)
             throws Exception {
-        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
-                .withMaxBodyBytes(64 * 1024).withMaxPropertiesBytes(1024 * 1024);
-        List<Event> tracked = new ArrayList<>();
-        try (IngestServer server = new IngestServer(redis, config, (n, response) -> response)) {
-            EventBatcher batcher = batcher(HttpIngestSink.builder(server.uri()).build());
-            try (batcher) {
-                for (int i = 0; i < 21; i++) {
-                    tracked.add(batcher.track(view(i, i == 10 ? Map.of("description", text(100_000, i)) : Map.of())));
-                }
-                assertThat(batcher.flush(Duration.ofSeconds(60))).isTrue();
-            }
+        IngestorConfig config = config(redis).withMaxBodyBytes(64 * 1024).withMaxPropertiesBytes(1024 * 1024);
+        try (IngestServer server = new IngestServer(redis, config)) {
+            List<Event> tracked = deliver(server,
+                    views(21, i -> i == 10 ? Map.of("description", text(100_000, i)) : Map.of()));
 
             Event large = tracked.get(10);
             assertThat(listener.failures).singleElement().satisfies(failure -> {
@@ -172,7 +179,7 @@ class IngestEndpointTest {
                 assertThat(failure.reason()).startsWith("HTTP 413: ").contains("65536");
             });
             assertThat(server.counted(today)).containsEntry(EventType.PROPERTY_VIEW, 20L);
-            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 21, 20, 0, 0, 1, 0, 0));
+            assertThat(stats()).isEqualTo(new SinkStats("ingest", 21, 20, 0, 0, 1, 0, 0));
             assertThat(listener.retries).isEmpty();
         }
     }
@@ -180,25 +187,18 @@ class IngestEndpointTest {
     @Test
     void eventsTheServerRejectsInItsAnswerAreCountedAsRejectedWithTheServersReason(TestRedis redis)
             throws Exception {
-        List<Event> tracked = new ArrayList<>();
+        List<Event> events = views(10, i -> Map.of());
+        for (int i : new int[] {3, 7}) {
+            Map<String, Object> properties = new LinkedHashMap<>(events.get(i).properties());
+            properties.remove("listing_id");
+            events.set(i, new Event("property_view", "seeker-" + i, now, null, properties));
+        }
         try (IngestServer server = new IngestServer(redis)) {
-            EventBatcher batcher = batcher(HttpIngestSink.builder(server.uri()).build());
-            try (batcher) {
-                for (int i = 0; i < 10; i++) {
-                    Event event = view(i, Map.of());
-                    if (i == 3 || i == 7) {
-                        Map<String, Object> properties = new LinkedHashMap<>(event.properties());
-                        properties.remove("listing_id");
-                        event = new Event(event.name(), event.distinctId(), now, null, properties);
-                    }
-                    tracked.add(batcher.track(event));
-                }
-                assertThat(batcher.flush(Duration.ofSeconds(60))).isTrue();
-            }
+            List<Event> tracked = deliver(server, events);
 
             assertThat(server.statuses()).containsExactly(200);
             assertThat(server.counted(today)).containsEntry(EventType.PROPERTY_VIEW, 8L);
-            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 10, 8, 0, 0, 0, 2, 0));
+            assertThat(stats()).isEqualTo(new SinkStats("ingest", 10, 8, 0, 0, 0, 2, 0));
             assertThat(listener.rejections).extracting(r -> r.event().uuid(), RecordingListener.Rejection::reason)
                     .containsExactly(tuple(tracked.get(3).uuid(), "listing_id is missing"),
                             tuple(tracked.get(7).uuid(), "listing_id is missing"));

@@ -37,7 +37,12 @@ final class IngestServer implements AutoCloseable {
 
     /** A server with the ingestor's default limits, isolated by the test's key prefix. */
     IngestServer(TestRedis redis) {
-        this(redis, IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()), (n, response) -> response);
+        this(redis, IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()));
+    }
+
+    /** A server with this configuration (which should carry the test's key prefix). */
+    IngestServer(TestRedis redis, IngestorConfig config) {
+        this(redis, config, (n, response) -> response);
     }
 
     /**
