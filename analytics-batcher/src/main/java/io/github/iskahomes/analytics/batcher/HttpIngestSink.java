@@ -36,8 +36,8 @@ public final class HttpIngestSink implements Sink {
     public static final String DEFAULT_SECRET_HEADER = "X-Webhook-Secret";
     /**
      * 1 MiB: the most JSON one request carries unless {@link Builder#maxRequestBytes(int)} says otherwise. A fifth of
-     * the ingestor's 5 MiB, so 30 events at its 32 KiB properties limit still fit, and no more than the 1 MiB a
-     * default nginx in front of the endpoint accepts, even with gzip off.
+     * the ingestor's 5 MiB, so 32 events at its 32 KiB properties limit still share a request, and no more than the
+     * 1 MiB a default nginx in front of the endpoint accepts, even with gzip off.
      */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
@@ -143,9 +143,10 @@ public final class HttpIngestSink implements Sink {
         }
 
         /**
-         * The most JSON one request carries, counted before gzip (default 1 MiB, {@link HttpIngestSink#DEFAULT_MAX_REQUEST_BYTES}).
-         * Keep it below the server's limit ({@code IngestorConfig.maxBodyBytes}, 5 MiB by default, and any proxy's
-         * in front of it); a server that answers 413 anyway gets the request again in halves.
+         * The most JSON one request carries, counted before gzip (default 1 MiB,
+         * {@link HttpIngestSink#DEFAULT_MAX_REQUEST_BYTES}). Keep it below the server's limit
+         * ({@code IngestorConfig.maxBodyBytes}, 5 MiB by default, and any proxy's in front of it); a server that
+         * answers 413 anyway gets the request again in halves.
          *
          * @throws IllegalArgumentException if {@code bytes} is below 1 KiB
          */

@@ -52,7 +52,7 @@ final class HttpPoster implements AutoCloseable {
     private final HttpClient client;
 
     /**
-     * @param emptyBody the sink's body for no events, ending in {@code []}} (such as <code>{"events":[]}</code>):
+     * @param emptyBody the sink's body for no events, ending in <code>[]}</code> (such as <code>{"events":[]}</code>):
      *                  the envelope every request's events are written into, as core's {@code EventJson} writes it
      */
     HttpPoster(String sinkName, URI endpoint, Map<String, String> headers, boolean gzip, Duration connectTimeout,

@@ -37,7 +37,8 @@ public final class PostHogSink implements Sink {
         String host = builder.host.toString();
         URI endpoint = URI.create((host.endsWith("/") ? host : host + "/") + "batch/");
         this.poster = new HttpPoster(name, endpoint, Map.of(), builder.gzip, builder.connectTimeout,
-                builder.requestTimeout, EventJson.encodePostHogBatch(builder.apiKey, List.of()), builder.maxRequestBytes);
+                builder.requestTimeout, EventJson.encodePostHogBatch(builder.apiKey, List.of()),
+                builder.maxRequestBytes);
     }
 
     /**
