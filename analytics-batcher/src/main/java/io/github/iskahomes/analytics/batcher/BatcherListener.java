@@ -14,7 +14,10 @@ import java.util.List;
  */
 public interface BatcherListener {
 
-    /** A batch of {@code count} events was delivered by {@code sink}. */
+    /**
+     * {@code count} events of a batch were delivered by {@code sink} and accepted by its backend (those it rejected
+     * one by one are reported to {@link #onRejected} instead).
+     */
     default void onSent(String sink, int count) {
     }
 
@@ -31,9 +34,17 @@ public interface BatcherListener {
     }
 
     /**
-     * A batch was refused by the backend (a 4xx answer, with its reason) or ran out of attempts; its events will not
-     * be sent again.
+     * Events that will not be sent again: a batch refused by the backend (a 4xx answer, with its reason) or out of
+     * attempts, or a single event that cannot be sent at all (a property with no JSON form, or larger than a request
+     * may be), with the reason naming what is wrong.
      */
     default void onFailed(String sink, List<Event> events, String reason) {
+    }
+
+    /**
+     * The backend took the batch but refused this event on its own (the ingestor's {@code rejected[]}: invalid data),
+     * with the backend's reason, for example {@code "listing_id is missing"}. It is not sent again.
+     */
+    default void onRejected(String sink, Event event, String reason) {
     }
 }

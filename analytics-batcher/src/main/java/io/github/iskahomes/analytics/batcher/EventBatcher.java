@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * uuid and a timestamp (unless it has them), then offers it to every sink's bounded queue. Each sink has its own
  * sender thread, which sends when {@link BatcherConfig#flushAt()} events are queued, every
  * {@link BatcherConfig#flushInterval()}, on {@link #flush()} and on {@link #close()}. Failures that may pass are
- * retried with exponential backoff and jitter; events are never reordered within a sink; every event ends up sent,
- * failed (with the backend's reason) or dropped (with a {@link DropReason}), each counted per sink in
- * {@link #stats()} and reported to the {@link BatcherListener}.
+ * retried with exponential backoff and jitter; what is wrong with an event itself (no JSON form, too large, rejected
+ * by the backend) is never retried and never holds up the others; events are never reordered within a sink; every
+ * event ends up sent, rejected (with the backend's reason), failed (with the reason) or dropped (with a
+ * {@link DropReason}), each counted per sink in {@link #stats()} and reported to the {@link BatcherListener}.
  *
  * <p>Thread-safe. {@link #close()} stops every thread the batcher started; it is idempotent.
  */
@@ -125,7 +126,7 @@ public final class EventBatcher implements AutoCloseable {
 
     /**
      * Asks every sink to send what it has queued and waits until every event tracked before this call has been sent,
-     * failed or dropped, or until the timeout passes.
+     * rejected, failed or dropped, or until the timeout passes.
      *
      * @return {@code true} if everything was handled in time
      * @throws InterruptedException if the calling thread is interrupted while waiting

@@ -16,6 +16,13 @@ import java.util.Objects;
  * Connection errors, timeouts, 408, 429 (honouring {@code Retry-After}) and 5xx are retried by the batcher; any other
  * answer is a refusal whose status and body become the failure's reason.
  *
+ * <p>Each event is encoded once, in the sender thread, and a batch goes out in as many requests as it takes to keep
+ * each under {@link Builder#maxRequestBytes(int)} of JSON (before gzip; the ingestor's own limit is 5 MiB, counted
+ * after decompression). An event that cannot be written as JSON, or that is larger than a request may be, fails on
+ * its own with the reason, and the rest go out at once. A 413 answer splits the request in halves, down to a single
+ * event, which then fails with the server's reason. Events the server rejects in its 200 answer ({@code rejected[]})
+ * are counted as rejected, each with the server's reason.
+ *
  * <pre>{@code
  * Sink ingest = HttpIngestSink.builder(URI.create("https://app.example.com/api/ingest/posthog"))
  *         .secret(System.getenv("POSTHOG_WEBHOOK_SECRET"))
@@ -27,6 +34,12 @@ import java.util.Objects;
 public final class HttpIngestSink implements Sink {
     /** The header that carries the secret unless {@link Builder#secretHeader(String)} says otherwise. */
     public static final String DEFAULT_SECRET_HEADER = "X-Webhook-Secret";
+    /**
+     * 1 MiB: the most JSON one request carries unless {@link Builder#maxRequestBytes(int)} says otherwise. A fifth of
+     * the ingestor's 5 MiB, so 32 events at its 32 KiB properties limit still share a request, and no more than the
+     * 1 MiB a default nginx in front of the endpoint accepts, even with gzip off.
+     */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
     private final String name;
     private final HttpPoster poster;
@@ -38,7 +51,7 @@ public final class HttpIngestSink implements Sink {
             headers.put(builder.secretHeader, builder.secret);
         }
         this.poster = new HttpPoster(name, builder.endpoint, headers, builder.gzip, builder.connectTimeout,
-                builder.requestTimeout);
+                builder.requestTimeout, EventJson.encodeIngestBody(List.of()), builder.maxRequestBytes);
     }
 
     /**
@@ -56,14 +69,21 @@ public final class HttpIngestSink implements Sink {
     }
 
     /**
-     * POSTs the batch.
+     * POSTs the batch as one request. The batcher does not call this: it encodes each event once, leaves out (and
+     * fails) those that cannot be sent, and packs the rest into requests under {@code maxRequestBytes}. A direct
+     * caller gets {@link SendResult#rejected} for a batch with an event that has no JSON form, and
+     * {@link SendResult#tooLarge} for a batch above {@code maxRequestBytes}.
      *
      * @throws IOException          on a connection error or timeout (retryable)
      * @throws InterruptedException if the batcher's close gave up while the request was in flight
      */
     @Override
     public SendResult send(List<Event> events) throws IOException, InterruptedException {
-        return poster.post(events, EventJson::writeIngestBody);
+        return poster.send(events);
+    }
+
+    HttpPoster poster() {
+        return poster;
     }
 
     @Override
@@ -80,6 +100,7 @@ public final class HttpIngestSink implements Sink {
         private boolean gzip = true;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
 
         private Builder(URI endpoint) {
             this.endpoint = HttpIngestSink.checkHttp(endpoint);
@@ -121,10 +142,30 @@ public final class HttpIngestSink implements Sink {
             return this;
         }
 
+        /**
+         * The most JSON one request carries, counted before gzip (default 1 MiB,
+         * {@link HttpIngestSink#DEFAULT_MAX_REQUEST_BYTES}). Keep it below the server's limit
+         * ({@code IngestorConfig.maxBodyBytes}, 5 MiB by default, and any proxy's in front of it); a server that
+         * answers 413 anyway gets the request again in halves.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is below 1 KiB
+         */
+        public Builder maxRequestBytes(int bytes) {
+            this.maxRequestBytes = checkMaxRequestBytes(bytes);
+            return this;
+        }
+
         /** The sink. */
         public HttpIngestSink build() {
             return new HttpIngestSink(this);
         }
+    }
+
+    static int checkMaxRequestBytes(int bytes) {
+        if (bytes < 1024) {
+            throw new IllegalArgumentException("maxRequestBytes must be at least 1024, was " + bytes);
+        }
+        return bytes;
     }
 
     static URI checkHttp(URI endpoint) {

@@ -12,7 +12,8 @@ import java.util.Objects;
 /**
  * Sends batches to PostHog's batch capture API ({@code POST <host>/batch/}) as {@code {"api_key":…,"batch":[…]}}:
  * the seed's dual write. Each event keeps the uuid the batcher gave it, so PostHog deduplicates retries too and the
- * two stores can be reconciled by id. Retries and refusals as for {@link HttpIngestSink}.
+ * two stores can be reconciled by id. Retries, refusals, byte bounds and 413 splits as for {@link HttpIngestSink};
+ * PostHog's own limit is 20 MiB a request.
  *
  * <pre>{@code
  * Sink posthog = PostHogSink.builder("phc_project_api_key")
@@ -25,18 +26,19 @@ import java.util.Objects;
 public final class PostHogSink implements Sink {
     /** PostHog Cloud's US ingestion host, the default. */
     public static final URI DEFAULT_HOST = URI.create("https://us.i.posthog.com");
+    /** 1 MiB, as {@link HttpIngestSink#DEFAULT_MAX_REQUEST_BYTES}: far below PostHog's 20 MiB per request. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = HttpIngestSink.DEFAULT_MAX_REQUEST_BYTES;
 
     private final String name;
-    private final String apiKey;
     private final HttpPoster poster;
 
     private PostHogSink(Builder builder) {
         this.name = builder.name;
-        this.apiKey = builder.apiKey;
         String host = builder.host.toString();
         URI endpoint = URI.create((host.endsWith("/") ? host : host + "/") + "batch/");
         this.poster = new HttpPoster(name, endpoint, Map.of(), builder.gzip, builder.connectTimeout,
-                builder.requestTimeout);
+                builder.requestTimeout, EventJson.encodePostHogBatch(builder.apiKey, List.of()),
+                builder.maxRequestBytes);
     }
 
     /**
@@ -54,14 +56,18 @@ public final class PostHogSink implements Sink {
     }
 
     /**
-     * POSTs the batch.
+     * POSTs the batch as one request; see {@link HttpIngestSink#send(List)}, which behaves the same.
      *
      * @throws IOException          on a connection error or timeout (retryable)
      * @throws InterruptedException if the batcher's close gave up while the request was in flight
      */
     @Override
     public SendResult send(List<Event> events) throws IOException, InterruptedException {
-        return poster.post(events, (out, batch) -> EventJson.writePostHogBatch(out, apiKey, batch));
+        return poster.send(events);
+    }
+
+    HttpPoster poster() {
+        return poster;
     }
 
     @Override
@@ -77,6 +83,7 @@ public final class PostHogSink implements Sink {
         private boolean gzip = true;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
 
         private Builder(String apiKey) {
             Objects.requireNonNull(apiKey, "projectApiKey");
@@ -113,6 +120,17 @@ public final class PostHogSink implements Sink {
         /** How long to wait for an answer once connected (default 10 s). */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * The most JSON one request carries, counted before gzip (default 1 MiB); see
+         * {@link HttpIngestSink.Builder#maxRequestBytes(int)}.
+         *
+         * @throws IllegalArgumentException if {@code bytes} is below 1 KiB
+         */
+        public Builder maxRequestBytes(int bytes) {
+            this.maxRequestBytes = HttpIngestSink.checkMaxRequestBytes(bytes);
             return this;
         }
 

@@ -9,8 +9,10 @@ import java.util.List;
  * called by one thread at a time and may block; a slow sink never delays another.
  *
  * <p>An exception thrown by {@code send} counts as a retryable failure (like a connection error); a sink that knows
- * retrying cannot help returns {@link SendResult#rejected(String)} instead. The batcher owns the sinks it is built
- * with and closes them when it is closed.
+ * retrying cannot help returns {@link SendResult#rejected(String)} instead, one whose backend refused the batch for
+ * its size returns {@link SendResult#tooLarge(String)} (the batcher then sends it in halves), and one whose backend
+ * refused some events on their own returns {@link SendResult#delivered(List)} with them. The batcher owns the sinks
+ * it is built with and closes them when it is closed.
  */
 public interface Sink extends AutoCloseable {
 
@@ -21,7 +23,8 @@ public interface Sink extends AutoCloseable {
      * Delivers one batch, in order. Called by the sink's sender thread only.
      *
      * @param events the batch, never empty, at most {@link BatcherConfig#flushAt()} events
-     * @return whether the batch was delivered, may be retried, or was refused
+     * @return whether the batch was delivered (perhaps with some events rejected), may be retried, was refused, or
+     *         was too large
      * @throws InterruptedException if the batcher's close ran out of time while the call was blocked
      * @throws Exception            any other failure, treated as retryable
      */

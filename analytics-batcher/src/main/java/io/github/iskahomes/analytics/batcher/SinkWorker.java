@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.batcher;
 import io.github.iskahomes.analytics.core.Event;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +26,8 @@ final class SinkWorker implements Runnable {
     private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     private final Sink sink;
+    /** For the library's HTTP sinks: encodes each event once and packs requests by bytes; {@code null} otherwise. */
+    private final HttpPoster poster;
     private final String name;
     private final BatcherConfig config;
     private final BatcherListener listener;
@@ -34,6 +37,7 @@ final class SinkWorker implements Runnable {
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong retried = new AtomicLong();
     private final Object progress = new Object();
     private final Thread thread;
@@ -43,9 +47,11 @@ final class SinkWorker implements Runnable {
     private volatile boolean abandoned;
     private volatile boolean exited;
     private volatile long droppedLogged;
+    private boolean splitLogged;
 
     SinkWorker(Sink sink, BatcherConfig config, BatcherListener listener) {
         this.sink = sink;
+        this.poster = HttpPoster.of(sink);
         this.name = sink.name();
         this.config = config;
         this.listener = listener;
@@ -113,7 +119,7 @@ final class SinkWorker implements Runnable {
     }
 
     long handled() {
-        return sent.get() + failed.get() + dropped.sum();
+        return sent.get() + rejected.get() + failed.get() + dropped.sum();
     }
 
     /** Waits until {@link #handled()} reaches {@code target} or the deadline passes. */
@@ -164,11 +170,12 @@ final class SinkWorker implements Runnable {
 
     SinkStats stats() {
         long sentNow = sent.get();
+        long rejectedNow = rejected.get();
         long failedNow = failed.get();
         long droppedNow = dropped.sum();
         long enqueuedNow = enqueued.sum();
-        return new SinkStats(name, enqueuedNow, sentNow, retried.get(), droppedNow, failedNow,
-                Math.max(0, enqueuedNow - sentNow - failedNow - droppedNow));
+        return new SinkStats(name, enqueuedNow, sentNow, retried.get(), droppedNow, failedNow, rejectedNow,
+                Math.max(0, enqueuedNow - sentNow - rejectedNow - failedNow - droppedNow));
     }
 
     @Override
@@ -234,18 +241,31 @@ final class SinkWorker implements Runnable {
         if (batch.isEmpty()) {
             return;
         }
-        List<Event> unmodifiable = java.util.Collections.unmodifiableList(batch);
+        if (poster == null) {
+            send(Request.of(batch));
+            return;
+        }
+        // What cannot be encoded, or is too large for any request, fails here, before anything is sent: it would fail
+        // the same way on every attempt, and it must not hold up the events around it.
+        for (Request request : poster.pack(batch, (event, reason) -> fail(List.of(event), reason))) {
+            send(request);
+        }
+    }
+
+    /** Sends one request until it is delivered, refused or out of attempts; a request too large is sent in halves. */
+    private void send(Request request) {
+        List<Event> events = request.events();
         for (int attempt = 1; ; attempt++) {
             if (abandoned) {
-                dropAll(batch, DropReason.CLOSE_TIMEOUT);
+                dropAll(events, DropReason.CLOSE_TIMEOUT);
                 return;
             }
             SendResult result;
             try {
-                result = sink.send(unmodifiable);
+                result = poster != null ? poster.post(request) : sink.send(events);
             } catch (InterruptedException e) {
                 if (abandoned) {
-                    dropAll(batch, DropReason.CLOSE_TIMEOUT);
+                    dropAll(events, DropReason.CLOSE_TIMEOUT);
                     return;
                 }
                 result = SendResult.retryable("interrupted", null);
@@ -253,31 +273,84 @@ final class SinkWorker implements Runnable {
                 result = SendResult.retryable(describe(e), null);
             }
             Thread.interrupted();
-            if (result instanceof SendResult.Delivered) {
-                sent.addAndGet(batch.size());
-                log.debug("Sink '{}' delivered {} events", name, batch.size());
-                notifyListener(() -> listener.onSent(name, batch.size()));
-                notifyProgress();
+            if (result instanceof SendResult.Delivered delivered) {
+                accept(events, delivered.rejected());
                 return;
             }
-            if (result instanceof SendResult.Rejected rejected) {
-                fail(unmodifiable, rejected.reason());
+            if (result instanceof SendResult.Rejected refused) {
+                fail(events, refused.reason());
+                return;
+            }
+            if (result instanceof SendResult.TooLarge tooLarge) {
+                split(request, tooLarge.reason());
                 return;
             }
             SendResult.Retryable retry = (SendResult.Retryable) result;
             if (attempt >= config.maxAttempts()) {
-                fail(unmodifiable, "gave up after " + attempt + " attempts; last error: " + retry.reason());
+                fail(events, "gave up after " + attempt + " attempts; last error: " + retry.reason());
                 return;
             }
             long delayNanos = backoffNanos(attempt, retry.retryAfter());
-            retried.addAndGet(batch.size());
+            retried.addAndGet(events.size());
             int failedAttempt = attempt;
-            log.debug("Sink '{}' will retry {} events in {} ms after attempt {}: {}", name, batch.size(),
+            log.debug("Sink '{}' will retry {} events in {} ms after attempt {}: {}", name, events.size(),
                     TimeUnit.NANOSECONDS.toMillis(delayNanos), attempt, retry.reason());
-            notifyListener(() -> listener.onRetry(name, batch.size(), failedAttempt, Duration.ofNanos(delayNanos),
+            notifyListener(() -> listener.onRetry(name, events.size(), failedAttempt, Duration.ofNanos(delayNanos),
                     retry.reason()));
             sleep(delayNanos);
         }
+    }
+
+    /**
+     * A request the backend refused for its size: each half goes on its own, at once (the size will not change by
+     * waiting), down to single events, which fail with the backend's reason.
+     */
+    private void split(Request request, String reason) {
+        if (request.size() == 1) {
+            fail(request.events(), reason);
+            return;
+        }
+        if (!splitLogged) {
+            splitLogged = true;
+            log.warn("Sink '{}': the backend refused {} events as too large ({}); sending them in halves. Set the"
+                    + " sink's maxRequestBytes below the backend's limit.", name, request.size(), reason);
+        } else {
+            log.debug("Sink '{}': the backend refused {} events as too large; sending them in halves", name,
+                    request.size());
+        }
+        for (Request half : request.halves()) {
+            send(half);
+        }
+    }
+
+    /** Counts a delivered request: its events are sent, except those the backend rejected one by one. */
+    private void accept(List<Event> events, List<SendResult.Rejection> rejections) {
+        List<SendResult.Rejection> refused = new ArrayList<>(rejections.size());
+        BitSet seen = new BitSet(events.size());
+        for (SendResult.Rejection rejection : rejections) {
+            if (rejection.index() < events.size() && !seen.get(rejection.index())) {
+                seen.set(rejection.index());
+                refused.add(rejection);
+            } else {
+                log.warn("Sink '{}' reported a rejection of event {} in a request of {}; ignoring it", name,
+                        rejection.index(), events.size());
+            }
+        }
+        int accepted = events.size() - refused.size();
+        rejected.addAndGet(refused.size());
+        sent.addAndGet(accepted);
+        log.debug("Sink '{}' delivered {} events", name, accepted);
+        if (!refused.isEmpty()) {
+            log.warn("Sink '{}': the backend rejected {} of {} events; the first because {}", name, refused.size(),
+                    events.size(), refused.get(0).reason());
+            for (SendResult.Rejection rejection : refused) {
+                notifyListener(() -> listener.onRejected(name, events.get(rejection.index()), rejection.reason()));
+            }
+        }
+        if (accepted > 0) {
+            notifyListener(() -> listener.onSent(name, accepted));
+        }
+        notifyProgress();
     }
 
     private long backoffNanos(int attempt, Duration retryAfter) {

@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.batcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.github.iskahomes.analytics.batcher.Tracker.LeadKind;
 import io.github.iskahomes.analytics.batcher.Tracker.ListingSource;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
@@ -18,10 +17,7 @@ import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -29,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,30 +37,11 @@ class EndToEndTest {
     @Test
     void countsAreExactEvenWhenAnAnswerIsLostAndTheBatchIsResent(TestRedis redis) throws Exception {
         IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()).withWebhookSecret("s3cret");
-        AtomicInteger requests = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        try (Ingestor ingestor = Ingestor.connect(redis.uri(), config);
-             AnalyticsReader reader = AnalyticsReader.connect(redis.uri(), config)) {
-            IngestHandler handler = new IngestHandler(ingestor);
-            server.createContext("/api/ingest/posthog", exchange -> {
-                try (exchange) {
-                    IngestHandler.Response response = handler.handle(exchange.getRequestHeaders()::getFirst,
-                            exchange.getRequestBody());
-                    int status = response.status();
-                    byte[] body = response.body().getBytes(StandardCharsets.UTF_8);
-                    if (requests.incrementAndGet() == 2) {
-                        // Ingested, but the answer is lost: the batcher must resend and Redis must count once.
-                        status = 503;
-                        body = "{\"error\":\"answer lost\"}".getBytes(StandardCharsets.UTF_8);
-                    } else {
-                        response.headers().forEach(exchange.getResponseHeaders()::add);
-                    }
-                    exchange.sendResponseHeaders(status, body.length);
-                    exchange.getResponseBody().write(body);
-                }
-            });
-            server.start();
-            URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/ingest/posthog");
+        // The second request is ingested, but its answer is lost: the batcher must resend and Redis must count once.
+        try (IngestServer server = new IngestServer(redis, config, (n, response) -> n == 2
+                ? new IngestHandler.Response(503, "{\"error\":\"answer lost\"}", Map.of()) : response)) {
+            AnalyticsReader reader = server.reader();
+            URI endpoint = server.uri();
             RecordingListener listener = new RecordingListener();
             List<Event> tracked = new ArrayList<>();
             EventBatcher batcher = EventBatcher.builder()
@@ -90,7 +66,7 @@ class EndToEndTest {
             assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 320, 320, 50, 0, 0, 0));
             assertThat(listener.retries).singleElement().extracting(RecordingListener.Retry::reason)
                     .isEqualTo("HTTP 503: {\"error\":\"answer lost\"}");
-            assertThat(requests.get()).isEqualTo(320 / 50 + 1 + 1);
+            assertThat(server.answers()).hasSize(320 / 50 + 1 + 1);
 
             Set<LocalDate> days = tracked.stream().map(e -> BusinessCalendar.UTC.dayOf(e.timestamp()))
                     .collect(Collectors.toSet());
@@ -116,8 +92,6 @@ class EndToEndTest {
             }
             assertThat(reader.eventCounts(day)).containsEntry(EventType.PROPERTY_VIEW, 300L)
                     .containsEntry(EventType.LEAD_PHONE, 20L);
-        } finally {
-            server.stop(0);
         }
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.batcher.TestServer.Answer;
 import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -398,6 +400,104 @@ class EventBatcherTest {
         assertThat(request.header("Content-Encoding")).isNull();
         assertThat(request.header(HttpIngestSink.DEFAULT_SECRET_HEADER)).isNull();
         assertThat(new String(request.rawBody(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(request.json());
+    }
+
+    @Test
+    void anEventLargerThanARequestMayBeFailsWithoutBeingSentAndTheOthersGoOut() throws Exception {
+        TestServer server = server(TestServer.ok());
+        EventBatcher batcher = batcher(config(200, LONG),
+                HttpIngestSink.builder(server.uri("/api/ingest/posthog")).maxRequestBytes(4096).build());
+
+        Event before = batcher.track("property_view", "seeker-1", Map.of("listing_id", "listing-1"));
+        Event large = batcher.track("property_view", "seeker-2", Map.of("listing_id", "listing-2",
+                "description", "x".repeat(5_000)));
+        Event after = batcher.track("property_view", "seeker-3", Map.of("listing_id", "listing-3"));
+        assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
+
+        int size = EventJson.encode(large).getBytes(StandardCharsets.UTF_8).length;
+        assertThat(listener.failures).singleElement().satisfies(failure -> {
+            assertThat(uuids(failure.events())).containsExactly(large.uuid());
+            assertThat(failure.reason()).isEqualTo("the event is " + size + " bytes of JSON; a request to sink"
+                    + " 'ingest' carries at most 4096 (maxRequestBytes)");
+        });
+        assertThat(server.requests()).singleElement().satisfies(request ->
+                assertThat(uuids(request.events())).containsExactly(before.uuid(), after.uuid()));
+        assertThat(listener.calls).containsExactly("failed 1", "sent 2");
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 3, 2, 0, 0, 1, 0, 0));
+    }
+
+    @Test
+    void bothHttpSinksKeepEveryRequestUnderMaxRequestBytesAndTheOrderOfEvents() throws Exception {
+        TestServer ingestServer = server(TestServer.ok());
+        TestServer posthogServer = server(TestServer.ok());
+        EventBatcher batcher = batcher(config(200, LONG),
+                HttpIngestSink.builder(ingestServer.uri("/api/ingest/posthog")).maxRequestBytes(2048).build(),
+                PostHogSink.builder("phc_test").host(posthogServer.uri("")).maxRequestBytes(2048).build());
+
+        List<Event> tracked = track(batcher, 40);
+        assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
+
+        for (TestServer server : List.of(ingestServer, posthogServer)) {
+            assertThat(server.requests()).hasSizeGreaterThan(1).allSatisfy(request ->
+                    assertThat(request.json().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(2048));
+            assertThat(uuids(server.accepted())).containsExactlyElementsOf(uuids(tracked));
+        }
+        assertThat(batcher.stats().values()).extracting(SinkStats::sent).containsExactly(40L, 40L);
+    }
+
+    @Test
+    void aRequestAnswered413IsSentAgainInHalvesUntilItIsTaken() throws Exception {
+        TestServer posthogServer = server(new TestServer(r -> r.events().size() > 3
+                ? Answer.status(413, "{\"error\":\"payload too large\"}") : Answer.ok()));
+        EventBatcher batcher = batcher(config(200, LONG),
+                PostHogSink.builder("phc_test").host(posthogServer.uri("")).build());
+
+        List<Event> tracked = track(batcher, 10);
+        assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
+
+        // 10 → 5 + 5 → (2 + 3) + (2 + 3): each half at once, in order, no retry delay.
+        assertThat(posthogServer.requests()).extracting(r -> r.events().size()).containsExactly(10, 5, 2, 3, 5, 2, 3);
+        assertThat(uuids(posthogServer.accepted())).containsExactlyElementsOf(uuids(tracked));
+        assertThat(listener.retries).isEmpty();
+        assertThat(listener.failures).isEmpty();
+        assertThat(batcher.stats().get("posthog")).isEqualTo(new SinkStats("posthog", 10, 10, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void aNestedValueWithNoJsonFormIsNamedByItsPathAndNeverSent() throws Exception {
+        TestServer server = server(TestServer.ok());
+        EventBatcher batcher = batcher(config(200, LONG), ingest(server));
+
+        Event good = batcher.track("property_view", "seeker-1", Map.of("listing_id", "listing-1"));
+        Event bad = batcher.track("property_view", "seeker-2", Map.of("listing_id", "listing-2",
+                "meta", Map.of("when", List.of(1, java.time.LocalDate.of(2025, 1, 15)))));
+        assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
+
+        assertThat(listener.failures).singleElement().satisfies(failure -> {
+            assertThat(uuids(failure.events())).containsExactly(bad.uuid());
+            assertThat(failure.reason()).isEqualTo("property \"meta.when[1]\" holds a java.time.LocalDate, which"
+                    + " cannot be written as JSON; send a string, number, boolean, list or map instead");
+        });
+        assertThat(uuids(server.accepted())).containsExactly(good.uuid());
+        assertThat(server.requests()).hasSize(1);
+        assertThat(listener.retries).isEmpty();
+    }
+
+    @Test
+    void anHttpSinkCalledDirectlyRefusesABatchItCannotEncodeOrThatIsTooLarge() throws Exception {
+        TestServer server = server(TestServer.ok());
+        HttpIngestSink sink = HttpIngestSink.builder(server.uri("/api/ingest/posthog")).maxRequestBytes(1024).build();
+        toClose.add(sink);
+        Event poison = Event.create("property_view", "seeker-1", Map.of("seen_at", java.time.Instant.EPOCH));
+        Event large = Event.create("property_view", "seeker-1", Map.of("description", "x".repeat(2_000)));
+
+        assertThat(sink.send(List.of(poison))).isEqualTo(SendResult.rejected("property \"seen_at\" holds a"
+                + " java.time.Instant, which cannot be written as JSON; send a string, number, boolean, list or map"
+                + " instead"));
+        assertThat(sink.send(List.of(large))).isInstanceOf(SendResult.TooLarge.class)
+                .extracting(r -> ((SendResult.TooLarge) r).reason()).asString()
+                .endsWith(" bytes of JSON; a request to sink 'ingest' carries at most 1024 (maxRequestBytes)");
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
