@@ -17,9 +17,4 @@ package io.github.iskahomes.analytics.batcher;
  */
 public record SinkStats(String sink, long enqueued, long sent, long retried, long dropped, long failed, long rejected,
                         long pending) {
-
-    /** Counters with no rejection: {@code rejected} is 0. */
-    public SinkStats(String sink, long enqueued, long sent, long retried, long dropped, long failed, long pending) {
-        this(sink, enqueued, sent, retried, dropped, failed, 0, pending);
-    }
 }

@@ -63,7 +63,7 @@ class EndToEndTest {
                 assertThat(batcher.flush(Duration.ofSeconds(30))).isTrue();
             }
 
-            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 320, 320, 50, 0, 0, 0));
+            assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 320, 320, 50, 0, 0, 0, 0));
             assertThat(listener.retries).singleElement().extracting(RecordingListener.Retry::reason)
                     .isEqualTo("HTTP 503: {\"error\":\"answer lost\"}");
             assertThat(server.answers()).hasSize(320 / 50 + 1 + 1);

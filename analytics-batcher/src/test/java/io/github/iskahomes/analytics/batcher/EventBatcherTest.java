@@ -78,7 +78,7 @@ class EventBatcherTest {
         batcher.close();
         assertThat(server.requests()).extracting(r -> r.events().size()).containsExactly(5, 5, 2);
         assertThat(uuids(server.accepted())).containsExactlyElementsOf(uuids(tracked));
-        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 12, 12, 0, 0, 0, 0));
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 12, 12, 0, 0, 0, 0, 0));
     }
 
     @Test
@@ -207,7 +207,7 @@ class EventBatcherTest {
             assertThat(uuids(failure.events())).containsExactlyElementsOf(uuids(tracked.subList(0, 5)));
         });
         assertThat(uuids(server.accepted())).containsExactlyElementsOf(uuids(tracked.subList(5, 10)));
-        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 10, 5, 0, 0, 5, 0));
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 10, 5, 0, 0, 5, 0, 0));
     }
 
     @Test
@@ -221,7 +221,7 @@ class EventBatcherTest {
         assertThat(server.requests()).hasSize(3);
         assertThat(listener.failures).singleElement().extracting(RecordingListener.Failure::reason)
                 .isEqualTo("gave up after 3 attempts; last error: HTTP 500: boom");
-        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 4, 0, 8, 0, 4, 0));
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 4, 0, 8, 0, 4, 0, 0));
     }
 
     @Test
@@ -246,7 +246,7 @@ class EventBatcherTest {
         List<Event> expected = new ArrayList<>(inFlight);
         expected.addAll(more.subList(0, 20));
         assertThat(uuids(server.accepted())).containsExactlyElementsOf(uuids(expected));
-        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 105, 25, 0, 80, 0, 0));
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 105, 25, 0, 80, 0, 0, 0));
     }
 
     @Test
@@ -270,7 +270,7 @@ class EventBatcherTest {
         List<Event> expected = new ArrayList<>(inFlight);
         expected.addAll(more.subList(80, 100));
         assertThat(uuids(server.accepted())).containsExactlyElementsOf(uuids(expected));
-        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 105, 25, 0, 80, 0, 0));
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 105, 25, 0, 80, 0, 0, 0));
     }
 
     @Test
@@ -510,7 +510,7 @@ class EventBatcherTest {
         Event late = batcher.track("property_view", "seeker-1", Map.of("listing_id", "listing-1"));
 
         assertThat(listener.drops).containsExactly(new RecordingListener.Drop("ingest", late, DropReason.BATCHER_CLOSED));
-        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 1, 0, 0, 1, 0, 0));
+        assertThat(batcher.stats().get("ingest")).isEqualTo(new SinkStats("ingest", 1, 0, 0, 1, 0, 0, 0));
     }
 
     @Test
@@ -550,7 +550,7 @@ class EventBatcherTest {
         assertThat(listener.retries).extracting(RecordingListener.Retry::reason)
                 .containsExactly("Redis at redis://127.0.0.1:1 is unavailable: connection refused",
                         "Redis at redis://127.0.0.1:1 is unavailable: connection refused");
-        assertThat(batcher.stats().get("ingestor")).isEqualTo(new SinkStats("ingestor", 5, 5, 10, 0, 0, 0));
+        assertThat(batcher.stats().get("ingestor")).isEqualTo(new SinkStats("ingestor", 5, 5, 10, 0, 0, 0, 0));
     }
 
     @Test

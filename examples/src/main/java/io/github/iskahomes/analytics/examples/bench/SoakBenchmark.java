@@ -170,7 +170,7 @@ public final class SoakBenchmark {
             batcher.flush(Duration.ofMinutes(3));
             for (SinkStats stats : batcher.stats().values()) {
                 delivered += stats.sent();
-                undelivered += stats.dropped() + stats.failed() + stats.pending();
+                undelivered += stats.dropped() + stats.failed() + stats.rejected() + stats.pending();
             }
             batcher.close();
         }

@@ -79,8 +79,9 @@ public final class Demo {
         }
         double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
         SinkStats http = stats.values().iterator().next();
-        System.out.printf("Delivered %,d events over HTTP in %.1f s (%,.0f events/s); dropped %d, failed %d%n",
-                http.sent(), sendSeconds, http.sent() / sendSeconds, http.dropped(), http.failed());
+        System.out.printf("Delivered %,d events over HTTP in %.1f s (%,.0f events/s); dropped %d, failed %d,"
+                + " rejected %d%n", http.sent(), sendSeconds, http.sent() / sendSeconds, http.dropped(), http.failed(),
+                http.rejected());
 
         for (TrafficSimulator.SimulatedSale sale : simulator.sales()) {
             var result = pipeline.ledger().record(sale.toSale());

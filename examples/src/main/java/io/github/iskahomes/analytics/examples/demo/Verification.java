@@ -51,9 +51,10 @@ public final class Verification {
     }
 
     List<String> check(Map<String, Long> eventsByType, SinkStats delivery) {
-        if (delivery.sent() != expected.events() || delivery.dropped() != 0 || delivery.failed() != 0) {
+        if (delivery.sent() != expected.events() || delivery.dropped() != 0 || delivery.failed() != 0
+                || delivery.rejected() != 0) {
             problems.add("batcher delivered " + delivery.sent() + " of " + expected.events() + " events (dropped "
-                    + delivery.dropped() + ", failed " + delivery.failed() + ")");
+                    + delivery.dropped() + ", failed " + delivery.failed() + ", rejected " + delivery.rejected() + ")");
         }
         return checkStored(eventsByType);
     }

@@ -31,7 +31,7 @@ class DemoTest {
             again.run(event -> { });
             LocalDate today = calendar.dayOf(java.time.Instant.now());
             List<String> problems = new Verification(pipeline, again.expected(), today.minusDays(1), today)
-                    .check(Map.of(), new SinkStats("http", 4_000, 4_000, 0, 0, 0, 0));
+                    .check(Map.of(), new SinkStats("http", 4_000, 4_000, 0, 0, 0, 0, 0));
 
             assertThat(problems).anySatisfy(problem -> assertThat(problem)
                     .contains("total_views").contains("PostgreSQL has"));
