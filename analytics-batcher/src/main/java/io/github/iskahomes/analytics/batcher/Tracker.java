@@ -1,20 +1,20 @@
 package io.github.iskahomes.analytics.batcher;
 
-import static io.github.iskahomes.analytics.core.Properties.APPOINTMENT_AT;
-import static io.github.iskahomes.analytics.core.Properties.CONTEXT;
-import static io.github.iskahomes.analytics.core.Properties.DEVELOPER_ID;
-import static io.github.iskahomes.analytics.core.Properties.DEVELOPMENT_ID;
-import static io.github.iskahomes.analytics.core.Properties.INTERACTION_TYPE;
-import static io.github.iskahomes.analytics.core.Properties.IS_LOGGED_IN;
-import static io.github.iskahomes.analytics.core.Properties.LISTER_ID;
-import static io.github.iskahomes.analytics.core.Properties.LISTER_TYPE;
-import static io.github.iskahomes.analytics.core.Properties.LISTING_ID;
-import static io.github.iskahomes.analytics.core.Properties.MESSAGE;
-import static io.github.iskahomes.analytics.core.Properties.PLATFORM;
-import static io.github.iskahomes.analytics.core.Properties.POSITION;
-import static io.github.iskahomes.analytics.core.Properties.PROFILE_ID;
-import static io.github.iskahomes.analytics.core.Properties.USER_TYPE;
-import static io.github.iskahomes.analytics.core.Properties.VIEWED_FROM;
+import static io.github.iskahomes.analytics.core.internal.Properties.APPOINTMENT_AT;
+import static io.github.iskahomes.analytics.core.internal.Properties.CONTEXT;
+import static io.github.iskahomes.analytics.core.internal.Properties.DEVELOPER_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.DEVELOPMENT_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.INTERACTION_TYPE;
+import static io.github.iskahomes.analytics.core.internal.Properties.IS_LOGGED_IN;
+import static io.github.iskahomes.analytics.core.internal.Properties.LISTER_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.LISTER_TYPE;
+import static io.github.iskahomes.analytics.core.internal.Properties.LISTING_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.MESSAGE;
+import static io.github.iskahomes.analytics.core.internal.Properties.PLATFORM;
+import static io.github.iskahomes.analytics.core.internal.Properties.POSITION;
+import static io.github.iskahomes.analytics.core.internal.Properties.PROFILE_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.USER_TYPE;
+import static io.github.iskahomes.analytics.core.internal.Properties.VIEWED_FROM;
 
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;

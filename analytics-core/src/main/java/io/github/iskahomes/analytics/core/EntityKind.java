@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.core;
 
+import io.github.iskahomes.analytics.core.internal.Metrics;
 import java.util.List;
 import java.util.Locale;
 

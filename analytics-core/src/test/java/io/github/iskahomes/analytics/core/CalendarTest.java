@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

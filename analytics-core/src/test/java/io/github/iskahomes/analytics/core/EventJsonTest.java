@@ -4,6 +4,10 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.internal.DecodedBatch;
+import io.github.iskahomes.analytics.core.internal.DecodedEvent;
+import io.github.iskahomes.analytics.core.internal.EventJson;
+import io.github.iskahomes.analytics.core.internal.Properties;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;

@@ -2,6 +2,11 @@ package io.github.iskahomes.analytics.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iskahomes.analytics.core.internal.CheckedEvent;
+import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.Uuids;
+import io.github.iskahomes.analytics.core.internal.Validation;
+import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -4,6 +4,15 @@ import static io.github.iskahomes.analytics.core.EventType.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.internal.CheckedEvent;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.MetricContract;
+import io.github.iskahomes.analytics.core.internal.Metrics;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import io.github.iskahomes.analytics.core.internal.Validation;
+import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -8,6 +8,9 @@ import static io.github.iskahomes.analytics.core.EventValidatorTest.reason;
 import static io.github.iskahomes.analytics.core.EventValidatorTest.validProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iskahomes.analytics.core.internal.Ids;
+import io.github.iskahomes.analytics.core.internal.StorableText;
+import io.github.iskahomes.analytics.core.internal.Validation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,8 @@ package io.github.iskahomes.analytics.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
+import io.github.iskahomes.analytics.core.internal.Ids;
 import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

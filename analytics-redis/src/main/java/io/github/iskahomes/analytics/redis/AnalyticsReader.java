@@ -2,12 +2,12 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.AnalyticsException;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
-import io.github.iskahomes.analytics.core.EventJson;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;

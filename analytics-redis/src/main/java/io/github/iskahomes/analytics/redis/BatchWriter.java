@@ -1,13 +1,13 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.github.iskahomes.analytics.core.CheckedEvent;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
-import io.github.iskahomes.analytics.core.EventJson;
 import io.github.iskahomes.analytics.core.LeadRef;
-import io.github.iskahomes.analytics.core.Mutation;
-import io.github.iskahomes.analytics.core.MutationPlan;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.github.iskahomes.analytics.core.internal.CheckedEvent;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.EventJson;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;

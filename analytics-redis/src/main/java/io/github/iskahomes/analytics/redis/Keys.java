@@ -1,9 +1,9 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.github.iskahomes.analytics.core.CalendarParts;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
 import java.time.LocalDate;
 
 /**

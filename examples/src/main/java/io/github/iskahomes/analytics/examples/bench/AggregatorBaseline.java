@@ -1,10 +1,10 @@
 package io.github.iskahomes.analytics.examples.bench;
 
-import io.github.iskahomes.analytics.core.CalendarParts;
-import io.github.iskahomes.analytics.core.DerivedMetrics;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.Metrics;
-import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
@@ -16,8 +16,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.github.iskahomes.analytics.examples.bench;
 
-import io.github.iskahomes.analytics.core.CalendarParts;
-import io.github.iskahomes.analytics.core.EventJson;
-import io.github.iskahomes.analytics.core.Mutation;
-import io.github.iskahomes.analytics.core.MutationPlan;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.EventJson;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 /**
  * The rule for ids that end up in Redis keys (listing, lister, development, seeker ids and event uuids): opaque

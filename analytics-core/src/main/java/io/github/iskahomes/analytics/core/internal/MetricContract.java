@@ -1,8 +1,14 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
-import static io.github.iskahomes.analytics.core.Metrics.*;
-import static io.github.iskahomes.analytics.core.Properties.*;
+import static io.github.iskahomes.analytics.core.internal.Metrics.*;
+import static io.github.iskahomes.analytics.core.internal.Properties.*;
 
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EventCategory;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.ListerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,6 +9,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
