@@ -268,26 +268,6 @@ class EventJsonTest {
         assertThat(only(decode(json))).isEqualTo(VIEW_EVENT);
     }
 
-    @Test
-    void leadActionRoundTrip() {
-        LeadAction withContext = new LeadAction("u-1", "phone", AT, "listing_page");
-        LeadAction without = new LeadAction("u-2", "email", AT.plusMillis(5), null);
-        assertThat(EventJson.encodeLeadAction(withContext))
-                .isEqualTo("{\"uuid\":\"u-1\",\"type\":\"phone\",\"at\":\"2025-01-15T10:00:00Z\",\"context\":\"listing_page\"}");
-        assertThat(EventJson.encodeLeadAction(without))
-                .isEqualTo("{\"uuid\":\"u-2\",\"type\":\"email\",\"at\":\"2025-01-15T10:00:00.005Z\"}");
-        assertThat(EventJson.decodeLeadAction(EventJson.encodeLeadAction(withContext))).isEqualTo(withContext);
-        assertThat(EventJson.decodeLeadAction(EventJson.encodeLeadAction(without))).isEqualTo(without);
-    }
-
-    @Test
-    void notALeadActionIsMalformed() {
-        assertThatThrownBy(() -> EventJson.decodeLeadAction("{\"uuid\":\"u\"}"))
-                .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {\"uuid\":\"u\"}");
-        assertThatThrownBy(() -> EventJson.decodeLeadAction("{oops"))
-                .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {oops");
-    }
-
     static Map<String, Object> linked(Object... keyValues) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {

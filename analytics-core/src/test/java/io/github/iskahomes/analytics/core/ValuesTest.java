@@ -96,23 +96,6 @@ class ValuesTest {
     }
 
     @Test
-    void leadRefIndexMemberRoundTrip() {
-        LeadRef lead = new LeadRef("listing-1", "seeker-1");
-        assertThat(lead.indexMember()).isEqualTo("listing-1 seeker-1");
-        assertThat(LeadRef.fromIndexMember(lead.indexMember())).isEqualTo(lead);
-        LeadRef odd = new LeadRef("l:{x", "s:y");
-        assertThat(LeadRef.fromIndexMember(odd.indexMember())).isEqualTo(odd);
-    }
-
-    @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"listing-1", " seeker-1", "listing-1 ", ""})
-    void notALeadIndexMember(String member) {
-        assertThatThrownBy(() -> LeadRef.fromIndexMember(member))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("\"" + member + "\" is not a lead index entry");
-    }
-
-    @Test
     void storeUnavailableNamesTheStore() {
         StoreUnavailableException e = new StoreUnavailableException("Redis at redis://10.0.0.5:6379", "connection refused",
                 new java.net.ConnectException("refused"));

@@ -443,7 +443,7 @@ class AggregatorTest {
         ingest(good);
         // What an ingestor without text validation stored: an action whose context holds U+0000.
         String lead = redis.keyPrefix() + "lead:{L1}:{s1}:";
-        String bad = io.github.iskahomes.analytics.core.internal.EventJson.encodeLeadAction(
+        String bad = io.github.iskahomes.analytics.redis.internal.RedisForms.encodeLeadAction(
                 new io.github.iskahomes.analytics.core.LeadAction("bad-uuid", "message",
                         D1.atTime(11, 0).toInstant(ZoneOffset.UTC), "call\u0000me"));
         keys.redis.rpush(lead + "actions", bad);
@@ -456,7 +456,7 @@ class AggregatorTest {
         for (AggregationResult result : List.of(first, again)) {
             assertThat(result.finalisedDays()).containsExactly(D1);
             assertThat(result.inserted("leads")).isEqualTo(1);
-            assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError("L1 s1 bad-uuid", D1,
+            assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError("listing L1, seeker s1, action bad-uuid", D1,
                     "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has a NUL character "
                             + "(U+0000) at position 5, which PostgreSQL cannot store"));
         }
@@ -481,8 +481,9 @@ class AggregatorTest {
 
         assertThat(result.inserted("leads")).isEqualTo(1);
         assertThat(result.errors("leads")).singleElement().satisfies(error -> {
-            assertThat(error.id()).startsWith("L1 s1 ");
-            assertThat(error.reason()).startsWith("lead action " + error.id().substring(6)
+            String actionOf = "listing L1, seeker s1, action ";
+            assertThat(error.id()).startsWith(actionOf);
+            assertThat(error.reason()).startsWith("lead action " + error.id().substring(actionOf.length())
                     + " of listing L1 and seeker s1 was not stored: ERROR: new row for relation \"lead_actions\" "
                     + "violates check constraint \"no_forbidden\"");
         });

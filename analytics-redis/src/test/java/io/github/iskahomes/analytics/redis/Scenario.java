@@ -124,7 +124,7 @@ final class Scenario {
         assertThat(developments.get("DV1").uniques()).containsExactly(Map.entry("unique_views", 2L));
         assertThat(developments.get("DV1").metadata()).containsExactly(Map.entry("developer_id", "DEV1"));
 
-        Map<LeadRef, LeadState> leads = new TreeMap<>(java.util.Comparator.comparing(LeadRef::indexMember));
+        Map<LeadRef, LeadState> leads = new TreeMap<>(java.util.Comparator.comparing(Keys::leadMember));
         reader.forEachLead(DAY, 2, chunk -> chunk.forEach(lead -> assertThat(leads.put(lead.lead(), lead)).isNull()));
         assertThat(leads).containsOnlyKeys(new LeadRef("L1", "S1"), new LeadRef("L1", "S2"), new LeadRef("L1", "S3"));
         LeadState s1 = leads.get(new LeadRef("L1", "S1"));

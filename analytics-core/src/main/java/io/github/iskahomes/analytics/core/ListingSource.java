@@ -1,0 +1,34 @@
+package io.github.iskahomes.analytics.core;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Where a listing was viewed from, the {@code viewed_from} property of {@code property_view} and
+ * {@code listing_impression}. The contract counts listing views per source ({@code views_from_home} …); a view with
+ * no source or another one counts as {@link #DIRECT}.
+ */
+public enum ListingSource {
+    HOME, EXPLORE, SEARCH, DIRECT;
+
+    /** The name used in events: {@code home}, {@code explore}, {@code search}, {@code direct}. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The source with this wire name, in any case ({@code Home} is {@code home}), if there is one. */
+    public static Optional<ListingSource> fromWireName(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        // Lower-cased in the root locale, as the contract always read it (not equalsIgnoreCase, which also
+        // matches U+0130 and U+017F to i and s).
+        String lower = name.toLowerCase(Locale.ROOT);
+        for (ListingSource source : values()) {
+            if (source.wireName().equals(lower)) {
+                return Optional.of(source);
+            }
+        }
+        return Optional.empty();
+    }
+}
