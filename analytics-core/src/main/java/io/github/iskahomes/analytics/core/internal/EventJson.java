@@ -278,7 +278,7 @@ public final class EventJson {
      *
      * @throws UncheckedIOException if writing fails
      */
-    public static void writeIngestBody(OutputStream out, List<Event> events) {
+    static void writeIngestBody(OutputStream out, List<Event> events) {
         try {
             writeBody(out, "events", null, events);
         } catch (IOException e) {
@@ -291,7 +291,7 @@ public final class EventJson {
      *
      * @throws UncheckedIOException if writing fails
      */
-    public static void writePostHogBatch(OutputStream out, String apiKey, List<Event> events) {
+    static void writePostHogBatch(OutputStream out, String apiKey, List<Event> events) {
         try {
             writeBody(out, "batch", apiKey, events);
         } catch (IOException e) {

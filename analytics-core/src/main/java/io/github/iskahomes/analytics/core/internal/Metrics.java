@@ -62,12 +62,12 @@ public final class Metrics {
     }
 
     /** The listing counter for views from a source: {@code views_from_home}; unknown sources are {@code direct}. */
-    public static String listingViewSource(String viewedFrom) {
+    static String listingViewSource(String viewedFrom) {
         return viewsFrom(ListingSource.fromWireName(viewedFrom).orElse(ListingSource.DIRECT).wireName());
     }
 
     /** The counter of views from a listing or development source: {@code views_from_<source>}. */
-    public static String viewsFrom(String source) {
+    static String viewsFrom(String source) {
         return "views_from_" + source;
     }
 }

@@ -1,18 +1,18 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static io.github.iskahomes.analytics.core.EventType.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.iskahomes.analytics.core.internal.CheckedEvent;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
-import io.github.iskahomes.analytics.core.internal.EventValidator;
-import io.github.iskahomes.analytics.core.internal.MetricContract;
-import io.github.iskahomes.analytics.core.internal.Metrics;
-import io.github.iskahomes.analytics.core.internal.Mutation;
-import io.github.iskahomes.analytics.core.internal.MutationPlan;
-import io.github.iskahomes.analytics.core.internal.Validation;
-import io.github.iskahomes.analytics.core.internal.ValidationRules;
+import io.github.iskahomes.analytics.core.DevelopmentSource;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventCategory;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadKind;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.ListingSource;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,13 +1,12 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.iskahomes.analytics.core.internal.DecodedBatch;
-import io.github.iskahomes.analytics.core.internal.DecodedEvent;
-import io.github.iskahomes.analytics.core.internal.EventJson;
-import io.github.iskahomes.analytics.core.internal.Properties;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;

@@ -1,12 +1,10 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.core.internal.CheckedEvent;
-import io.github.iskahomes.analytics.core.internal.EventValidator;
-import io.github.iskahomes.analytics.core.internal.Uuids;
-import io.github.iskahomes.analytics.core.internal.Validation;
-import io.github.iskahomes.analytics.core.internal.ValidationRules;
+import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
