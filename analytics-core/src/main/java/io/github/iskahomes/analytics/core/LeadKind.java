@@ -1,6 +1,5 @@
 package io.github.iskahomes.analytics.core;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,7 +24,7 @@ public enum LeadKind {
 
     /** The name of the kind in lead actions and counters: {@code phone}, {@code message}, {@code email}, … */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.of(this);
     }
 
     /** The kind an event type tracks, if it is a lead event. */

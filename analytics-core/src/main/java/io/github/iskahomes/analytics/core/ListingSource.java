@@ -1,6 +1,5 @@
 package io.github.iskahomes.analytics.core;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -13,22 +12,11 @@ public enum ListingSource {
 
     /** The name used in events: {@code home}, {@code explore}, {@code search}, {@code direct}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return WireNames.of(this);
     }
 
     /** The source with this wire name, in any case ({@code Home} is {@code home}), if there is one. */
     public static Optional<ListingSource> fromWireName(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        // Lower-cased in the root locale, as the contract always read it (not equalsIgnoreCase, which also
-        // matches U+0130 and U+017F to i and s).
-        String lower = name.toLowerCase(Locale.ROOT);
-        for (ListingSource source : values()) {
-            if (source.wireName().equals(lower)) {
-                return Optional.of(source);
-            }
-        }
-        return Optional.empty();
+        return WireNames.find(values(), name);
     }
 }
