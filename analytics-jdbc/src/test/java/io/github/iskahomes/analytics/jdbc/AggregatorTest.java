@@ -457,7 +457,8 @@ class AggregatorTest {
             assertThat(result.finalisedDays()).containsExactly(D1);
             assertThat(result.inserted("leads")).isEqualTo(1);
             assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError(
-                    "listing L1, seeker s1, action bad-uuid", D1, "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has a NUL character "
+                    "listing L1, seeker s1, action bad-uuid", D1,
+                    "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has a NUL character "
                             + "(U+0000) at position 5, which PostgreSQL cannot store"));
         }
         assertThat(snapshot()).isEqualTo(written);
