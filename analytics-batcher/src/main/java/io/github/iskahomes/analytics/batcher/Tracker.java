@@ -1,27 +1,31 @@
 package io.github.iskahomes.analytics.batcher;
 
-import static io.github.iskahomes.analytics.core.Properties.APPOINTMENT_AT;
-import static io.github.iskahomes.analytics.core.Properties.CONTEXT;
-import static io.github.iskahomes.analytics.core.Properties.DEVELOPER_ID;
-import static io.github.iskahomes.analytics.core.Properties.DEVELOPMENT_ID;
-import static io.github.iskahomes.analytics.core.Properties.INTERACTION_TYPE;
-import static io.github.iskahomes.analytics.core.Properties.IS_LOGGED_IN;
-import static io.github.iskahomes.analytics.core.Properties.LISTER_ID;
-import static io.github.iskahomes.analytics.core.Properties.LISTER_TYPE;
-import static io.github.iskahomes.analytics.core.Properties.LISTING_ID;
-import static io.github.iskahomes.analytics.core.Properties.MESSAGE;
-import static io.github.iskahomes.analytics.core.Properties.PLATFORM;
-import static io.github.iskahomes.analytics.core.Properties.POSITION;
-import static io.github.iskahomes.analytics.core.Properties.PROFILE_ID;
-import static io.github.iskahomes.analytics.core.Properties.USER_TYPE;
-import static io.github.iskahomes.analytics.core.Properties.VIEWED_FROM;
+import static io.github.iskahomes.analytics.core.internal.Properties.APPOINTMENT_AT;
+import static io.github.iskahomes.analytics.core.internal.Properties.CONTEXT;
+import static io.github.iskahomes.analytics.core.internal.Properties.DEVELOPER_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.DEVELOPMENT_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.INTERACTION_TYPE;
+import static io.github.iskahomes.analytics.core.internal.Properties.IS_LOGGED_IN;
+import static io.github.iskahomes.analytics.core.internal.Properties.LISTER_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.LISTER_TYPE;
+import static io.github.iskahomes.analytics.core.internal.Properties.LISTING_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.MESSAGE;
+import static io.github.iskahomes.analytics.core.internal.Properties.PLATFORM;
+import static io.github.iskahomes.analytics.core.internal.Properties.POSITION;
+import static io.github.iskahomes.analytics.core.internal.Properties.PROFILE_ID;
+import static io.github.iskahomes.analytics.core.internal.Properties.USER_TYPE;
+import static io.github.iskahomes.analytics.core.internal.Properties.VIEWED_FROM;
 
+import io.github.iskahomes.analytics.core.DevelopmentInteraction;
+import io.github.iskahomes.analytics.core.DevelopmentSource;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.ImpressionKind;
+import io.github.iskahomes.analytics.core.LeadKind;
 import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.core.ListingSource;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -32,8 +36,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Tracker tracker = Tracker.of(batcher, "seeker-456", true);
- * tracker.trackPropertyView("listing-123", Tracker.ListingSource.HOME, "dev-1", ListerType.DEVELOPER);
- * tracker.trackLead(Tracker.LeadKind.PHONE, "listing-123", "dev-1", ListerType.DEVELOPER, null, "listing_page");
+ * tracker.trackPropertyView("listing-123", ListingSource.HOME, "dev-1", ListerType.DEVELOPER);
+ * tracker.trackLead(LeadKind.PHONE, "listing-123", "dev-1", ListerType.DEVELOPER, null, "listing_page");
  * }</pre>
  *
  * <p>Immutable and thread-safe; cheap enough to create per request. Like {@link EventBatcher#track(Event)}, no method
@@ -60,77 +64,6 @@ public final class Tracker {
         return new Tracker(batcher, distinctId, loggedIn);
     }
 
-    /** Where a listing was viewed from; the contract counts views per source. */
-    public enum ListingSource {
-        HOME, EXPLORE, SEARCH, DIRECT;
-
-        String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** Where a development was viewed from. */
-    public enum DevelopmentSource {
-        HOME, LISTINGS, SEARCH;
-
-        String wire() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** The seed's impression kinds, each its own event. */
-    public enum ImpressionKind {
-        SOCIAL_MEDIA(EventType.IMPRESSION_SOCIAL_MEDIA),
-        WEBSITE_VISIT(EventType.IMPRESSION_WEBSITE_VISIT),
-        SHARE(EventType.IMPRESSION_SHARE),
-        SAVED_LISTING(EventType.IMPRESSION_SAVED_LISTING);
-
-        private final EventType type;
-
-        ImpressionKind(EventType type) {
-            this.type = type;
-        }
-
-        /** The event this kind is tracked as. */
-        public EventType eventType() {
-            return type;
-        }
-    }
-
-    /** The seed's lead kinds, each its own event. */
-    public enum LeadKind {
-        PHONE(EventType.LEAD_PHONE), MESSAGE(EventType.LEAD_MESSAGE), EMAIL(EventType.LEAD_EMAIL),
-        APPOINTMENT(EventType.LEAD_APPOINTMENT);
-
-        private final EventType type;
-
-        LeadKind(EventType type) {
-            this.type = type;
-        }
-
-        /** The event this kind is tracked as. */
-        public EventType eventType() {
-            return type;
-        }
-    }
-
-    /** The seed's development interactions, each its own event. */
-    public enum DevelopmentInteraction {
-        SHARE(EventType.DEVELOPMENT_SHARE), SAVED(EventType.DEVELOPMENT_SAVED),
-        SOCIAL_CLICK(EventType.DEVELOPMENT_SOCIAL_CLICK), INTERACTION(EventType.DEVELOPMENT_INTERACTION);
-
-        private final EventType type;
-
-        DevelopmentInteraction(EventType type) {
-            this.type = type;
-        }
-
-        /** The event this kind is tracked as. */
-        public EventType eventType() {
-            return type;
-        }
-    }
-
     /** The user these calls track for. */
     public String distinctId() {
         return distinctId;
@@ -145,7 +78,7 @@ public final class Tracker {
      */
     public Event trackPropertyView(String listingId, ListingSource viewedFrom, String listerId, ListerType listerType) {
         Map<String, Object> properties = listing(listingId, listerId, listerType);
-        put(properties, VIEWED_FROM, viewedFrom == null ? null : viewedFrom.wire());
+        put(properties, VIEWED_FROM, viewedFrom == null ? null : viewedFrom.wireName());
         properties.put(IS_LOGGED_IN, loggedIn);
         return send(EventType.PROPERTY_VIEW, properties);
     }
@@ -159,7 +92,7 @@ public final class Tracker {
     public Event trackListingImpression(String listingId, String listerId, ListerType listerType,
                                         ListingSource viewedFrom, Integer position) {
         Map<String, Object> properties = listing(listingId, listerId, listerType);
-        put(properties, VIEWED_FROM, viewedFrom == null ? null : viewedFrom.wire());
+        put(properties, VIEWED_FROM, viewedFrom == null ? null : viewedFrom.wireName());
         put(properties, POSITION, position);
         return send(EventType.LISTING_IMPRESSION, properties);
     }
@@ -233,7 +166,7 @@ public final class Tracker {
      */
     public Event trackDevelopmentView(String developmentId, String developerId, DevelopmentSource viewedFrom) {
         Map<String, Object> properties = development(developmentId, developerId);
-        put(properties, VIEWED_FROM, viewedFrom == null ? null : viewedFrom.wire());
+        put(properties, VIEWED_FROM, viewedFrom == null ? null : viewedFrom.wireName());
         properties.put(IS_LOGGED_IN, loggedIn);
         return send(EventType.DEVELOPMENT_VIEW, properties);
     }

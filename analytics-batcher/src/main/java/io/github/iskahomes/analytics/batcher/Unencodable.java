@@ -1,7 +1,7 @@
 package io.github.iskahomes.analytics.batcher;
 
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import java.util.Collections;
 import java.util.Map;
 

@@ -2,13 +2,13 @@ package io.github.iskahomes.analytics.batcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.batcher.Tracker.LeadKind;
-import io.github.iskahomes.analytics.batcher.Tracker.ListingSource;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadKind;
 import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.core.ListingSource;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;

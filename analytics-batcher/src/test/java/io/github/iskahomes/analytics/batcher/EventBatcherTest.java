@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.batcher.TestServer.Answer;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.github.iskahomes.analytics.batcher;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.github.iskahomes.analytics.core.DecodedEvent;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.internal.DecodedEvent;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

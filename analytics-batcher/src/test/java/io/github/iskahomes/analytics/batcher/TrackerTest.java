@@ -2,17 +2,17 @@ package io.github.iskahomes.analytics.batcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.batcher.Tracker.DevelopmentInteraction;
-import io.github.iskahomes.analytics.batcher.Tracker.DevelopmentSource;
-import io.github.iskahomes.analytics.batcher.Tracker.ImpressionKind;
-import io.github.iskahomes.analytics.batcher.Tracker.LeadKind;
-import io.github.iskahomes.analytics.batcher.Tracker.ListingSource;
+import io.github.iskahomes.analytics.core.DevelopmentInteraction;
+import io.github.iskahomes.analytics.core.DevelopmentSource;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
-import io.github.iskahomes.analytics.core.EventValidator;
+import io.github.iskahomes.analytics.core.ImpressionKind;
+import io.github.iskahomes.analytics.core.LeadKind;
 import io.github.iskahomes.analytics.core.ListerType;
-import io.github.iskahomes.analytics.core.Validation;
-import io.github.iskahomes.analytics.core.ValidationRules;
+import io.github.iskahomes.analytics.core.ListingSource;
+import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.Validation;
+import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;

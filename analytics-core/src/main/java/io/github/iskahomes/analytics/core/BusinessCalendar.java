@@ -1,17 +1,13 @@
 package io.github.iskahomes.analytics.core;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
- * Days in the marketplace's business zone. An event belongs to the day its timestamp falls on in this zone, and
- * every Redis key of a day dies at the same instant: the end of that day in this zone plus the retention.
- * Immutable and thread-safe.
+ * Days in the marketplace's business zone. An event belongs to the day its timestamp falls on in this zone; a day
+ * may have 23 or 25 hours. Immutable and thread-safe.
  */
 public record BusinessCalendar(ZoneId zone) {
 
@@ -36,22 +32,5 @@ public record BusinessCalendar(ZoneId zone) {
     /** The first instant after a day in this zone: the start of the next day. */
     public Instant endOf(LocalDate day) {
         return startOf(day.plusDays(1));
-    }
-
-    /** When every Redis key of a day expires: the end of the day plus the retention. */
-    public Instant expiryOf(LocalDate day, Duration retention) {
-        return endOf(day).plus(retention);
-    }
-
-    /** The days whose keys are still alive at {@code now}, oldest first, ending with today. */
-    public List<LocalDate> retainedDays(Instant now, Duration retention) {
-        LocalDate today = dayOf(now);
-        List<LocalDate> days = new ArrayList<>();
-        for (LocalDate day = dayOf(now.minus(retention)).minusDays(1); !day.isAfter(today); day = day.plusDays(1)) {
-            if (expiryOf(day, retention).isAfter(now)) {
-                days.add(day);
-            }
-        }
-        return days;
     }
 }

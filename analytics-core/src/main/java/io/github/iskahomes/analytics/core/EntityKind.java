@@ -1,30 +1,23 @@
 package io.github.iskahomes.analytics.core;
 
+import io.github.iskahomes.analytics.core.internal.Metrics;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * What the analytics count things for. Each kind has its own day keys in Redis ({@code listing:{id}:day:…}) and its
- * own table in PostgreSQL; {@link #counters()} and {@link #uniques()} list the metrics the contract writes for it.
+ * What the analytics count things for. Each kind has its own day keys in Redis and its own table in PostgreSQL;
+ * {@link #counters()} and {@link #uniques()} list the metrics the contract writes for it.
  */
 public enum EntityKind {
     LISTING(Metrics.LISTING_COUNTERS, Metrics.LISTING_UNIQUES),
     USER(Metrics.USER_COUNTERS, Metrics.USER_UNIQUES),
     DEVELOPMENT(Metrics.DEVELOPMENT_COUNTERS, Metrics.DEVELOPMENT_UNIQUES);
 
-    private final String keyName;
     private final List<String> counters;
     private final List<String> uniques;
 
     EntityKind(List<String> counters, List<String> uniques) {
-        this.keyName = name().toLowerCase(Locale.ROOT);
         this.counters = counters;
         this.uniques = uniques;
-    }
-
-    /** The word that starts this kind's Redis keys: {@code listing}, {@code user}, {@code development}. */
-    public String keyName() {
-        return keyName;
     }
 
     /** The counter metrics of this kind, in column order. */

@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.core;
 
+import io.github.iskahomes.analytics.core.internal.EventValidator;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;

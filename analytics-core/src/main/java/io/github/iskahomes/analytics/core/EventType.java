@@ -1,6 +1,6 @@
 package io.github.iskahomes.analytics.core;
 
-import static io.github.iskahomes.analytics.core.Properties.*;
+import static io.github.iskahomes.analytics.core.internal.Properties.*;
 
 import java.util.HashMap;
 import java.util.List;

@@ -8,18 +8,4 @@ public record LeadRef(String listingId, String seekerId) {
         Objects.requireNonNull(listingId, "listingId");
         Objects.requireNonNull(seekerId, "seekerId");
     }
-
-    /** The lead as one index entry: {@code "<listing_id> <seeker_id>"} (ids never contain whitespace). */
-    public String indexMember() {
-        return listingId + ' ' + seekerId;
-    }
-
-    /** The lead an index entry names. */
-    public static LeadRef fromIndexMember(String member) {
-        int space = member.indexOf(' ');
-        if (space <= 0 || space == member.length() - 1) {
-            throw new IllegalArgumentException("\"" + member + "\" is not a lead index entry");
-        }
-        return new LeadRef(member.substring(0, space), member.substring(space + 1));
-    }
 }

@@ -3,6 +3,16 @@ package io.github.iskahomes.analytics.core;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iskahomes.analytics.core.internal.DecodedBatch;
+import io.github.iskahomes.analytics.core.internal.DecodedEvent;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.EventJson;
+import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.MetricContract;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import io.github.iskahomes.analytics.core.internal.Validation;
+import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

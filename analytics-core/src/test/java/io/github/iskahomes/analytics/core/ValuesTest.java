@@ -3,6 +3,8 @@ package io.github.iskahomes.analytics.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
+import io.github.iskahomes.analytics.core.internal.Ids;
 import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -91,23 +93,6 @@ class ValuesTest {
         assertThat(ListerType.fromWireName(null)).isEqualTo(Optional.empty());
         assertThat(ListerType.NAMES).isEqualTo("developer, agent, agency, property_manager");
         assertThat(ListerType.PROPERTY_MANAGER.wireName()).isEqualTo("property_manager");
-    }
-
-    @Test
-    void leadRefIndexMemberRoundTrip() {
-        LeadRef lead = new LeadRef("listing-1", "seeker-1");
-        assertThat(lead.indexMember()).isEqualTo("listing-1 seeker-1");
-        assertThat(LeadRef.fromIndexMember(lead.indexMember())).isEqualTo(lead);
-        LeadRef odd = new LeadRef("l:{x", "s:y");
-        assertThat(LeadRef.fromIndexMember(odd.indexMember())).isEqualTo(odd);
-    }
-
-    @ParameterizedTest(name = "[{0}]")
-    @ValueSource(strings = {"listing-1", " seeker-1", "listing-1 ", ""})
-    void notALeadIndexMember(String member) {
-        assertThatThrownBy(() -> LeadRef.fromIndexMember(member))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("\"" + member + "\" is not a lead index entry");
     }
 
     @Test

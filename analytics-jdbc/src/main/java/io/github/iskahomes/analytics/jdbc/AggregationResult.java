@@ -54,8 +54,9 @@ public record AggregationResult(String skipped, List<LocalDate> finalisedDays, L
     /**
      * One entity (or lead) that could not be written; the rest of the run still committed.
      *
-     * @param id     the entity id, {@code "<listing_id> <seeker_id>"} for a lead, or
-     *               {@code "<listing_id> <seeker_id> <uuid>"} for one action of a lead (the lead itself was written)
+     * @param id     the entity id; for a lead {@code "listing <listing_id>, seeker <seeker_id>"}, and for one action
+     *               of a lead (the lead itself was written) {@code "listing <listing_id>, seeker <seeker_id>, action
+     *               <uuid>"}
      * @param day    the day being aggregated
      * @param reason why, as a sentence
      */

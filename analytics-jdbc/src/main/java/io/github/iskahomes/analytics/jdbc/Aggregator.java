@@ -281,7 +281,7 @@ public final class Aggregator {
     /** A lead the database refused as a whole: its row without actions, then each action under its own savepoint. */
     private void leadActionByAction(Handle handle, LocalDate day, LeadState lead, JdbiException failure,
                                     Tally tally) {
-        String member = lead.lead().indexMember();
+        String member = leadId(lead);
         if (lead.actions().isEmpty()) {
             tally.error(member, day, Stores.rootMessage(failure));
             return;
@@ -297,8 +297,13 @@ public final class Aggregator {
         }
     }
 
+    /** A lead as it is named in an {@link AggregationResult.EntityError}: {@code "listing L1, seeker s1"}. */
+    private static String leadId(LeadState lead) {
+        return "listing " + lead.lead().listingId() + ", seeker " + lead.lead().seekerId();
+    }
+
     private static String actionId(LeadState lead, LeadAction action) {
-        return lead.lead().indexMember() + " " + action.uuid();
+        return leadId(lead) + ", action " + action.uuid();
     }
 
     private static String notStored(LeadState lead, LeadAction action, String why) {

@@ -1,5 +1,8 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
+import io.github.iskahomes.analytics.core.internal.Metrics;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -10,13 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-
 import javax.sql.DataSource;
-
-import io.github.iskahomes.analytics.core.DerivedMetrics;
-import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.Metrics;
-
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 

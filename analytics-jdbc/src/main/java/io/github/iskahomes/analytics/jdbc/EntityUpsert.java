@@ -1,15 +1,13 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
+import io.github.iskahomes.analytics.core.internal.Metrics;
+import io.github.iskahomes.analytics.redis.EntityDay;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.github.iskahomes.analytics.core.CalendarParts;
-import io.github.iskahomes.analytics.core.DerivedMetrics;
-import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.Metrics;
-import io.github.iskahomes.analytics.redis.EntityDay;
-
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Update;
 

@@ -1,14 +1,12 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.internal.Metrics;
+import io.github.iskahomes.analytics.core.internal.StorableText;
+import io.github.iskahomes.analytics.redis.LeadState;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.github.iskahomes.analytics.core.LeadAction;
-import io.github.iskahomes.analytics.core.Metrics;
-import io.github.iskahomes.analytics.core.StorableText;
-import io.github.iskahomes.analytics.redis.LeadState;
-
 import org.jdbi.v3.core.Handle;
 
 /** The batch writes of one chunk of leads: actions appended, per-day counts replaced, lead facts recomputed. */

@@ -1,5 +1,9 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.core.internal.Ids;
+import io.github.iskahomes.analytics.core.internal.StorableText;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -10,14 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-
 import javax.sql.DataSource;
-
-import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.core.Ids;
-import io.github.iskahomes.analytics.core.ListerType;
-import io.github.iskahomes.analytics.core.StorableText;
-
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
 

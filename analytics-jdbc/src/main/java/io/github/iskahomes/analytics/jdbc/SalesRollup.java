@@ -1,9 +1,7 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import java.time.LocalDate;
-
-import io.github.iskahomes.analytics.core.CalendarParts;
-
 import org.jdbi.v3.core.Handle;
 
 /** Recomputes the sales columns of a day's listing, lister and development rows from {@code sales_listings}. */

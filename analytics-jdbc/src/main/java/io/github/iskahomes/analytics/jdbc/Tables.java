@@ -1,9 +1,8 @@
 package io.github.iskahomes.analytics.jdbc;
 
-import java.util.List;
-
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.Metrics;
+import io.github.iskahomes.analytics.core.internal.Metrics;
+import java.util.List;
 
 /** Where each entity kind lives in PostgreSQL. Counter and unique columns come from {@link EntityKind}. */
 final class Tables {

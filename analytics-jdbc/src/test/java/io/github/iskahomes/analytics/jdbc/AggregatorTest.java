@@ -5,18 +5,10 @@ import static io.github.iskahomes.analytics.jdbc.Rows.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import io.github.iskahomes.analytics.core.CalendarParts;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.redis.IngestResult;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
@@ -24,7 +16,13 @@ import io.github.iskahomes.analytics.testing.PostgresExtension;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestPostgres;
 import io.github.iskahomes.analytics.testing.TestRedis;
-
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
@@ -445,7 +443,7 @@ class AggregatorTest {
         ingest(good);
         // What an ingestor without text validation stored: an action whose context holds U+0000.
         String lead = redis.keyPrefix() + "lead:{L1}:{s1}:";
-        String bad = io.github.iskahomes.analytics.core.EventJson.encodeLeadAction(
+        String bad = io.github.iskahomes.analytics.redis.internal.RedisForms.encodeLeadAction(
                 new io.github.iskahomes.analytics.core.LeadAction("bad-uuid", "message",
                         D1.atTime(11, 0).toInstant(ZoneOffset.UTC), "call\u0000me"));
         keys.redis.rpush(lead + "actions", bad);
@@ -458,7 +456,8 @@ class AggregatorTest {
         for (AggregationResult result : List.of(first, again)) {
             assertThat(result.finalisedDays()).containsExactly(D1);
             assertThat(result.inserted("leads")).isEqualTo(1);
-            assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError("L1 s1 bad-uuid", D1,
+            assertThat(result.errors("leads")).containsExactly(new AggregationResult.EntityError(
+                    "listing L1, seeker s1, action bad-uuid", D1,
                     "lead action bad-uuid of listing L1 and seeker s1 was not stored: context has a NUL character "
                             + "(U+0000) at position 5, which PostgreSQL cannot store"));
         }
@@ -483,8 +482,9 @@ class AggregatorTest {
 
         assertThat(result.inserted("leads")).isEqualTo(1);
         assertThat(result.errors("leads")).singleElement().satisfies(error -> {
-            assertThat(error.id()).startsWith("L1 s1 ");
-            assertThat(error.reason()).startsWith("lead action " + error.id().substring(6)
+            String actionOf = "listing L1, seeker s1, action ";
+            assertThat(error.id()).startsWith(actionOf);
+            assertThat(error.reason()).startsWith("lead action " + error.id().substring(actionOf.length())
                     + " of listing L1 and seeker s1 was not stored: ERROR: new row for relation \"lead_actions\" "
                     + "violates check constraint \"no_forbidden\"");
         });

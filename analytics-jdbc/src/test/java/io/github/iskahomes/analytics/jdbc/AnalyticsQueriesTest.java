@@ -3,6 +3,15 @@ package io.github.iskahomes.analytics.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.Metrics;
+import io.github.iskahomes.analytics.redis.Ingestor;
+import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.testing.PostgresExtension;
+import io.github.iskahomes.analytics.testing.RedisExtension;
+import io.github.iskahomes.analytics.testing.TestPostgres;
+import io.github.iskahomes.analytics.testing.TestRedis;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -12,17 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.github.iskahomes.analytics.core.CalendarParts;
-import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.Metrics;
-import io.github.iskahomes.analytics.redis.Ingestor;
-import io.github.iskahomes.analytics.redis.IngestorConfig;
-import io.github.iskahomes.analytics.testing.PostgresExtension;
-import io.github.iskahomes.analytics.testing.RedisExtension;
-import io.github.iskahomes.analytics.testing.TestPostgres;
-import io.github.iskahomes.analytics.testing.TestRedis;
-
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

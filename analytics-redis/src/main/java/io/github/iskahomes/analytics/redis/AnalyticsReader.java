@@ -2,12 +2,12 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.AnalyticsException;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
-import io.github.iskahomes.analytics.core.EventJson;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
@@ -86,7 +86,7 @@ public final class AnalyticsReader implements AutoCloseable {
 
     /** The days whose keys are still alive now, oldest first. */
     public List<LocalDate> retainedDays() {
-        return config.calendar().retainedDays(Instant.now(), config.retention());
+        return Keys.retainedDays(config.calendar(), Instant.now(), config.retention());
     }
 
     /** Whether Redis still holds any accepted event of the day. */
@@ -185,7 +185,7 @@ public final class AnalyticsReader implements AutoCloseable {
     public void forEachEntity(EntityKind kind, LocalDate day, int chunkSize, Consumer<List<EntityDay>> chunk) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(chunk, "chunk");
-        scanIndex(kind.keyName(), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
+        scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
     }
 
     private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
@@ -298,7 +298,7 @@ public final class AnalyticsReader implements AutoCloseable {
 
     private List<LeadState> readLeads(LocalDate day, List<String> members) {
         var async = store.async();
-        List<LeadRef> leads = members.stream().map(LeadRef::fromIndexMember).toList();
+        List<LeadRef> leads = members.stream().map(Keys::leadOfMember).toList();
         List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(leads.size());
         List<RedisFuture<List<String>>> actions = new ArrayList<>(leads.size());
         List<RedisFuture<String>> onDay = new ArrayList<>(leads.size());
@@ -314,7 +314,7 @@ public final class AnalyticsReader implements AutoCloseable {
             List<LeadAction> decoded = new ArrayList<>();
             for (String json : store.await(actions.get(i), deadline)) {
                 try {
-                    decoded.add(EventJson.decodeLeadAction(json));
+                    decoded.add(RedisForms.decodeLeadAction(json));
                 } catch (MalformedPayloadException e) {
                     log.warn("skipping an unreadable action of lead {}: {}", leads.get(i), e.getMessage());
                 }

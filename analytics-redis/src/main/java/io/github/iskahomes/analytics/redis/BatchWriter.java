@@ -1,13 +1,13 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.github.iskahomes.analytics.core.CheckedEvent;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
-import io.github.iskahomes.analytics.core.EventJson;
 import io.github.iskahomes.analytics.core.LeadRef;
-import io.github.iskahomes.analytics.core.Mutation;
-import io.github.iskahomes.analytics.core.MutationPlan;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.github.iskahomes.analytics.core.internal.CheckedEvent;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -107,13 +107,13 @@ final class BatchWriter {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
                     group.metricOp("h", Keys.META, m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
-                    index(indexes, m.entity().kind().keyName(), day, m.entity().id());
+                    index(indexes, RedisForms.keyName(m.entity().kind()), day, m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
                     LeadRef lead = m.lead();
                     group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e);
-                    group.spanOp("l", keys.leadActions(lead), EventJson.encodeLeadAction(m.action()), null);
+                    group.spanOp("l", keys.leadActions(lead), RedisForms.encodeLeadAction(m.action()), null);
                     group.dayOp("i", keys.leadDayActions(lead, day.text), "1");
-                    index(indexes, Keys.LEAD_KIND, day, lead.indexMember());
+                    index(indexes, Keys.LEAD_KIND, day, Keys.leadMember(lead));
                 } else if (mutation instanceof Mutation.LeadMetadataSet m) {
                     group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e);
                     group.spanOp("h", keys.leadMetadata(m.lead()), m.field(), m.value());
@@ -349,7 +349,7 @@ final class BatchWriter {
     }
 
     private long expiry(LocalDate day) {
-        return config.calendar().expiryOf(day, config.retention()).getEpochSecond();
+        return Keys.expiryOf(config.calendar(), day, config.retention()).getEpochSecond();
     }
 
     /** KEYS positions as ARGV text, shared: a call rarely has more than a dozen keys. */

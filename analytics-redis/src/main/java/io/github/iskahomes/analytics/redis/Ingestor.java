@@ -1,16 +1,16 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.github.iskahomes.analytics.core.CheckedEvent;
-import io.github.iskahomes.analytics.core.DecodedBatch;
-import io.github.iskahomes.analytics.core.DecodedEvent;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
-import io.github.iskahomes.analytics.core.EventValidator;
-import io.github.iskahomes.analytics.core.MetricContract;
-import io.github.iskahomes.analytics.core.MutationPlan;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
-import io.github.iskahomes.analytics.core.Properties;
-import io.github.iskahomes.analytics.core.Validation;
+import io.github.iskahomes.analytics.core.internal.CheckedEvent;
+import io.github.iskahomes.analytics.core.internal.DecodedBatch;
+import io.github.iskahomes.analytics.core.internal.DecodedEvent;
+import io.github.iskahomes.analytics.core.internal.EventJson;
+import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.MetricContract;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import io.github.iskahomes.analytics.core.internal.Properties;
+import io.github.iskahomes.analytics.core.internal.Validation;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;

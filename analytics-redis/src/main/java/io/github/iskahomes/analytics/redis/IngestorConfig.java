@@ -1,7 +1,7 @@
 package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.core.ValidationRules;
+import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;

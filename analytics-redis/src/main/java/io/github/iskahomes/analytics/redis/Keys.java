@@ -1,10 +1,16 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.github.iskahomes.analytics.core.CalendarParts;
+import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The key schema, in one place. Every entity key carries the entity id as its Cluster hash tag, so all keys of one
@@ -40,7 +46,7 @@ final class Keys {
 
     /** {@link #entityDay} without its suffix, for a {@link #day(LocalDate)} text: {@code P<kind>:{<id>}:day:<day>:}. */
     String entityDayPrefix(EntityRef entity, String day) {
-        return prefix + entity.kind().keyName() + ":{" + entity.id() + "}:day:" + day + ':';
+        return prefix + RedisForms.keyName(entity.kind()) + ":{" + entity.id() + "}:day:" + day + ':';
     }
 
     String leadActions(LeadRef lead) {
@@ -69,7 +75,7 @@ final class Keys {
     }
 
     String index(EntityKind kind, LocalDate day, int shard) {
-        return index(kind.keyName(), day, shard);
+        return index(RedisForms.keyName(kind), day, shard);
     }
 
     /** {@code Pevents:{<YYYYMMDD>:<nn>}}: a hash of accepted events per type, for the uuids of shard nn. */
@@ -101,6 +107,45 @@ final class Keys {
     /** A short-lived key for sketch unions; every call's keys share the random tag. */
     String temporary(String tag, int n) {
         return prefix + "tmp:{" + tag + "}:" + n;
+    }
+
+    /** A lead as one entry of the day's lead index: {@code "<listing_id> <seeker_id>"} (ids never hold whitespace). */
+    static String leadMember(LeadRef lead) {
+        return lead.listingId() + ' ' + lead.seekerId();
+    }
+
+    /**
+     * The lead an index entry names.
+     *
+     * @throws IllegalArgumentException if the text is not a lead index entry
+     */
+    static LeadRef leadOfMember(String member) {
+        int space = member.indexOf(' ');
+        if (space <= 0 || space == member.length() - 1) {
+            throw new IllegalArgumentException("\"" + member + "\" is not a lead index entry");
+        }
+        return new LeadRef(member.substring(0, space), member.substring(space + 1));
+    }
+
+    /**
+     * When every key of a day expires: the end of the day in the business zone plus the retention. All keys of a
+     * day die at this one instant, however late they were written.
+     */
+    static Instant expiryOf(BusinessCalendar calendar, LocalDate day, Duration retention) {
+        return calendar.endOf(day).plus(retention);
+    }
+
+    /** The days whose keys are still alive at {@code now}, oldest first, ending with today. */
+    static List<LocalDate> retainedDays(BusinessCalendar calendar, Instant now, Duration retention) {
+        LocalDate today = calendar.dayOf(now);
+        List<LocalDate> days = new ArrayList<>();
+        for (LocalDate day = calendar.dayOf(now.minus(retention)).minusDays(1); !day.isAfter(today);
+                day = day.plusDays(1)) {
+            if (expiryOf(calendar, day, retention).isAfter(now)) {
+                days.add(day);
+            }
+        }
+        return days;
     }
 
     /** The shard of an id or uuid: stable across JVMs, since {@link String#hashCode()} is specified. */

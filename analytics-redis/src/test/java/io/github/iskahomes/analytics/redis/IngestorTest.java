@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.core.DecodedBatch;
-import io.github.iskahomes.analytics.core.DecodedEvent;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import io.github.iskahomes.analytics.core.internal.DecodedBatch;
+import io.github.iskahomes.analytics.core.internal.DecodedEvent;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
 import io.lettuce.core.RedisClient;
@@ -136,7 +136,7 @@ class IngestorTest {
         ingestor.ingest(List.of(new Event("lead_phone", "S1", older.atTime(9, 0).toInstant(ZoneOffset.UTC), "old",
                 properties)));
         ingestor.ingest(List.of(new Event("lead_phone", "S1", Scenario.NOON, "new", properties)));
-        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
         List<String> dayKeys = probe.keys().keySet().stream()
                 .filter(k -> k.contains(Scenario.DAY_KEY) && !k.startsWith("index:") && !k.startsWith("events:"))
                 .toList();
@@ -516,8 +516,8 @@ class IngestorTest {
         ingestor.ingest(List.of(new Event("lead_phone", "S1", Scenario.NOON, "new", Map.of("listing_id", "L1"))));
         ingestor.ingest(List.of(new Event("lead_email", "S1", older.atTime(9, 0).toInstant(ZoneOffset.UTC), "old",
                 Map.of("listing_id", "L1"))));
-        long newest = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
-        long oldest = BusinessCalendar.UTC.expiryOf(older, Duration.ofDays(7)).toEpochMilli();
+        long newest = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        long oldest = Keys.expiryOf(BusinessCalendar.UTC, older, Duration.ofDays(7)).toEpochMilli();
         probe.assertExpiresAt("lead:{L1}:{S1}:actions", newest);
         probe.assertExpiresAt("lead:{L1}:{S1}:day:" + Keys.day(older) + ":actions", oldest);
         List<LeadState> onOlder = new ArrayList<>();

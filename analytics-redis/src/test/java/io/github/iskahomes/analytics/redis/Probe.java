@@ -48,7 +48,7 @@ final class Probe {
 
     /** Every key holds the scenario day's expiry instant (to the millisecond), and there are more than 40 of them. */
     void assertEveryKeyExpiresWithTheScenarioDay() {
-        long expected = BusinessCalendar.UTC.expiryOf(Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
         Map<String, String> keys = keys();
         assertThat(keys).hasSizeGreaterThan(40);
         for (String key : keys.keySet()) {

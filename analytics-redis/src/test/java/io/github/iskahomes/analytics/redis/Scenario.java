@@ -3,11 +3,11 @@ package io.github.iskahomes.analytics.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -124,7 +124,7 @@ final class Scenario {
         assertThat(developments.get("DV1").uniques()).containsExactly(Map.entry("unique_views", 2L));
         assertThat(developments.get("DV1").metadata()).containsExactly(Map.entry("developer_id", "DEV1"));
 
-        Map<LeadRef, LeadState> leads = new TreeMap<>(java.util.Comparator.comparing(LeadRef::indexMember));
+        Map<LeadRef, LeadState> leads = new TreeMap<>(java.util.Comparator.comparing(Keys::leadMember));
         reader.forEachLead(DAY, 2, chunk -> chunk.forEach(lead -> assertThat(leads.put(lead.lead(), lead)).isNull()));
         assertThat(leads).containsOnlyKeys(new LeadRef("L1", "S1"), new LeadRef("L1", "S2"), new LeadRef("L1", "S3"));
         LeadState s1 = leads.get(new LeadRef("L1", "S1"));

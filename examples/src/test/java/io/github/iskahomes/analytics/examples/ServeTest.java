@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.iskahomes.analytics.core.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.examples.server.Serve;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

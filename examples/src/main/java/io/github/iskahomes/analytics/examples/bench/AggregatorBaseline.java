@@ -1,13 +1,14 @@
 package io.github.iskahomes.analytics.examples.bench;
 
-import io.github.iskahomes.analytics.core.CalendarParts;
-import io.github.iskahomes.analytics.core.DerivedMetrics;
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.Metrics;
-import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
+import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ValueScanCursor;
@@ -16,8 +17,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,7 @@ final class AggregatorBaseline {
             for (EntityKind kind : EntityKind.values()) {
                 try (PreparedStatement upsert = connection.prepareStatement(sql(kind))) {
                     for (int shard = 0; shard < config.indexShards() && rows < limit; shard++) {
-                        String index = config.keyPrefix() + "index:" + kind.keyName() + ":{" + dayKey + ':'
+                        String index = config.keyPrefix() + "index:" + RedisForms.keyName(kind) + ":{" + dayKey + ':'
                                 + (shard < 10 ? "0" + shard : Integer.toString(shard)) + '}';
                         ScanCursor cursor = ScanCursor.INITIAL;
                         do {
@@ -117,7 +118,7 @@ final class AggregatorBaseline {
     /** One entity-day read as the seed does: one awaited command per value. */
     private static EntityDay readAwaited(RedisCommands<String, String> redis, String prefix, EntityKind kind,
                                          String id, LocalDate day, String dayKey) {
-        String base = prefix + kind.keyName() + ":{" + id + "}:day:" + dayKey + ':';
+        String base = prefix + RedisForms.keyName(kind) + ":{" + id + "}:day:" + dayKey + ':';
         Map<String, Long> counters = new LinkedHashMap<>();
         for (String counter : kind.counters()) {
             String value = redis.get(base + counter);
@@ -151,7 +152,7 @@ final class AggregatorBaseline {
             case DEVELOPMENT -> "development_id, date";
         };
         List<String> columns = new ArrayList<>();
-        columns.add(kind == EntityKind.USER ? "user_id" : kind.keyName() + "_id");
+        columns.add(kind == EntityKind.USER ? "user_id" : RedisForms.keyName(kind) + "_id");
         columns.addAll(List.of("date", "week", "month", "quarter", "year"));
         columns.addAll(metadata(kind));
         columns.addAll(kind.counters());

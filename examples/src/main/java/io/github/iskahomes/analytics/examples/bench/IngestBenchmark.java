@@ -1,12 +1,12 @@
 package io.github.iskahomes.analytics.examples.bench;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.core.CheckedEvent;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventValidator;
-import io.github.iskahomes.analytics.core.MetricContract;
-import io.github.iskahomes.analytics.core.Validation;
-import io.github.iskahomes.analytics.core.ValidationRules;
+import io.github.iskahomes.analytics.core.internal.CheckedEvent;
+import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.MetricContract;
+import io.github.iskahomes.analytics.core.internal.Validation;
+import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import io.github.iskahomes.analytics.examples.demo.TrafficSimulator;
 import io.github.iskahomes.analytics.redis.IngestResult;
 import io.github.iskahomes.analytics.redis.Ingestor;

@@ -1,9 +1,9 @@
 package io.github.iskahomes.analytics.examples.bench;
 
-import io.github.iskahomes.analytics.core.CalendarParts;
-import io.github.iskahomes.analytics.core.EventJson;
-import io.github.iskahomes.analytics.core.Mutation;
-import io.github.iskahomes.analytics.core.MutationPlan;
+import io.github.iskahomes.analytics.core.internal.CalendarParts;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /**
@@ -26,20 +26,20 @@ final class NaiveIngestor {
         for (Mutation mutation : plan.mutations()) {
             String key;
             if (mutation instanceof Mutation.Increment m) {
-                key = key(m.entity().kind().keyName(), m.entity().id(), day, m.metric());
+                key = key(RedisForms.keyName(m.entity().kind()), m.entity().id(), day, m.metric());
                 redis.incrby(key, m.by());
             } else if (mutation instanceof Mutation.UniqueAdd m) {
-                key = key(m.entity().kind().keyName(), m.entity().id(), day, m.metric());
+                key = key(RedisForms.keyName(m.entity().kind()), m.entity().id(), day, m.metric());
                 redis.pfadd(key, m.member());
             } else if (mutation instanceof Mutation.MetadataSet m) {
-                key = key(m.entity().kind().keyName(), m.entity().id(), day, "meta");
+                key = key(RedisForms.keyName(m.entity().kind()), m.entity().id(), day, "meta");
                 redis.hset(key, m.field(), m.value());
             } else if (mutation instanceof Mutation.IndexAdd m) {
-                key = prefix + "index:" + m.entity().kind().keyName() + ":{" + day + "}";
+                key = prefix + "index:" + RedisForms.keyName(m.entity().kind()) + ":{" + day + "}";
                 redis.sadd(key, m.entity().id());
             } else if (mutation instanceof Mutation.LeadActionAppend m) {
                 key = prefix + "lead:{" + m.lead().listingId() + "}:{" + m.lead().seekerId() + "}:actions";
-                redis.rpush(key, EventJson.encodeLeadAction(m.action()));
+                redis.rpush(key, RedisForms.encodeLeadAction(m.action()));
             } else if (mutation instanceof Mutation.LeadMetadataSet m) {
                 key = prefix + "lead:{" + m.lead().listingId() + "}:{" + m.lead().seekerId() + "}:metadata";
                 redis.hset(key, m.field(), m.value());

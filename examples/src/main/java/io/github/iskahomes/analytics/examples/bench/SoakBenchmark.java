@@ -8,7 +8,7 @@ import io.github.iskahomes.analytics.batcher.HttpIngestSink;
 import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.examples.Flags;
 import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;

@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.examples.demo;
 import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.examples.Pipeline;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -83,7 +84,7 @@ public final class Verification {
     }
 
     private void table(EntityKind kind, String table, String idColumn) {
-        String name = kind.keyName();
+        String name = RedisForms.keyName(kind);
         Set<Expected.Cell> seen = new HashSet<>();
         pipeline.jdbi().useHandle(handle -> handle.createQuery("SELECT * FROM " + table
                         + " WHERE date BETWEEN :from AND :to").bind("from", from).bind("to", to)

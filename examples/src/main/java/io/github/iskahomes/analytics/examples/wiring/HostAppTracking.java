@@ -4,7 +4,9 @@ import io.github.iskahomes.analytics.batcher.EventBatcher;
 import io.github.iskahomes.analytics.batcher.HttpIngestSink;
 import io.github.iskahomes.analytics.batcher.PostHogSink;
 import io.github.iskahomes.analytics.batcher.Tracker;
+import io.github.iskahomes.analytics.core.LeadKind;
 import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.core.ListingSource;
 import java.net.URI;
 
 /** The batcher in a host app: the seed's dual write (our ingest endpoint and PostHog) behind the typed facade. */
@@ -20,8 +22,8 @@ public final class HostAppTracking {
                 .sink(PostHogSink.builder(System.getenv("POSTHOG_API_KEY")).build())
                 .build()) {
             Tracker seeker = Tracker.of(batcher, "seeker-456", true);
-            seeker.trackPropertyView("listing-123", Tracker.ListingSource.HOME, "dev-1", ListerType.DEVELOPER);
-            seeker.trackLead(Tracker.LeadKind.PHONE, "listing-123", "dev-1", ListerType.DEVELOPER, null);
+            seeker.trackPropertyView("listing-123", ListingSource.HOME, "dev-1", ListerType.DEVELOPER);
+            seeker.trackLead(LeadKind.PHONE, "listing-123", "dev-1", ListerType.DEVELOPER, null);
         } // close() drains the queues within the close timeout
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.EventJson;
+import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.redis.IngestorConfig;

@@ -1,11 +1,17 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
-import static io.github.iskahomes.analytics.core.Metrics.*;
-import static io.github.iskahomes.analytics.core.Properties.*;
+import static io.github.iskahomes.analytics.core.internal.Metrics.*;
+import static io.github.iskahomes.analytics.core.internal.Properties.*;
 
+import io.github.iskahomes.analytics.core.DevelopmentSource;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadKind;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.ListerType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The metric contract of the design, as code: what each event type does to the analytics state. This is the only
@@ -53,11 +59,9 @@ public final class MetricContract {
                 if (isLoggedIn(event)) {
                     plan.increment(development, LOGGED_IN_VIEWS);
                 }
-                String source = lower(event.text(VIEWED_FROM));
-                // List.of(…).contains(null) throws, and most development views carry no source.
-                if (source != null && DEVELOPMENT_VIEW_SOURCES.contains(source)) {
-                    plan.increment(development, "views_from_" + source);
-                }
+                // Another source, or none, counts in the total only.
+                DevelopmentSource.fromWireName(event.text(VIEWED_FROM))
+                        .ifPresent(source -> plan.increment(development, viewsFrom(source.wireName())));
                 plan.unique(development, UNIQUE_VIEWS, seeker);
             }
             case DEVELOPMENT_SHARE, DEVELOPMENT_SAVED, DEVELOPMENT_SOCIAL_CLICK, DEVELOPMENT_INTERACTION -> {
@@ -82,16 +86,8 @@ public final class MetricContract {
         return new MutationPlan(event.uuid(), event.day(), plan.mutations);
     }
 
-    /** The lead kind of a lead event: {@code lead_phone} gives {@code phone}. */
-    public static String leadKind(EventType type) {
-        if (type.category() != EventCategory.LEAD) {
-            throw new IllegalArgumentException(type.wireName() + " is not a lead event");
-        }
-        return type.wireName().substring("lead_".length());
-    }
-
     private static void lead(CheckedEvent event, Builder plan) {
-        String kind = leadKind(event.type());
+        String kind = LeadKind.of(event.type()).orElseThrow().wireName();
         EntityRef listing = listingOf(event, plan);
         plan.increment(listing, kind + "_leads");
         plan.increment(listing, TOTAL_LEADS);
@@ -168,10 +164,6 @@ public final class MetricContract {
     private static String userType(String type) {
         return ListerType.fromWireName(type).map(ListerType::wireName).orElseThrow(
                 () -> new IllegalStateException("a checked event has lister type " + type));
-    }
-
-    private static String lower(String text) {
-        return text == null ? null : text.toLowerCase(Locale.ROOT);
     }
 
     private static final class Builder {

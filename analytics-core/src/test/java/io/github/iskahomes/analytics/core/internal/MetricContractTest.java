@@ -1,9 +1,18 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static io.github.iskahomes.analytics.core.EventType.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.DevelopmentSource;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventCategory;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadKind;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.ListingSource;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -256,12 +265,24 @@ class MetricContractTest {
     }
 
     @Test
-    void leadKindIsTheEventNameWithoutItsPrefix() {
+    void eachLeadEventHasOneLeadKindNamedAfterIt() {
         assertThat(Arrays.stream(EventType.values()).filter(t -> t.category() == EventCategory.LEAD)
-                .map(MetricContract::leadKind)).containsExactlyElementsOf(Metrics.LEAD_KINDS);
-        assertThatThrownBy(() -> MetricContract.leadKind(PROPERTY_VIEW))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("property_view is not a lead event");
+                .map(t -> LeadKind.of(t).orElseThrow().wireName()))
+                .containsExactly("phone", "message", "email", "appointment");
+        assertThat(Arrays.stream(LeadKind.values()).map(k -> k.eventType().wireName()))
+                .containsExactly("lead_phone", "lead_message", "lead_email", "lead_appointment");
+        assertThat(LeadKind.of(PROPERTY_VIEW)).isEmpty();
+    }
+
+    @Test
+    void viewSourcesAreReadInAnyCaseAndOnlyByTheirOwnNames() {
+        assertThat(ListingSource.fromWireName("Explore")).contains(ListingSource.EXPLORE);
+        assertThat(ListingSource.fromWireName("listings")).isEmpty();
+        assertThat(ListingSource.fromWireName(null)).isEmpty();
+        assertThat(DevelopmentSource.fromWireName("LISTINGS")).contains(DevelopmentSource.LISTINGS);
+        assertThat(DevelopmentSource.fromWireName("explore")).isEmpty();
+        // The root locale's lower case, as the contract always read it: a dotted capital I is not an i.
+        assertThat(DevelopmentSource.fromWireName("L\u0130STINGS")).isEmpty();
     }
 
     @Test
@@ -273,9 +294,7 @@ class MetricContractTest {
     }
 
     @Test
-    void entityKindsNameTheirKeysAndColumns() {
-        assertThat(Arrays.stream(EntityKind.values()).map(EntityKind::keyName))
-                .containsExactly("listing", "user", "development");
+    void entityKindsNameTheirUniqueColumns() {
         assertThat(EntityKind.LISTING.uniques()).containsExactly("unique_views", "unique_leads");
         assertThat(EntityKind.USER.uniques()).containsExactly("unique_profile_viewers");
         assertThat(EntityKind.DEVELOPMENT.uniques()).containsExactly("unique_views");

@@ -1,13 +1,15 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
-import static io.github.iskahomes.analytics.core.EventValidatorTest.AT;
-import static io.github.iskahomes.analytics.core.EventValidatorTest.NOW;
-import static io.github.iskahomes.analytics.core.EventValidatorTest.VALIDATOR;
-import static io.github.iskahomes.analytics.core.EventValidatorTest.accepted;
-import static io.github.iskahomes.analytics.core.EventValidatorTest.reason;
-import static io.github.iskahomes.analytics.core.EventValidatorTest.validProperties;
+import static io.github.iskahomes.analytics.core.internal.EventValidatorTest.AT;
+import static io.github.iskahomes.analytics.core.internal.EventValidatorTest.NOW;
+import static io.github.iskahomes.analytics.core.internal.EventValidatorTest.VALIDATOR;
+import static io.github.iskahomes.analytics.core.internal.EventValidatorTest.accepted;
+import static io.github.iskahomes.analytics.core.internal.EventValidatorTest.reason;
+import static io.github.iskahomes.analytics.core.internal.EventValidatorTest.validProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,10 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
-import static io.github.iskahomes.analytics.core.Properties.*;
+import static io.github.iskahomes.analytics.core.internal.Properties.*;
 
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.ListerType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,4 +1,6 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
+
+import io.github.iskahomes.analytics.core.Event;
 
 /**
  * One element of a decoded request body: the event, or why it could not be read as one.

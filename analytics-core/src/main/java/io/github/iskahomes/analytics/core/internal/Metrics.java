@@ -1,5 +1,6 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.ListingSource;
 import java.util.List;
 
 /**
@@ -38,13 +39,6 @@ public final class Metrics {
     public static final String META_DEVELOPMENT_ID = "development_id";
     public static final String META_DEVELOPER_ID = "developer_id";
 
-    /** Where a listing view came from; anything else counts as {@code direct}. */
-    public static final List<String> LISTING_VIEW_SOURCES = List.of("home", "explore", "search", "direct");
-    /** Where a development view came from; anything else counts in the total only. */
-    public static final List<String> DEVELOPMENT_VIEW_SOURCES = List.of("home", "listings", "search");
-    /** The lead kinds, from the event names {@code lead_phone} … {@code lead_appointment}. */
-    public static final List<String> LEAD_KINDS = List.of("phone", "message", "email", "appointment");
-
     public static final List<String> LISTING_COUNTERS = List.of(
             TOTAL_VIEWS, LOGGED_IN_VIEWS, ANONYMOUS_VIEWS,
             "views_from_home", "views_from_explore", "views_from_search", "views_from_direct",
@@ -68,8 +62,12 @@ public final class Metrics {
     }
 
     /** The listing counter for views from a source: {@code views_from_home}; unknown sources are {@code direct}. */
-    public static String listingViewSource(String viewedFrom) {
-        String source = viewedFrom == null ? "direct" : viewedFrom.toLowerCase(java.util.Locale.ROOT);
-        return "views_from_" + (LISTING_VIEW_SOURCES.contains(source) ? source : "direct");
+    static String listingViewSource(String viewedFrom) {
+        return viewsFrom(ListingSource.fromWireName(viewedFrom).orElse(ListingSource.DIRECT).wireName());
+    }
+
+    /** The counter of views from a listing or development source: {@code views_from_<source>}. */
+    static String viewsFrom(String source) {
+        return "views_from_" + source;
     }
 }

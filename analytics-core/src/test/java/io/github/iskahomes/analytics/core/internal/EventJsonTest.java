@@ -1,9 +1,12 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
@@ -262,26 +265,6 @@ class EventJsonTest {
                 + "\"2025-01-15T10:00:00Z\",\"uuid\":\"u-1\",\"properties\":{\"listing_id\":\"listing-1\","
                 + "\"is_logged_in\":true,\"position\":3}}");
         assertThat(only(decode(json))).isEqualTo(VIEW_EVENT);
-    }
-
-    @Test
-    void leadActionRoundTrip() {
-        LeadAction withContext = new LeadAction("u-1", "phone", AT, "listing_page");
-        LeadAction without = new LeadAction("u-2", "email", AT.plusMillis(5), null);
-        assertThat(EventJson.encodeLeadAction(withContext))
-                .isEqualTo("{\"uuid\":\"u-1\",\"type\":\"phone\",\"at\":\"2025-01-15T10:00:00Z\",\"context\":\"listing_page\"}");
-        assertThat(EventJson.encodeLeadAction(without))
-                .isEqualTo("{\"uuid\":\"u-2\",\"type\":\"email\",\"at\":\"2025-01-15T10:00:00.005Z\"}");
-        assertThat(EventJson.decodeLeadAction(EventJson.encodeLeadAction(withContext))).isEqualTo(withContext);
-        assertThat(EventJson.decodeLeadAction(EventJson.encodeLeadAction(without))).isEqualTo(without);
-    }
-
-    @Test
-    void notALeadActionIsMalformed() {
-        assertThatThrownBy(() -> EventJson.decodeLeadAction("{\"uuid\":\"u\"}"))
-                .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {\"uuid\":\"u\"}");
-        assertThatThrownBy(() -> EventJson.decodeLeadAction("{oops"))
-                .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {oops");
     }
 
     static Map<String, Object> linked(Object... keyValues) {

@@ -1,5 +1,6 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.BusinessCalendar;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 /**
  * The rule for ids that end up in Redis keys (listing, lister, development, seeker ids and event uuids): opaque
@@ -8,7 +8,7 @@ package io.github.iskahomes.analytics.core;
  * by U+D800, "X" followed by U+DBFF and {@code X?} would all be one listing.
  */
 public final class Ids {
-    public static final int MAX_LENGTH = 128;
+    static final int MAX_LENGTH = 128;
 
     private Ids() {
     }

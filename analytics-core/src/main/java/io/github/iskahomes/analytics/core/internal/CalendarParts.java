@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -59,7 +59,7 @@ public record CalendarParts(LocalDate date, String week, String month, String qu
      *
      * @throws IllegalArgumentException if the text is not a valid {@code YYYYMMDD} date
      */
-    public static LocalDate parseDayKey(String dayKey) {
+    static LocalDate parseDayKey(String dayKey) {
         try {
             return LocalDate.parse(dayKey, DAY_KEY);
         } catch (java.time.format.DateTimeParseException e) {

@@ -1,5 +1,8 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadRef;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,5 +1,7 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
 import java.time.LocalDate;
 import java.util.Objects;
 

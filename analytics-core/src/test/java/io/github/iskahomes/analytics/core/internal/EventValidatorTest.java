@@ -1,7 +1,10 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,5 +1,6 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.EntityKind;
 import java.util.Objects;
 
 /** One listing, user (lister) or development, by id. */

@@ -1,10 +1,10 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import java.time.Instant;
 import java.util.Optional;
 
 /** Reading event uuids: the time a UUIDv7 carries. Stateless and thread-safe. */
-public final class Uuids {
+final class Uuids {
 
     private Uuids() {
     }
@@ -15,7 +15,7 @@ public final class Uuids {
      * other variants, and text that is not the 36-character hex form {@code xxxxxxxx-xxxx-7xxx-yxxx-xxxxxxxxxxxx}
      * (either case). The batcher's uuids are UUIDv7 stamped at {@code track()} time.
      */
-    public static Optional<Instant> v7Time(String uuid) {
+    static Optional<Instant> v7Time(String uuid) {
         if (uuid == null || uuid.length() != 36) {
             return Optional.empty();
         }

@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -9,6 +9,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -275,7 +278,7 @@ public final class EventJson {
      *
      * @throws UncheckedIOException if writing fails
      */
-    public static void writeIngestBody(OutputStream out, List<Event> events) {
+    static void writeIngestBody(OutputStream out, List<Event> events) {
         try {
             writeBody(out, "events", null, events);
         } catch (IOException e) {
@@ -288,7 +291,7 @@ public final class EventJson {
      *
      * @throws UncheckedIOException if writing fails
      */
-    public static void writePostHogBatch(OutputStream out, String apiKey, List<Event> events) {
+    static void writePostHogBatch(OutputStream out, String apiKey, List<Event> events) {
         try {
             writeBody(out, "batch", apiKey, events);
         } catch (IOException e) {
@@ -336,33 +339,6 @@ public final class EventJson {
         json.writeFieldName("properties");
         MAPPER.writeValue(json, event.properties());
         json.writeEndObject();
-    }
-
-    /** A lead action as stored in Redis and in the {@code lead_actions} JSON array. */
-    public static String encodeLeadAction(LeadAction action) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("uuid", action.uuid());
-        node.put("type", action.type());
-        node.put("at", action.at().toString());
-        if (action.context() != null) {
-            node.put("context", action.context());
-        }
-        return node.toString();
-    }
-
-    /**
-     * Reads a lead action written by {@link #encodeLeadAction(LeadAction)}.
-     *
-     * @throws MalformedPayloadException if the text is not such an action
-     */
-    public static LeadAction decodeLeadAction(String json) {
-        try {
-            JsonNode node = MAPPER.readTree(json);
-            return new LeadAction(node.get("uuid").asText(), node.get("type").asText(),
-                    Instant.parse(node.get("at").asText()), text(node.get("context")));
-        } catch (JsonProcessingException | RuntimeException e) {
-            throw new MalformedPayloadException("not a lead action: " + json, 0, 0, e);
-        }
     }
 
     private interface Writer {

@@ -1,8 +1,9 @@
-package io.github.iskahomes.analytics.core;
+package io.github.iskahomes.analytics.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.BusinessCalendar;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -81,33 +82,5 @@ class CalendarTest {
         assertThat(Duration.between(BERLIN.startOf(autumn), BERLIN.endOf(autumn))).isEqualTo(Duration.ofHours(25));
 
         assertThat(BusinessCalendar.UTC.endOf(spring)).isEqualTo(Instant.parse("2025-03-31T00:00:00Z"));
-    }
-
-    @Test
-    void everyKeyOfADayExpiresAtItsEndPlusTheRetention() {
-        LocalDate day = LocalDate.of(2025, 1, 15);
-        assertThat(BusinessCalendar.UTC.expiryOf(day, Duration.ofDays(7))).isEqualTo(Instant.parse("2025-01-23T00:00:00Z"));
-        assertThat(BERLIN.expiryOf(day, Duration.ofDays(7))).isEqualTo(Instant.parse("2025-01-22T23:00:00Z"));
-        // 7 × 24 h after a 23-hour day's end
-        assertThat(BERLIN.expiryOf(LocalDate.of(2025, 3, 30), Duration.ofDays(7)))
-                .isEqualTo(Instant.parse("2025-04-06T22:00:00Z"));
-    }
-
-    @Test
-    void retainedDaysAreThoseWhoseKeysAreStillAlive() {
-        assertThat(BusinessCalendar.UTC.retainedDays(Instant.parse("2025-01-15T10:00:00Z"), Duration.ofDays(7)))
-                .containsExactly(LocalDate.of(2025, 1, 8), LocalDate.of(2025, 1, 9), LocalDate.of(2025, 1, 10),
-                        LocalDate.of(2025, 1, 11), LocalDate.of(2025, 1, 12), LocalDate.of(2025, 1, 13),
-                        LocalDate.of(2025, 1, 14), LocalDate.of(2025, 1, 15));
-        // at the instant day 8's keys expire, day 8 is gone
-        assertThat(BusinessCalendar.UTC.retainedDays(Instant.parse("2025-01-16T00:00:00Z"), Duration.ofDays(7)))
-                .first().isEqualTo(LocalDate.of(2025, 1, 9));
-        assertThat(BusinessCalendar.UTC.retainedDays(Instant.parse("2025-01-15T23:59:59Z"), Duration.ofDays(7)))
-                .first().isEqualTo(LocalDate.of(2025, 1, 8));
-        assertThat(BusinessCalendar.UTC.retainedDays(Instant.parse("2025-01-15T10:00:00Z"), Duration.ofHours(1)))
-                .containsExactly(LocalDate.of(2025, 1, 15));
-        // in Berlin, 2025-01-15T23:30Z is already the 16th
-        assertThat(BERLIN.retainedDays(Instant.parse("2025-01-15T23:30:00Z"), Duration.ofDays(1)))
-                .containsExactly(LocalDate.of(2025, 1, 15), LocalDate.of(2025, 1, 16));
     }
 }

@@ -1,0 +1,66 @@
+package io.github.iskahomes.analytics.redis.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * The forms core's values take in Redis: the key word of an entity kind and the JSON of a lead action. Stateless and
+ * thread-safe.
+ */
+public final class RedisForms {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private RedisForms() {
+    }
+
+    /** The word that starts a kind's Redis keys and index names: {@code listing}, {@code user}, {@code development}. */
+    public static String keyName(EntityKind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * A lead action as stored in Redis (and copied into the {@code lead_actions} JSON array):
+     * {@code {"uuid":"u-1","type":"phone","at":"2025-01-15T10:00:00Z","context":"listing_page"}}, without
+     * {@code context} when it has none.
+     */
+    public static String encodeLeadAction(LeadAction action) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("uuid", action.uuid());
+        node.put("type", action.type());
+        node.put("at", action.at().toString());
+        if (action.context() != null) {
+            node.put("context", action.context());
+        }
+        return node.toString();
+    }
+
+    /**
+     * Reads a lead action written by {@link #encodeLeadAction(LeadAction)}.
+     *
+     * @throws MalformedPayloadException if the text is not such an action
+     */
+    public static LeadAction decodeLeadAction(String json) {
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            return new LeadAction(node.get("uuid").asText(), node.get("type").asText(),
+                    Instant.parse(node.get("at").asText()), text(node.get("context")));
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new MalformedPayloadException("not a lead action: " + json, 0, 0, e);
+        }
+    }
+
+    /** A scalar as text; {@code null} for a missing, null or container node. */
+    private static String text(JsonNode node) {
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        return node.isTextual() || node.isNumber() || node.isBoolean() ? node.asText() : null;
+    }
+}

@@ -1,0 +1,42 @@
+package io.github.iskahomes.analytics.redis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.MalformedPayloadException;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The Redis forms of core's values: kind key words and stored lead actions. */
+class RedisFormsTest {
+    static final Instant AT = Instant.parse("2025-01-15T10:00:00Z");
+
+    @Test
+    void eachKindsKeysStartWithItsLowerCaseName() {
+        assertThat(RedisForms.keyName(EntityKind.LISTING)).isEqualTo("listing");
+        assertThat(RedisForms.keyName(EntityKind.USER)).isEqualTo("user");
+        assertThat(RedisForms.keyName(EntityKind.DEVELOPMENT)).isEqualTo("development");
+    }
+
+    @Test
+    void aLeadActionReadsBackAsWritten() {
+        LeadAction withContext = new LeadAction("u-1", "phone", AT, "listing_page");
+        LeadAction without = new LeadAction("u-2", "email", AT.plusMillis(5), null);
+        assertThat(RedisForms.encodeLeadAction(withContext))
+                .isEqualTo("{\"uuid\":\"u-1\",\"type\":\"phone\",\"at\":\"2025-01-15T10:00:00Z\",\"context\":\"listing_page\"}");
+        assertThat(RedisForms.encodeLeadAction(without))
+                .isEqualTo("{\"uuid\":\"u-2\",\"type\":\"email\",\"at\":\"2025-01-15T10:00:00.005Z\"}");
+        assertThat(RedisForms.decodeLeadAction(RedisForms.encodeLeadAction(withContext))).isEqualTo(withContext);
+        assertThat(RedisForms.decodeLeadAction(RedisForms.encodeLeadAction(without))).isEqualTo(without);
+    }
+
+    @Test
+    void notALeadActionIsMalformed() {
+        assertThatThrownBy(() -> RedisForms.decodeLeadAction("{\"uuid\":\"u\"}"))
+                .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {\"uuid\":\"u\"}");
+        assertThatThrownBy(() -> RedisForms.decodeLeadAction("{oops"))
+                .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {oops");
+    }
+}
