@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.internal.DecodedBatch;
 import io.github.iskahomes.analytics.core.internal.DecodedEvent;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.core.internal.EventValidator;
 import io.github.iskahomes.analytics.core.internal.MetricContract;

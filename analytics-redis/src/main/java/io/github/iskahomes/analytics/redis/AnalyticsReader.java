@@ -2,11 +2,11 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.AnalyticsException;
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.MalformedPayloadException;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;

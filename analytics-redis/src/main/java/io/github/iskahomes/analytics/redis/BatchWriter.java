@@ -1,10 +1,10 @@
 package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.core.internal.CheckedEvent;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import io.github.iskahomes.analytics.core.internal.Mutation;
 import io.github.iskahomes.analytics.core.internal.MutationPlan;
 import io.github.iskahomes.analytics.redis.internal.RedisForms;

@@ -1,6 +1,6 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.github.iskahomes.analytics.core.internal.EntityRef;
+import io.github.iskahomes.analytics.core.EntityRef;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,9 +2,9 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import java.time.Duration;
 import java.time.Instant;

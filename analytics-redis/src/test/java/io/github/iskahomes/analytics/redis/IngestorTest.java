@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.core.internal.DecodedBatch;
 import io.github.iskahomes.analytics.core.internal.DecodedEvent;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;

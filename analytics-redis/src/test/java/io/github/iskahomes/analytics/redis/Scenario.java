@@ -3,11 +3,11 @@ package io.github.iskahomes.analytics.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -5,6 +5,7 @@ import static io.github.iskahomes.analytics.core.internal.Properties.*;
 
 import io.github.iskahomes.analytics.core.DevelopmentSource;
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadKind;

@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;

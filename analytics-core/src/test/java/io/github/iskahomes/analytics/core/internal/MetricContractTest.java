@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iskahomes.analytics.core.DevelopmentSource;
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventCategory;
 import io.github.iskahomes.analytics.core.EventType;

@@ -1,9 +1,9 @@
 package io.github.iskahomes.analytics.examples.bench;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
-import io.github.iskahomes.analytics.core.internal.EntityRef;
 import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;

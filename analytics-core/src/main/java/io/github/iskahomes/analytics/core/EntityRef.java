@@ -1,6 +1,5 @@
-package io.github.iskahomes.analytics.core.internal;
+package io.github.iskahomes.analytics.core;
 
-import io.github.iskahomes.analytics.core.EntityKind;
 import java.util.Objects;
 
 /** One listing, user (lister) or development, by id. */
