@@ -27,7 +27,7 @@ public final class Main {
         dataSource.setPassword(System.getenv("ANALYTICS_JDBC_PASSWORD"));
 
         Schema.migrate(dataSource);
-        try (Ingestor ingestor = Ingestor.connect(redisUrl, IngestorConfig.defaults().withKeyPrefix(keyPrefix))) {
+        try (Ingestor ingestor = Ingestor.connect(redisUrl, IngestorConfig.builder().keyPrefix(keyPrefix).build())) {
             try (EventBatcher batcher = EventBatcher.builder().sink(IngestorSink.of(ingestor::ingest)).build()) {
                 for (String seeker : List.of("seeker-1", "seeker-2", "seeker-1")) {
                     batcher.track("property_view", seeker, Map.of("listing_id", "listing-123", "lister_id", "agent-7",

@@ -145,7 +145,7 @@ public final class HttpIngestSink implements Sink {
         /**
          * The most JSON one request carries, counted before gzip (default 1 MiB,
          * {@link HttpIngestSink#DEFAULT_MAX_REQUEST_BYTES}). Keep it below the server's limit
-         * ({@code IngestorConfig.maxBodyBytes}, 5 MiB by default, and any proxy's in front of it); a server that
+         * ({@code IngestHandlerConfig.maxBodyBytes}, 5 MiB by default, and any proxy's in front of it); a server that
          * answers 413 anyway gets the request again in halves.
          *
          * @throws IllegalArgumentException if {@code bytes} is below 1 KiB

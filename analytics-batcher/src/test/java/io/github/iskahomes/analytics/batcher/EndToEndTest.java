@@ -13,6 +13,7 @@ import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;
 import io.github.iskahomes.analytics.redis.IngestHandler;
+import io.github.iskahomes.analytics.redis.IngestHandlerConfig;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.github.iskahomes.analytics.testing.RedisExtension;
@@ -36,9 +37,10 @@ class EndToEndTest {
 
     @Test
     void countsAreExactEvenWhenAnAnswerIsLostAndTheBatchIsResent(TestRedis redis) throws Exception {
-        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()).withWebhookSecret("s3cret");
+        IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
+        IngestHandlerConfig http = IngestHandlerConfig.builder().webhookSecret("s3cret").build();
         // The second request is ingested, but its answer is lost: the batcher must resend and Redis must count once.
-        try (IngestServer server = new IngestServer(redis, config, (n, response) -> n == 2
+        try (IngestServer server = new IngestServer(redis, config, http, (n, response) -> n == 2
                 ? new IngestHandler.Response(503, "{\"error\":\"answer lost\"}", Map.of()) : response)) {
             AnalyticsReader reader = server.reader();
             URI endpoint = server.uri();
@@ -97,8 +99,8 @@ class EndToEndTest {
 
     @Test
     void inProcessIngestorSinkKeepsEventsWhileRedisIsDownAndCountsThemOnceItIsBack(TestRedis redis) throws Exception {
-        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
-                .withCommandTimeout(Duration.ofMillis(500));
+        IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix())
+                .commandTimeout(Duration.ofMillis(500)).build();
         RecordingListener listener = new RecordingListener();
         try (Ingestor ingestor = Ingestor.connect(redis.uri(), config);
              AnalyticsReader reader = AnalyticsReader.connect(redis.uri(), config)) {

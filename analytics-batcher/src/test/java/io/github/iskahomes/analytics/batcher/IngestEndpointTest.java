@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.redis.IngestHandlerConfig;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
@@ -70,7 +71,7 @@ class IngestEndpointTest {
     }
 
     private static IngestorConfig config(TestRedis redis) {
-        return IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix());
+        return IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
     }
 
     /** {@code count} views, the i-th with the properties {@code extra.apply(i)}. */
@@ -153,7 +154,8 @@ class IngestEndpointTest {
     @Test
     void aServerWithALowerLimitAnswers413AndTheHalvesAreSentUntilEverythingArrives(TestRedis redis)
             throws Exception {
-        try (IngestServer server = new IngestServer(redis, config(redis).withMaxBodyBytes(200 * 1024))) {
+        try (IngestServer server = new IngestServer(redis, config(redis),
+                IngestHandlerConfig.builder().maxBodyBytes(200 * 1024).build())) {
             // About 490 KB: under the batcher's bound, over the server's 200 KiB.
             deliver(server, views(60, i -> Map.of("description", text(8_000, i))));
 
@@ -168,8 +170,9 @@ class IngestEndpointTest {
     @Test
     void anEventLargerThanTheServersLimitFailsWithTheServersReasonAndTheOthersArrive(TestRedis redis)
             throws Exception {
-        IngestorConfig config = config(redis).withMaxBodyBytes(64 * 1024).withMaxPropertiesBytes(1024 * 1024);
-        try (IngestServer server = new IngestServer(redis, config)) {
+        IngestorConfig config = config(redis).toBuilder().maxPropertiesBytes(1024 * 1024).build();
+        try (IngestServer server = new IngestServer(redis, config,
+                IngestHandlerConfig.builder().maxBodyBytes(64 * 1024).build())) {
             List<Event> tracked = deliver(server,
                     views(21, i -> i == 10 ? Map.of("description", text(100_000, i)) : Map.of()));
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.IngestHandler;
+import io.github.iskahomes.analytics.redis.IngestHandlerConfig;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.github.iskahomes.analytics.testing.TestRedis;
@@ -37,23 +38,28 @@ final class IngestServer implements AutoCloseable {
 
     /** A server with the ingestor's default limits, isolated by the test's key prefix. */
     IngestServer(TestRedis redis) {
-        this(redis, IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()));
+        this(redis, IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build());
     }
 
     /** A server with this configuration (which should carry the test's key prefix). */
     IngestServer(TestRedis redis, IngestorConfig config) {
-        this(redis, config, (n, response) -> response);
+        this(redis, config, IngestHandlerConfig.defaults());
+    }
+
+    /** A server with this configuration and these HTTP settings (secret, body limit). */
+    IngestServer(TestRedis redis, IngestorConfig config, IngestHandlerConfig http) {
+        this(redis, config, http, (n, response) -> response);
     }
 
     /**
      * A server with this configuration; {@code rewrite} may replace the handler's answer to the n-th request (from 1),
      * for example to lose it.
      */
-    IngestServer(TestRedis redis, IngestorConfig config,
+    IngestServer(TestRedis redis, IngestorConfig config, IngestHandlerConfig http,
                  BiFunction<Integer, IngestHandler.Response, IngestHandler.Response> rewrite) {
         this.ingestor = Ingestor.connect(redis.uri(), config);
         this.reader = AnalyticsReader.connect(redis.uri(), config);
-        IngestHandler handler = new IngestHandler(ingestor);
+        IngestHandler handler = new IngestHandler(ingestor, http);
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {

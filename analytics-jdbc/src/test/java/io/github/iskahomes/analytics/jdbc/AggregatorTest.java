@@ -50,8 +50,8 @@ class AggregatorTest {
         this.redis = redis;
         jdbi = Jdbi.create(pg.dataSource());
         Schema.migrate(jdbi);
-        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
-                .withLeadActionCap(2));
+        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix())
+                .leadActionCap(2).build());
         aggregator = Aggregator.create(pg.dataSource(), ingestor.reader(), AggregatorConfig.defaults().withChunkSize(2));
         keys = new RedisKeys(redis.uri(), redis.keyPrefix());
     }

@@ -44,7 +44,7 @@ class AnalyticsQueriesTest {
     void setUp(TestPostgres pg, TestRedis redis) {
         jdbi = Jdbi.create(pg.dataSource());
         Schema.migrate(jdbi);
-        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()));
+        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build());
         keys = new RedisKeys(redis.uri(), redis.keyPrefix());
         queries = AnalyticsQueries.create(pg.dataSource(), ingestor.reader()::unionCount);
     }

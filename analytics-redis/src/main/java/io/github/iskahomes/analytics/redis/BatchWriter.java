@@ -3,8 +3,6 @@ package io.github.iskahomes.analytics.redis;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
-import io.github.iskahomes.analytics.core.StoreUnavailableException;
-import io.github.iskahomes.analytics.core.internal.CheckedEvent;
 import io.github.iskahomes.analytics.core.internal.Mutation;
 import io.github.iskahomes.analytics.core.internal.MutationPlan;
 import io.github.iskahomes.analytics.redis.internal.RedisForms;
@@ -19,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +36,17 @@ final class BatchWriter {
     private final Keys keys;
     private final IngestorConfig config;
     private final String leadActionCap;
+    private final ScriptCalls calls;
     /**
      * Whether a batch goes as one {@link Script#MANY} call: on a standalone Redis any keys may share a call, and
      * per-call overhead dominates Redis's time. A Cluster needs one call per hash slot.
      */
-    private volatile boolean oneCall;
+    private final boolean oneCall;
 
-    BatchWriter(RedisStore store, Keys keys, IngestorConfig config) {
+    BatchWriter(RedisStore store, Keys keys, IngestorConfig config, ScriptCalls calls) {
         this.store = store;
-        this.oneCall = !store.isCluster();
+        this.calls = calls;
+        this.oneCall = !store.isCluster() && calls.batchAsOneCall();
         this.keys = keys;
         this.config = config;
         this.leadActionCap = Integer.toString(config.leadActionCap());
@@ -56,7 +58,7 @@ final class BatchWriter {
         final ScriptOutputType type;
         final String[] keys;
         final String[] args;
-        RedisFuture<Object> future;
+        Future<Object> future;
         /** How many 0/1 answers its reply has. */
         final int parts;
         Object result;
@@ -75,13 +77,8 @@ final class BatchWriter {
         }
     }
 
-    /** For tests: sends a standalone Redis one call per hash slot, as for a Cluster. */
-    void perSlotCalls(boolean perSlot) {
-        this.oneCall = !perSlot && !store.isCluster();
-    }
-
     /** What the batch did to each event: whether any of its calls applied something. */
-    boolean[] write(List<MutationPlan> plans, int callLimit) {
+    boolean[] write(List<MutationPlan> plans) {
         Map<String, IndexShard> indexes = new LinkedHashMap<>();
         Map<String, CountShard> counts = new LinkedHashMap<>();
         Map<GroupKey, Group> groups = new HashMap<>(plans.size() * 4);
@@ -146,29 +143,29 @@ final class BatchWriter {
             }
             segmentsOf[e] = own;
         }
-        List<Call> calls = new ArrayList<>(indexes.size() + groupList.size() + counts.size());
+        List<Call> batch = new ArrayList<>(indexes.size() + groupList.size() + counts.size());
         // Index entries first: they are idempotent, and an entity is then never left with data nobody can find.
         for (IndexShard index : indexes.values()) {
-            calls.add(index.call());
+            batch.add(index.call());
         }
         List<Call> groupCalls = new ArrayList<>(groupList.size());
         for (Group group : groupList) {
             Call call = group.call();
             groupCalls.add(call);
-            calls.add(call);
+            batch.add(call);
         }
         List<Call> countCalls = new ArrayList<>(counts.size());
         for (CountShard count : counts.values()) {
             Call call = count.call();
             countCalls.add(call);
-            calls.add(call);
+            batch.add(call);
         }
-        if (oneCall && calls.size() > 1) {
-            Call many = many(calls);
-            execute(List.of(many), callLimit);
-            split(many, calls);
+        if (oneCall && batch.size() > 1) {
+            Call many = many(batch);
+            execute(List.of(many));
+            split(many, batch);
         } else {
-            execute(calls, callLimit);
+            execute(batch);
         }
 
         boolean[] applied = new boolean[plans.size()];
@@ -227,13 +224,8 @@ final class BatchWriter {
         return by == 1 ? "1" : Long.toString(by);
     }
 
-    private void execute(List<Call> calls, int callLimit) {
-        int sent = Math.min(calls.size(), callLimit);
-        List<Call> reload = run(calls.subList(0, sent), false);
-        if (sent < calls.size()) {
-            throw new StoreUnavailableException(store.server(), "the batch was cut off after " + sent + " of "
-                    + calls.size() + " script calls (test hook)", null);
-        }
+    private void execute(List<Call> batch) {
+        List<Call> reload = run(batch, false);
         if (!reload.isEmpty()) {
             log.info("{} does not know the ingest scripts (restarted or flushed?); loading them again", store.server());
             loadScripts();
@@ -293,14 +285,15 @@ final class BatchWriter {
     }
 
     /** Queues every call, flushes once, waits; returns the calls Redis answered NOSCRIPT to. */
-    private List<Call> run(List<Call> calls, boolean load) {
-        for (Call call : calls) {
-            call.future = store.script(call.script, load, call.type, call.keys, call.args);
+    private List<Call> run(List<Call> batch, boolean load) {
+        Function<Call, Future<Object>> redis = call -> store.script(call.script, load, call.type, call.keys, call.args);
+        for (Call call : batch) {
+            call.future = calls.send(call, redis);
         }
         store.flush();
         long deadline = store.deadline();
         List<Call> noScript = new ArrayList<>();
-        for (Call call : calls) {
+        for (Call call : batch) {
             try {
                 call.result = store.await(call.future, deadline);
             } catch (RedisStore.NoScript e) {

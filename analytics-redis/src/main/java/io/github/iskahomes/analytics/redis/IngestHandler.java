@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * the {@link Response}'s status, headers and JSON body. Thread-safe; one per application.
  *
  * <ul>
- *   <li>When {@link IngestorConfig#webhookSecret()} is set, the request must carry it: as
+ *   <li>When {@link IngestHandlerConfig#webhookSecret()} is set, the request must carry it: as
  *       {@code Authorization: Bearer <secret>}, {@code X-Webhook-Secret: <secret>} or the {@code api_key} (or
  *       {@code token}) query parameter, checked before the body is read; or, as PostHog SDKs send their project key,
  *       as the body's {@code api_key}/{@code token} or every event's {@code properties.token}, checked after the body
@@ -41,12 +41,13 @@ import org.slf4j.LoggerFactory;
  *   <li>Every body form PostHog SDKs send is decoded here, streaming: JSON with any {@code Content-Type}, gzip
  *       ({@code Content-Encoding: gzip}, {@code ?compression=gzip-js} or the magic bytes), form-encoded
  *       {@code data=} (base64 or JSON), base64 ({@code ?compression=base64}).</li>
- *   <li>Bodies above {@link IngestorConfig#maxBodyBytes()} (on the wire or decompressed) or with more than
+ *   <li>Bodies above {@link IngestHandlerConfig#maxBodyBytes()} (on the wire or decompressed) or with more than
  *       {@link IngestorConfig#maxEventsPerRequest()} events: 413. Memory per request is bounded by those limits.</li>
  *   <li>CORS: a preflight ({@code OPTIONS}) from an allowed origin is answered 204, and every answer to an allowed
  *       origin carries {@code Access-Control-Allow-Origin} (see {@link IngestHandlerConfig}); a request from an
  *       origin that is not allowed is refused with 403.</li>
- *   <li>Malformed JSON: 400 with the parser's line and column. Redis unavailable: 503 with {@code Retry-After}.
+ *   <li>Malformed JSON: 400 with the parser's line and column. Redis unavailable: 503 with
+ *       {@code Retry-After} ({@link IngestHandlerConfig#retryAfter()}).
  *       An unexpected failure: 500 with a reference to the log line, never the exception's text.</li>
  *   <li>Otherwise 200 with {@link IngestResult#toJson()}; invalid events are listed in {@code rejected}.</li>
  * </ul>
@@ -59,20 +60,20 @@ public final class IngestHandler {
             "Content-Type, Content-Encoding, Authorization, X-Webhook-Secret, X-Requested-With";
 
     private final Ingestor ingestor;
-    private final IngestorConfig config;
-    private final IngestHandlerConfig http;
+    private final int maxEvents;
+    private final IngestHandlerConfig config;
     private final byte[] secretDigest;
 
-    /** A handler feeding {@code ingestor}, with its limits and secret, allowing any origin. */
+    /** A handler feeding {@code ingestor} with the {@link IngestHandlerConfig#defaults()}: no secret, any origin. */
     public IngestHandler(Ingestor ingestor) {
         this(ingestor, IngestHandlerConfig.defaults());
     }
 
-    /** A handler feeding {@code ingestor}, with its limits and secret and these HTTP settings. */
-    public IngestHandler(Ingestor ingestor, IngestHandlerConfig http) {
+    /** A handler feeding {@code ingestor} with these HTTP settings, and the ingestor's per-call event limit. */
+    public IngestHandler(Ingestor ingestor, IngestHandlerConfig config) {
         this.ingestor = Objects.requireNonNull(ingestor, "ingestor");
-        this.http = Objects.requireNonNull(http, "http");
-        this.config = ingestor.config();
+        this.config = Objects.requireNonNull(config, "config");
+        this.maxEvents = ingestor.config().maxEventsPerRequest();
         byte[] secret = config.secretBytes();
         this.secretDigest = secret == null ? null : sha256(secret);
     }
@@ -166,7 +167,7 @@ public final class IngestHandler {
         String origin = request.header("Origin");
         Map<String, String> cors = new LinkedHashMap<>();
         if (origin != null) {
-            if (!http.allows(origin)) {
+            if (!config.allows(origin)) {
                 return answer(403, error("the origin " + origin + " is not allowed to send events here"), Map.of());
             }
             // The origin is echoed, not "*": posthog-js's XHR transport sends credentials, and browsers refuse "*"
@@ -200,7 +201,7 @@ public final class IngestHandler {
             }
             RequestBody body = RequestBody.open(request.body(), config.maxBodyBytes(), request.header("Content-Type"),
                     request.header("Content-Encoding"), request.queryParameter("compression"));
-            DecodedBatch batch = EventJson.decode(body.json(), config.maxEventsPerRequest());
+            DecodedBatch batch = EventJson.decode(body.json(), maxEvents);
             body.finish();
             if (bodyCredential) {
                 String problem = checkBodySecret(batch);
@@ -244,7 +245,7 @@ public final class IngestHandler {
             // trusted for anything but the secret, which is checked as usual.
             headers.put("Access-Control-Allow-Headers", asked != null && asked.matches("[A-Za-z0-9!#$%&'*+.^_`|~, -]*")
                     && !asked.isBlank() ? asked : DEFAULT_ALLOWED_HEADERS);
-            headers.put("Access-Control-Max-Age", Long.toString(http.corsMaxAge().toSeconds()));
+            headers.put("Access-Control-Max-Age", Long.toString(config.corsMaxAge().toSeconds()));
         }
         return new Response(204, "", headers);
     }

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns batches of events into Redis state, following the metric contract of analytics-core: validates each event,
- * plans its mutations with {@link MetricContract#plan} and applies them exactly once per event uuid while the event's
- * day is retained. A batch costs one pipelined round trip (two after Redis lost its scripts), whatever its size.
+ * plans the counters, unique sets and metadata its type implies and applies them exactly once per event uuid while
+ * the event's day is retained. A batch costs one pipelined round trip (two after Redis lost its scripts), whatever its size.
  *
  * <p>An event sent with a uuid but without a timestamp keeps the timestamp of its first try (a UUIDv7's time, else
  * its arrival): the first try pins it in Redis under the uuid, which costs that batch one more round trip, and every
@@ -61,12 +61,12 @@ public final class Ingestor implements AutoCloseable {
     private volatile Clock clock = Clock.systemUTC();
     private final String evictionWarning;
 
-    private Ingestor(RedisStore store, IngestorConfig config) {
+    private Ingestor(RedisStore store, IngestorConfig config, ScriptCalls calls) {
         this.config = config;
         this.store = store;
         this.validator = new EventValidator(config.validationRules());
         Keys keys = new Keys(config.keyPrefix(), config.indexShards());
-        this.writer = new BatchWriter(store, keys, config);
+        this.writer = new BatchWriter(store, keys, config, calls);
         this.reader = new AnalyticsReader(store, keys, config, false);
         try {
             writer.loadScripts();
@@ -84,10 +84,16 @@ public final class Ingestor implements AutoCloseable {
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if Redis cannot be reached
      */
     public static Ingestor create(RedisClient client, RedisURI uri, IngestorConfig config) {
+        return create(client, uri, config, ScriptCalls.DIRECT);
+    }
+
+    /** As {@link #create(RedisClient, RedisURI, IngestorConfig)}, sending each script call through {@code calls}. */
+    static Ingestor create(RedisClient client, RedisURI uri, IngestorConfig config, ScriptCalls calls) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(config, "config");
-        return new Ingestor(RedisStore.standalone(client, uri, config.commandTimeout(), new ArrayList<>()), config);
+        return new Ingestor(RedisStore.standalone(client, uri, config.commandTimeout(), new ArrayList<>()), config,
+                calls);
     }
 
     /**
@@ -96,9 +102,14 @@ public final class Ingestor implements AutoCloseable {
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if the Cluster cannot be reached
      */
     public static Ingestor create(RedisClusterClient client, IngestorConfig config) {
+        return create(client, config, ScriptCalls.DIRECT);
+    }
+
+    /** As {@link #create(RedisClusterClient, IngestorConfig)}, sending each script call through {@code calls}. */
+    static Ingestor create(RedisClusterClient client, IngestorConfig config, ScriptCalls calls) {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(config, "config");
-        return new Ingestor(RedisStore.cluster(client, config.commandTimeout(), new ArrayList<>()), config);
+        return new Ingestor(RedisStore.cluster(client, config.commandTimeout(), new ArrayList<>()), config, calls);
     }
 
     /**
@@ -112,7 +123,7 @@ public final class Ingestor implements AutoCloseable {
     public static Ingestor connect(String uri, IngestorConfig config) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(config, "config");
-        return new Ingestor(RedisStore.open(uri, config.commandTimeout()), config);
+        return new Ingestor(RedisStore.open(uri, config.commandTimeout()), config, ScriptCalls.DIRECT);
     }
 
     /** The configuration this ingestor runs with. */
@@ -137,7 +148,7 @@ public final class Ingestor implements AutoCloseable {
         for (int i = 0; i < events.size(); i++) {
             decoded.add(new DecodedEvent(i, events.get(i), null));
         }
-        return ingestDecoded(decoded, Integer.MAX_VALUE);
+        return ingestDecoded(decoded);
     }
 
     /** The event with camelCase aliases renamed, or the event itself when it has none (the usual case). */
@@ -155,15 +166,15 @@ public final class Ingestor implements AutoCloseable {
         return event;
     }
 
-    /** Ingests a decoded request body; elements that failed to decode are rejected with their problem. See
-     * {@link #ingest(List)}. */
-    public IngestResult ingest(DecodedBatch batch) {
-        return ingestDecoded(batch.events(), Integer.MAX_VALUE);
+    /** Ingests a decoded request body (for {@link IngestHandler}); elements that failed to decode are rejected with
+     * their problem. See {@link #ingest(List)}. */
+    IngestResult ingest(DecodedBatch batch) {
+        return ingestDecoded(batch.events());
     }
 
     /**
-     * Decodes ({@link EventJson#decode(InputStream, int)}) and ingests a request body (not compressed, not size
-     * limited: {@link IngestHandler} does both). See {@link #ingest(List)}.
+     * Decodes and ingests a JSON request body in any shape {@link IngestHandler} accepts (not compressed, not size
+     * limited: the handler does both). See {@link #ingest(List)}.
      *
      * @throws io.github.iskahomes.analytics.core.MalformedPayloadException if the body is not an accepted JSON shape
      */
@@ -171,8 +182,7 @@ public final class Ingestor implements AutoCloseable {
         return ingest(EventJson.decode(body, config.maxEventsPerRequest()));
     }
 
-    /** Ingests, but sends only the first {@code callLimit} script calls and then fails, as a crash would. */
-    IngestResult ingestDecoded(List<DecodedEvent> events, int callLimit) {
+    private IngestResult ingestDecoded(List<DecodedEvent> events) {
         if (closed.get()) {
             throw new IllegalStateException("the Ingestor is closed");
         }
@@ -229,7 +239,7 @@ public final class Ingestor implements AutoCloseable {
         int ingested = 0;
         Map<String, Integer> byDay = new HashMap<>();
         if (!plans.isEmpty()) {
-            boolean[] applied = writer.write(plans, callLimit);
+            boolean[] applied = writer.write(plans);
             for (int i = 0; i < applied.length; i++) {
                 if (applied[i]) {
                     ingested++;
@@ -262,11 +272,6 @@ public final class Ingestor implements AutoCloseable {
     /** Sent with a uuid but without a timestamp: the events whose timestamp is pinned on their first try. */
     private static boolean isUntimedWithUuid(Event event) {
         return event.timestamp() == null && event.uuid() != null && !event.uuid().isEmpty();
-    }
-
-    /** For tests: one script call per hash slot even on a standalone Redis, as on a Cluster. */
-    void perSlotCalls(boolean perSlot) {
-        writer.perSlotCalls(perSlot);
     }
 
     /** For tests: the start-up warning that Redis may evict keys, or {@code null} when it may not (or was not checked). */

@@ -2,15 +2,15 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.internal.ValidationRules;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * How an {@link Ingestor}, its {@link AnalyticsReader} and its {@link IngestHandler} behave. Immutable; start from
- * {@link #defaults()} and change values with the {@code with…} copies:
- * {@code IngestorConfig.defaults().withKeyPrefix("shop1:").withZone(ZoneId.of("Africa/Lagos"))}.
+ * How an {@link Ingestor} and its {@link AnalyticsReader} behave. Immutable; start from {@link #defaults()} or
+ * {@link #builder()}, and change a copy with {@link #toBuilder()}:
+ * {@code IngestorConfig.builder().keyPrefix("shop1:").zone(ZoneId.of("Africa/Lagos")).build()}. The HTTP settings
+ * (webhook secret, body size, {@code Retry-After}, CORS) are in {@link IngestHandlerConfig}.
  *
  * @param keyPrefix           prepended to every Redis key, to share one Redis between apps (default {@code ""})
  * @param calendar            the business zone that decides an event's day and when its keys expire (default UTC)
@@ -19,31 +19,31 @@ import java.util.Objects;
  * @param maxPropertiesBytes  the largest properties object of one event, in JSON bytes (default 32 KiB)
  * @param leadActionCap       how many of a lead's newest actions the Redis list keeps (default 100); the per-day action
  *                            counter still counts every action
- * @param maxEventsPerRequest the most events one request or {@code ingest} call may carry (default 1000)
- * @param maxBodyBytes        the largest request body, checked before and after gzip decompression (default 5 MiB)
- * @param webhookSecret       the secret {@link IngestHandler} requires, or {@code null} for none (default none)
+ * @param maxEventsPerRequest the most events one {@code ingest} call, and so one HTTP request, may carry (default
+ *                            1000); it bounds the work of one batch in Redis, so the ingestor checks it on every call
  * @param commandTimeout      how long a call waits for Redis before failing with a
  *                            {@link io.github.iskahomes.analytics.core.StoreUnavailableException} (default 2 s)
  * @param indexShards         how many keys each day's index of active ids is split into, so that no single key is a
  *                            Redis Cluster hot spot (default 16); the reader must use the same number
- * @param retryAfter          what {@link IngestHandler} puts in {@code Retry-After} when Redis is unavailable (default 5 s)
  */
 public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Duration retention, Duration maxFutureSkew,
-                             int maxPropertiesBytes, int leadActionCap, int maxEventsPerRequest, long maxBodyBytes,
-                             String webhookSecret, Duration commandTimeout, int indexShards, Duration retryAfter) {
+                             int maxPropertiesBytes, int leadActionCap, int maxEventsPerRequest,
+                             Duration commandTimeout, int indexShards) {
 
     public static final int DEFAULT_LEAD_ACTION_CAP = 100;
     public static final int DEFAULT_MAX_EVENTS_PER_REQUEST = 1000;
-    public static final long DEFAULT_MAX_BODY_BYTES = 5L * 1024 * 1024;
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_INDEX_SHARDS = 16;
-    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
 
+    /**
+     * @throws NullPointerException     if {@code keyPrefix}, {@code calendar}, {@code retention},
+     *                                  {@code maxFutureSkew} or {@code commandTimeout} is null
+     * @throws IllegalArgumentException if a value is out of range (the message names it)
+     */
     public IngestorConfig {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         Objects.requireNonNull(calendar, "calendar");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
-        Objects.requireNonNull(retryAfter, "retryAfter");
         // Builds the core rules once, so an invalid retention, skew or properties size fails here, at configuration.
         new ValidationRules(calendar, retention, maxFutureSkew, maxPropertiesBytes);
         if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
@@ -52,128 +52,155 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
         }
         positive("leadActionCap", leadActionCap);
         positive("maxEventsPerRequest", maxEventsPerRequest);
-        positive("maxBodyBytes", maxBodyBytes);
         positive("indexShards", indexShards);
         if (indexShards > 1024) {
             throw new IllegalArgumentException("indexShards must be at most 1024, was " + indexShards);
         }
-        if (commandTimeout.isNegative() || commandTimeout.isZero()) {
-            throw new IllegalArgumentException("commandTimeout must be positive, was " + commandTimeout);
-        }
-        if (webhookSecret != null && webhookSecret.isEmpty()) {
-            webhookSecret = null;
-        }
+        positive("commandTimeout", commandTimeout);
     }
 
-    private static void positive(String name, long value) {
+    /** Throws naming the setting unless {@code value} is positive; shared with {@link IngestHandlerConfig}. */
+    static void positive(String name, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
     }
 
-    /** No prefix, UTC, 7 days of retention, 1 h of skew, 32 KiB of properties, 100 lead actions, 1000 events and
-     * 5 MiB per request, no secret, 2 s command timeout, 16 index shards, {@code Retry-After: 5}. */
+    static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    /** No prefix, UTC, 7 days of retention, 1 h of skew, 32 KiB of properties, 100 lead actions, 1000 events per
+     * call, 2 s command timeout, 16 index shards. */
     public static IngestorConfig defaults() {
-        ValidationRules rules = ValidationRules.defaults();
-        return new IngestorConfig("", rules.calendar(), rules.retention(), rules.maxFutureSkew(),
-                rules.maxPropertiesBytes(), DEFAULT_LEAD_ACTION_CAP, DEFAULT_MAX_EVENTS_PER_REQUEST,
-                DEFAULT_MAX_BODY_BYTES, null, DEFAULT_COMMAND_TIMEOUT, DEFAULT_INDEX_SHARDS, DEFAULT_RETRY_AFTER);
+        return builder().build();
+    }
+
+    /** A builder starting from the {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these settings, for a modified copy. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** The core validation rules these settings imply. */
-    public ValidationRules validationRules() {
+    ValidationRules validationRules() {
         return new ValidationRules(calendar, retention, maxFutureSkew, maxPropertiesBytes);
     }
 
-    /** A copy with another {@code keyPrefix}. */
-    public IngestorConfig withKeyPrefix(String value) {
-        return new IngestorConfig(value, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+    /**
+     * Collects the settings of an {@link IngestorConfig}; each setter replaces one value (see the record's
+     * components for what they mean and their defaults). Not thread-safe; {@link #build()} checks the values.
+     */
+    public static final class Builder {
+        private String keyPrefix;
+        private BusinessCalendar calendar;
+        private Duration retention;
+        private Duration maxFutureSkew;
+        private int maxPropertiesBytes;
+        private int leadActionCap;
+        private int maxEventsPerRequest;
+        private Duration commandTimeout;
+        private int indexShards;
 
-    /** A copy with another {@code calendar}. */
-    public IngestorConfig withCalendar(BusinessCalendar value) {
-        return new IngestorConfig(keyPrefix, value, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        private Builder() {
+            ValidationRules rules = ValidationRules.defaults();
+            keyPrefix = "";
+            calendar = rules.calendar();
+            retention = rules.retention();
+            maxFutureSkew = rules.maxFutureSkew();
+            maxPropertiesBytes = rules.maxPropertiesBytes();
+            leadActionCap = DEFAULT_LEAD_ACTION_CAP;
+            maxEventsPerRequest = DEFAULT_MAX_EVENTS_PER_REQUEST;
+            commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+            indexShards = DEFAULT_INDEX_SHARDS;
+        }
 
-    /** The business zone, as {@link #withCalendar(BusinessCalendar)}. */
-    public IngestorConfig withZone(ZoneId zone) {
-        return withCalendar(new BusinessCalendar(zone));
-    }
+        private Builder(IngestorConfig config) {
+            keyPrefix = config.keyPrefix;
+            calendar = config.calendar;
+            retention = config.retention;
+            maxFutureSkew = config.maxFutureSkew;
+            maxPropertiesBytes = config.maxPropertiesBytes;
+            leadActionCap = config.leadActionCap;
+            maxEventsPerRequest = config.maxEventsPerRequest;
+            commandTimeout = config.commandTimeout;
+            indexShards = config.indexShards;
+        }
 
-    /** A copy with another {@code retention}. */
-    public IngestorConfig withRetention(Duration value) {
-        return new IngestorConfig(keyPrefix, calendar, value, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        /** Prepended to every Redis key (default {@code ""}). */
+        public Builder keyPrefix(String value) {
+            this.keyPrefix = value;
+            return this;
+        }
 
-    /** A copy with another {@code maxFutureSkew}. */
-    public IngestorConfig withMaxFutureSkew(Duration value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, value, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        /** The business calendar (default UTC). */
+        public Builder calendar(BusinessCalendar value) {
+            this.calendar = value;
+            return this;
+        }
 
-    /** A copy with another {@code maxPropertiesBytes}. */
-    public IngestorConfig withMaxPropertiesBytes(int value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, value, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        /** The business zone, as {@link #calendar(BusinessCalendar)} of that zone. */
+        public Builder zone(ZoneId zone) {
+            return calendar(new BusinessCalendar(zone));
+        }
 
-    /** A copy with another {@code leadActionCap}. */
-    public IngestorConfig withLeadActionCap(int value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, value,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        /** How long a day's keys live after the day ends (default 7 days). */
+        public Builder retention(Duration value) {
+            this.retention = value;
+            return this;
+        }
 
-    /** A copy with another {@code maxEventsPerRequest}. */
-    public IngestorConfig withMaxEventsPerRequest(int value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                value, maxBodyBytes, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        /** How far in the future an event's timestamp may be (default 1 hour). */
+        public Builder maxFutureSkew(Duration value) {
+            this.maxFutureSkew = value;
+            return this;
+        }
 
-    /** A copy with another {@code maxBodyBytes}. */
-    public IngestorConfig withMaxBodyBytes(long value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, value, webhookSecret, commandTimeout, indexShards, retryAfter);
-    }
+        /** The largest properties object of one event, in JSON bytes (default 32 KiB). */
+        public Builder maxPropertiesBytes(int value) {
+            this.maxPropertiesBytes = value;
+            return this;
+        }
 
-    /** The webhook secret; {@code null} or empty turns the check off. */
-    public IngestorConfig withWebhookSecret(String value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, value, commandTimeout, indexShards, retryAfter);
-    }
+        /** How many of a lead's newest actions Redis keeps (default 100). */
+        public Builder leadActionCap(int value) {
+            this.leadActionCap = value;
+            return this;
+        }
 
-    /** A copy with another {@code commandTimeout}. */
-    public IngestorConfig withCommandTimeout(Duration value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, value, indexShards, retryAfter);
-    }
+        /** The most events one {@code ingest} call or HTTP request may carry (default 1000). */
+        public Builder maxEventsPerRequest(int value) {
+            this.maxEventsPerRequest = value;
+            return this;
+        }
 
-    /** A copy with another {@code indexShards}. */
-    public IngestorConfig withIndexShards(int value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, value, retryAfter);
-    }
+        /** How long a call waits for Redis (default 2 s). */
+        public Builder commandTimeout(Duration value) {
+            this.commandTimeout = value;
+            return this;
+        }
 
-    /** A copy with another {@code retryAfter}. */
-    public IngestorConfig withRetryAfter(Duration value) {
-        return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                maxEventsPerRequest, maxBodyBytes, webhookSecret, commandTimeout, indexShards, value);
-    }
+        /** How many keys each day's index of active ids is split into (default 16). */
+        public Builder indexShards(int value) {
+            this.indexShards = value;
+            return this;
+        }
 
-    /** Hides the secret. */
-    @Override
-    public String toString() {
-        return "IngestorConfig[keyPrefix=" + keyPrefix + ", zone=" + calendar.zone() + ", retention=" + retention
-                + ", maxFutureSkew=" + maxFutureSkew + ", maxPropertiesBytes=" + maxPropertiesBytes
-                + ", leadActionCap=" + leadActionCap + ", maxEventsPerRequest=" + maxEventsPerRequest
-                + ", maxBodyBytes=" + maxBodyBytes + ", webhookSecret=" + (webhookSecret == null ? "none" : "***")
-                + ", commandTimeout=" + commandTimeout + ", indexShards=" + indexShards + ", retryAfter=" + retryAfter
-                + "]";
-    }
-
-    byte[] secretBytes() {
-        return webhookSecret == null ? null : webhookSecret.getBytes(StandardCharsets.UTF_8);
+        /**
+         * The configuration.
+         *
+         * @throws NullPointerException     if a value was set to null
+         * @throws IllegalArgumentException if a value is out of range (the message names it)
+         */
+        public IngestorConfig build() {
+            return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
+                    maxEventsPerRequest, commandTimeout, indexShards);
+        }
     }
 }

@@ -24,7 +24,7 @@ class AnalyticsReaderTest {
     void aWatchedDayStaysIntactUntilAKeyItWatchesExpires(TestRedis redis) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> raw = client.connect()) {
-            IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix());
+            IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
             Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
             Keys keys = new Keys(config.keyPrefix(), config.indexShards());
             check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
@@ -38,7 +38,7 @@ class AnalyticsReaderTest {
     void onAClusterAWatchSeesAnIndexShardExpire(TestRedisCluster cluster) {
         RedisClusterClient client = RedisClusterClient.create(cluster.uri());
         try (StatefulRedisClusterConnection<String, String> raw = client.connect()) {
-            IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(cluster.keyPrefix());
+            IngestorConfig config = IngestorConfig.builder().keyPrefix(cluster.keyPrefix()).build();
             Ingestor ingestor = Ingestor.create(client, config);
             Keys keys = new Keys(config.keyPrefix(), config.indexShards());
             check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);

@@ -32,7 +32,7 @@ class ClusterIngestorTest {
         this.cluster = cluster;
         client = RedisClusterClient.create(cluster.uri());
         probeConnection = client.connect();
-        config = IngestorConfig.defaults().withKeyPrefix(cluster.keyPrefix());
+        config = IngestorConfig.builder().keyPrefix(cluster.keyPrefix()).build();
         ingestor = Ingestor.create(client, config);
         probe = new Probe(probeConnection.sync(), cluster.keyPrefix());
     }
@@ -70,21 +70,33 @@ class ClusterIngestorTest {
     }
 
     @Test
-    void batchCutOffThenRetriedIsCountedExactlyOnce() {
+    void batchCutOffAtAnyPointThenRetriedIsCountedExactlyOnce() {
         Scenario scenario = new Scenario();
-        var decoded = IngestorTest.decoded(scenario.events);
-        for (int cut = 1; cut < 60; cut += 7) {
+        // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
+        int cuts = 0;
+        for (int cut = 0; ; cut++) {
             ingestor.close();
-            ingestor = Ingestor.create(client, config.withKeyPrefix(cluster.keyPrefix() + "cut" + cut + ":"));
+            CutOff cutOff = CutOff.perSlot();
+            ingestor = Ingestor.create(client, config.toBuilder().keyPrefix(cluster.keyPrefix() + "cut" + cut + ":")
+                    .build(), cutOff);
+            cutOff.after(cut);
+            IngestResult first;
             try {
-                ingestor.ingestDecoded(decoded, cut);
-            } catch (StoreUnavailableException expected) {
-                // cut off, as a crash would
+                first = ingestor.ingest(scenario.events);
+            } catch (StoreUnavailableException e) {
+                assertThat(e).hasMessageContaining("cut off after " + cut + " script calls");
+                cuts++;
+                cutOff.off();
+                IngestResult retry = ingestor.ingest(scenario.events);
+                assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
+                scenario.assertState(ingestor.reader());
+                continue;
             }
-            IngestResult retry = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
-            assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
+            assertThat(first.ingested()).isEqualTo(25);
             scenario.assertState(ingestor.reader());
+            break;
         }
+        assertThat(cuts).as("one call per hash slot: many points to cut at").isGreaterThan(15);
     }
 
     @Test
@@ -96,22 +108,30 @@ class ClusterIngestorTest {
 
     @Test
     void untimedEventCutOffBeforeMidnightAndRetriedAfterIsCountedExactlyOnce() {
-        for (int cut = 0; cut < 8; cut++) {
+        int cuts = 0;
+        for (int cut = 0; ; cut++) {
             MidnightRetry retry = new MidnightRetry();
-            var decoded = IngestorTest.decoded(List.of(retry.lead));
             String prefix = cluster.keyPrefix() + "midnight" + cut + ":";
             ingestor.close();
-            ingestor = Ingestor.create(client, config.withKeyPrefix(prefix));
+            CutOff cutOff = CutOff.perSlot();
+            ingestor = Ingestor.create(client, config.toBuilder().keyPrefix(prefix).build(), cutOff);
             ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
+            cutOff.after(cut);
             try {
-                ingestor.ingestDecoded(decoded, cut);
+                ingestor.ingest(List.of(retry.lead));
             } catch (StoreUnavailableException expected) {
+                cuts++;
+                cutOff.off();
                 ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
-                IngestResult second = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+                IngestResult second = ingestor.ingest(List.of(retry.lead));
                 assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
+                retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
+                continue;
             }
             retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
+            break;
         }
+        assertThat(cuts).as("index shards, listing, lister, development and the event count").isGreaterThanOrEqualTo(5);
     }
 
     @Test

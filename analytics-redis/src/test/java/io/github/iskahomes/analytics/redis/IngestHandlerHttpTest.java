@@ -41,6 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IngestHandlerHttpTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "phc_s3cret-project-key";
+    private static final IngestHandlerConfig CAPTURE = IngestHandlerConfig.builder().webhookSecret(SECRET)
+            .maxBodyBytes(64 * 1024).build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private Ingestor ingestor;
@@ -48,8 +50,8 @@ class IngestHandlerHttpTest {
 
     @BeforeEach
     void open(TestRedis redis) {
-        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
-                .withWebhookSecret(SECRET).withMaxBodyBytes(64 * 1024).withMaxEventsPerRequest(50));
+        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix())
+                .maxEventsPerRequest(50).build());
     }
 
     @AfterEach
@@ -82,7 +84,7 @@ class IngestHandlerHttpTest {
     }
 
     private URI serve() throws IOException {
-        return serve(new IngestHandler(ingestor));
+        return serve(new IngestHandler(ingestor, CAPTURE));
     }
 
     private static List<Event> views(String listing, int n) {
@@ -299,8 +301,8 @@ class IngestHandlerHttpTest {
 
     @Test
     void onlyConfiguredOriginsAreAllowed() throws Exception {
-        URI base = serve(new IngestHandler(ingestor, IngestHandlerConfig.defaults()
-                .withAllowedOrigins("https://www.example.com/")));
+        URI base = serve(new IngestHandler(ingestor,
+                CAPTURE.toBuilder().allowedOrigins("https://www.example.com/").build()));
         HttpResponse<String> allowed = send(HttpRequest.newBuilder(base.resolve("/e/"))
                 .header("Origin", "https://www.example.com").header("Access-Control-Request-Method", "POST")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));

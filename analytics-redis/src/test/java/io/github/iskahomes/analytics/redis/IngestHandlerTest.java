@@ -40,10 +40,10 @@ class IngestHandlerTest {
     @BeforeEach
     void open(TestRedis redis) {
         this.redis = redis;
-        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix())
-                .withWebhookSecret(SECRET).withMaxBodyBytes(64 * 1024).withMaxEventsPerRequest(50)
-                .withCommandTimeout(Duration.ofMillis(500)));
-        handler = new IngestHandler(ingestor);
+        ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix())
+                .maxEventsPerRequest(50).commandTimeout(Duration.ofMillis(500)).build());
+        handler = new IngestHandler(ingestor, IngestHandlerConfig.builder().webhookSecret(SECRET).maxBodyBytes(64 * 1024)
+                .build());
     }
 
     @AfterEach

@@ -10,8 +10,6 @@ import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
-import io.github.iskahomes.analytics.core.internal.DecodedBatch;
-import io.github.iskahomes.analytics.core.internal.DecodedEvent;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
@@ -50,7 +48,7 @@ class IngestorTest {
         this.redis = redis;
         client = RedisClient.create(redis.uri());
         probeConnection = client.connect();
-        config = IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix());
+        config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
         ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
         probe = new Probe(probeConnection.sync(), redis.keyPrefix());
     }
@@ -150,7 +148,7 @@ class IngestorTest {
     @Test
     void dayFollowsTheBusinessZoneAndExpiresAtItsEnd() {
         ingestor.close();
-        config = config.withZone(java.time.ZoneId.of("Pacific/Kiritimati")); // UTC+14
+        config = config.toBuilder().zone(java.time.ZoneId.of("Pacific/Kiritimati")).build(); // UTC+14
         ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
         // 11:00 UTC is already the next day at UTC+14.
         Instant at = Scenario.NOON.minus(Duration.ofHours(1));
@@ -187,18 +185,20 @@ class IngestorTest {
         int cuts = 0;
         for (int cut = 0; ; cut++) {
             MidnightRetry retry = new MidnightRetry();
-            List<DecodedEvent> decoded = decoded(List.of(retry.lead));
             String prefix = redis.keyPrefix() + "midnight" + cut + ":";
             ingestor.close();
-            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withKeyPrefix(prefix));
-            ingestor.perSlotCalls(true);
+            CutOff cutOff = CutOff.perSlot();
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.toBuilder().keyPrefix(prefix).build(),
+                    cutOff);
             ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
+            cutOff.after(cut);
             try {
-                ingestor.ingestDecoded(decoded, cut);
+                ingestor.ingest(List.of(retry.lead));
             } catch (StoreUnavailableException e) {
                 cuts++;
+                cutOff.off();
                 ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
-                IngestResult second = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+                IngestResult second = ingestor.ingest(List.of(retry.lead));
                 assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
                 retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
                 continue;
@@ -322,21 +322,22 @@ class IngestorTest {
 
     private int cutAtEveryPoint(boolean perSlot, String prefix) {
         Scenario scenario = new Scenario();
-        List<DecodedEvent> decoded = decoded(scenario.events);
         // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
         int cuts = 0;
         for (int cut = 0; ; cut++) {
             ingestor.close();
+            CutOff cutOff = perSlot ? CutOff.perSlot() : CutOff.asOneCall();
             ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
-                    config.withKeyPrefix(redis.keyPrefix() + prefix + "cut" + cut + ":"));
-            ingestor.perSlotCalls(perSlot);
+                    config.toBuilder().keyPrefix(redis.keyPrefix() + prefix + "cut" + cut + ":").build(), cutOff);
             IngestResult first;
+            cutOff.after(cut);
             try {
-                first = ingestor.ingestDecoded(decoded, cut);
+                first = ingestor.ingest(scenario.events);
             } catch (StoreUnavailableException e) {
-                assertThat(e).hasMessageContaining("cut off after " + cut + " of");
+                assertThat(e).hasMessageContaining("cut off after " + cut + " script calls");
                 cuts++;
-                IngestResult retry = ingestor.ingestDecoded(decoded, Integer.MAX_VALUE);
+                cutOff.off();
+                IngestResult retry = ingestor.ingest(scenario.events);
                 assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
                 scenario.assertState(ingestor.reader());
                 assertThat(ingestor.ingest(scenario.events).duplicates()).isEqualTo(25);
@@ -380,7 +381,7 @@ class IngestorTest {
 
     @Test
     void failsFastNamingTheServerWhenRedisIsDown() {
-        try (Ingestor own = Ingestor.connect(redis.uri(), config.withCommandTimeout(Duration.ofMillis(500)))) {
+        try (Ingestor own = Ingestor.connect(redis.uri(), config.toBuilder().commandTimeout(Duration.ofMillis(500)).build())) {
             redis.stop();
             try {
                 long start = System.nanoTime();
@@ -400,7 +401,7 @@ class IngestorTest {
 
     @Test
     void failsFastWhenRedisIsSlowAndTheRetryCountsOnce() throws Exception {
-        try (Ingestor own = Ingestor.connect(redis.uri(), config.withCommandTimeout(Duration.ofMillis(300)));
+        try (Ingestor own = Ingestor.connect(redis.uri(), config.toBuilder().commandTimeout(Duration.ofMillis(300)).build());
              StatefulRedisConnection<String, String> sleeper = client.connect()) {
             var sleeping = sleeper.async().dispatch(io.lettuce.core.protocol.CommandType.DEBUG,
                     new io.lettuce.core.output.StatusOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
@@ -485,7 +486,7 @@ class IngestorTest {
     @Test
     void tooManyEventsIsRefusedWhole() {
         ingestor.close();
-        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withMaxEventsPerRequest(2));
+        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.toBuilder().maxEventsPerRequest(2).build());
         List<Event> three = List.of(view("L1", "S1", Scenario.NOON), view("L1", "S2", Scenario.NOON),
                 view("L1", "S3", Scenario.NOON));
         assertThatThrownBy(() -> ingestor.ingest(three)).isInstanceOf(PayloadTooLargeException.class)
@@ -496,7 +497,7 @@ class IngestorTest {
     @Test
     void leadActionListKeepsTheNewestButTheDayCounterCountsAll() {
         ingestor.close();
-        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withLeadActionCap(3));
+        ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.toBuilder().leadActionCap(3).build());
         List<Event> leads = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             leads.add(new Event("lead_message", "S1", Scenario.NOON.plusSeconds(i), "m" + i, Map.of("listing_id", "L1")));
@@ -618,9 +619,9 @@ class IngestorTest {
         // 2,500 listings in one index shard: the script's SADD takes them in chunks of Script.MAX_UNPACK.
         for (boolean perSlot : new boolean[] {false, true}) {
             ingestor.close();
-            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.withIndexShards(1)
-                    .withMaxEventsPerRequest(2500).withKeyPrefix(redis.keyPrefix() + perSlot + ":"));
-            ingestor.perSlotCalls(perSlot);
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.toBuilder().indexShards(1)
+                    .maxEventsPerRequest(2500).keyPrefix(redis.keyPrefix() + perSlot + ":").build(),
+                    perSlot ? CutOff.perSlot() : CutOff.asOneCall());
             List<Event> views = new ArrayList<>();
             for (int i = 0; i < 2500; i++) {
                 views.add(new Event("property_view", "S1", Scenario.NOON, UUID.randomUUID().toString(),
@@ -689,14 +690,6 @@ class IngestorTest {
 
     static Event view(String listing, String seeker, Instant at) {
         return new Event("property_view", seeker, at, UUID.randomUUID().toString(), Map.of("listing_id", listing));
-    }
-
-    static List<DecodedEvent> decoded(List<Event> events) {
-        List<DecodedEvent> decoded = new ArrayList<>();
-        for (int i = 0; i < events.size(); i++) {
-            decoded.add(new DecodedEvent(i, events.get(i), null));
-        }
-        return decoded;
     }
 
     static IngestResult retryUntilAvailable(Ingestor ingestor, List<Event> events) throws InterruptedException {

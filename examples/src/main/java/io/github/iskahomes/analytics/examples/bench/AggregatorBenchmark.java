@@ -124,8 +124,8 @@ public final class AggregatorBenchmark {
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
-        IngestorConfig config = IngestorConfig.defaults().withKeyPrefix(prefix)
-                .withCommandTimeout(java.time.Duration.ofSeconds(60));
+        IngestorConfig config = IngestorConfig.builder().keyPrefix(prefix)
+                .commandTimeout(java.time.Duration.ofSeconds(60)).build();
         try (Ingestor ingestor = Ingestor.connect(infra.redisUri(), config)) {
             long start = System.nanoTime();
             long events = populate(ingestor, day, listings);

@@ -68,7 +68,7 @@ public final class IngestBenchmark {
                 : "the demo's marketplace mix (views, impressions, leads, profiles, developments, system events)");
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> admin = client.connect();
-             Ingestor ingestor = Ingestor.connect(uri, IngestorConfig.defaults().withKeyPrefix("bench:"))) {
+             Ingestor ingestor = Ingestor.connect(uri, IngestorConfig.builder().keyPrefix("bench:").build())) {
             RedisCommands<String, String> redis = admin.sync();
             System.out.printf("server: redis %s%n", info(redis, "server").get("redis_version"));
 

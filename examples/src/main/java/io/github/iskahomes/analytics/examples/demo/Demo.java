@@ -39,7 +39,7 @@ public final class Demo {
             throw new IllegalArgumentException("--days must be 1 to 7 (the retention window), was " + days);
         }
         BusinessCalendar calendar = new BusinessCalendar(zone);
-        IngestorConfig config = IngestorConfig.defaults().withCalendar(calendar);
+        IngestorConfig config = IngestorConfig.builder().calendar(calendar).build();
         long started = System.nanoTime();
         try (Infrastructure infrastructure = Infrastructure.start();
              Pipeline pipeline = Pipeline.start(infrastructure, config, 0)) {

@@ -13,7 +13,6 @@ import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.Grain;
 import io.github.iskahomes.analytics.jdbc.Ranking;
 import io.github.iskahomes.analytics.redis.IngestHandler;
-import io.github.iskahomes.analytics.redis.IngestHandlerConfig;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -102,15 +101,14 @@ public final class AnalyticsServer implements AutoCloseable {
         this.deadlines = deadlines;
         this.maxUploads = settings.maxUploads();
         this.uploads = new Semaphore(maxUploads);
-        this.ingest = new IngestHandler(ingestor, new IngestHandlerConfig(settings.allowedOrigins(),
-                IngestHandlerConfig.DEFAULT_CORS_MAX_AGE));
+        this.ingest = new IngestHandler(ingestor, settings.capture());
         this.aggregator = aggregator;
         this.queries = queries;
         this.calendar = ingestor.config().calendar();
-        this.retryAfter = ingestor.config().retryAfter();
+        this.retryAfter = settings.capture().retryAfter();
         this.adminTokenGenerated = settings.adminToken() == null;
         this.adminToken = adminTokenGenerated ? generateToken() : settings.adminToken();
-        if (adminToken.equals(ingestor.config().webhookSecret())) {
+        if (adminToken.equals(settings.capture().webhookSecret())) {
             throw new IllegalArgumentException("the admin token must differ from the webhook secret: the webhook"
                     + " secret ships to browsers, the admin token guards the cron and read endpoints");
         }

@@ -1,6 +1,5 @@
 package io.github.iskahomes.analytics.examples.server;
 
-import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.examples.Flags;
 import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
@@ -27,21 +26,21 @@ public final class Serve {
 
     /** Configuration of the ingestor from flags and environment. */
     public static IngestorConfig config(Flags flags) {
-        IngestorConfig config = IngestorConfig.defaults()
-                .withCalendar(new BusinessCalendar(ZoneId.of(flags.get("zone", "ANALYTICS_ZONE", "UTC"))))
-                .withRetention(Duration.ofDays(flags.integer("retention-days", "ANALYTICS_RETENTION_DAYS", 7)));
-        String secret = flags.get("secret", "ANALYTICS_WEBHOOK_SECRET", null);
-        return secret == null ? config : config.withWebhookSecret(secret);
+        return IngestorConfig.builder()
+                .zone(ZoneId.of(flags.get("zone", "ANALYTICS_ZONE", "UTC")))
+                .retention(Duration.ofDays(flags.integer("retention-days", "ANALYTICS_RETENTION_DAYS", 7)))
+                .build();
     }
 
     /** How the server listens, from flags and environment. */
     public static ServerSettings settings(Flags flags) {
         ServerSettings defaults = ServerSettings.defaults();
         String origins = flags.get("cors-origins", "ANALYTICS_CORS_ORIGINS", String.join(",",
-                defaults.allowedOrigins()));
+                defaults.capture().allowedOrigins()));
         return defaults.withHost(flags.get("host", "ANALYTICS_HOST", defaults.host()))
                 .withPort(flags.integer("port", "ANALYTICS_PORT", defaults.port()))
                 .withAdminToken(flags.get("admin-token", "ANALYTICS_ADMIN_TOKEN", null))
+                .withWebhookSecret(flags.get("secret", "ANALYTICS_WEBHOOK_SECRET", null))
                 .withReadTimeout(Duration.ofSeconds(flags.integer("read-timeout-seconds",
                         "ANALYTICS_READ_TIMEOUT_SECONDS", (int) defaults.readTimeout().toSeconds())))
                 .withAllowedOrigins(Arrays.stream(origins.split(",")).map(String::trim).filter(o -> !o.isEmpty())
@@ -84,7 +83,8 @@ public final class Serve {
                 PostgreSQL %s  (user %s)
                 Zone %s, retention %d days
                 """, server.url(), everywhere ? " (every interface)" : "",
-                config.webhookSecret() == null ? "" : "  (secret required)", String.join(", ", settings.allowedOrigins()),
+                settings.capture().webhookSecret() == null ? "" : "  (secret required)",
+                String.join(", ", settings.capture().allowedOrigins()),
                 server.adminTokenGenerated()
                         ? "Admin token (generated for this run; set ANALYTICS_ADMIN_TOKEN to choose one): "
                         + server.adminToken() + "\n  curl -H 'Authorization: Bearer " + server.adminToken() + "' "

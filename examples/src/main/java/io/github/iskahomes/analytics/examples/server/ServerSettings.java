@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.examples.server;
 
 import io.github.iskahomes.analytics.redis.IngestHandlerConfig;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,16 +19,17 @@ import java.util.Objects;
  *                       behind slow ones
  * @param maxUploads     how many of those may be reading an ingest body at once (default 32); the others are
  *                       answered 503 with {@code Retry-After}, so slow uploads can never take every thread
- * @param allowedOrigins the browser origins the capture paths answer CORS for (default any, {@code "*"})
+ * @param capture        the HTTP settings of the capture paths: webhook secret, body limit, {@code Retry-After}, CORS
+ *                       origins (default {@link IngestHandlerConfig#defaults()}: no secret, any origin)
  */
 public record ServerSettings(String host, int port, String adminToken, Duration readTimeout, int maxConnections,
-                             int maxUploads, List<String> allowedOrigins) {
+                             int maxUploads, IngestHandlerConfig capture) {
     public static final String DEFAULT_HOST = "127.0.0.1";
 
     public ServerSettings {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(readTimeout, "readTimeout");
-        allowedOrigins = List.copyOf(allowedOrigins);
+        Objects.requireNonNull(capture, "capture");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, was " + port);
         }
@@ -48,40 +48,51 @@ public record ServerSettings(String host, int port, String adminToken, Duration 
         }
     }
 
-    /** 127.0.0.1:8080, a generated admin token, 30 s to send a request, 64 connections, 32 uploads, any origin. */
+    /** 127.0.0.1:8080, a generated admin token, 30 s to send a request, 64 connections, 32 uploads, no webhook
+     * secret, any origin. */
     public static ServerSettings defaults() {
         return new ServerSettings(DEFAULT_HOST, 8080, null, Duration.ofSeconds(30), 64, 32,
-                List.of(IngestHandlerConfig.ANY_ORIGIN));
+                IngestHandlerConfig.defaults());
     }
 
     /** A copy with another {@code host}. */
     public ServerSettings withHost(String value) {
-        return new ServerSettings(value, port, adminToken, readTimeout, maxConnections, maxUploads, allowedOrigins);
+        return new ServerSettings(value, port, adminToken, readTimeout, maxConnections, maxUploads, capture);
     }
 
     /** A copy with another {@code port}. */
     public ServerSettings withPort(int value) {
-        return new ServerSettings(host, value, adminToken, readTimeout, maxConnections, maxUploads, allowedOrigins);
+        return new ServerSettings(host, value, adminToken, readTimeout, maxConnections, maxUploads, capture);
     }
 
     /** A copy with another {@code adminToken} ({@code null} generates one). */
     public ServerSettings withAdminToken(String value) {
-        return new ServerSettings(host, port, value, readTimeout, maxConnections, maxUploads, allowedOrigins);
+        return new ServerSettings(host, port, value, readTimeout, maxConnections, maxUploads, capture);
     }
 
     /** A copy with another {@code readTimeout}. */
     public ServerSettings withReadTimeout(Duration value) {
-        return new ServerSettings(host, port, adminToken, value, maxConnections, maxUploads, allowedOrigins);
+        return new ServerSettings(host, port, adminToken, value, maxConnections, maxUploads, capture);
     }
 
     /** A copy with other connection limits. */
     public ServerSettings withLimits(int connections, int uploads) {
-        return new ServerSettings(host, port, adminToken, readTimeout, connections, uploads, allowedOrigins);
+        return new ServerSettings(host, port, adminToken, readTimeout, connections, uploads, capture);
     }
 
-    /** A copy with other {@code allowedOrigins}. */
+    /** A copy with other capture settings. */
+    public ServerSettings withCapture(IngestHandlerConfig value) {
+        return new ServerSettings(host, port, adminToken, readTimeout, maxConnections, maxUploads, value);
+    }
+
+    /** A copy whose capture paths require this webhook secret ({@code null} for none). */
+    public ServerSettings withWebhookSecret(String value) {
+        return withCapture(capture.toBuilder().webhookSecret(value).build());
+    }
+
+    /** A copy whose capture paths answer CORS for these origins. */
     public ServerSettings withAllowedOrigins(String... values) {
-        return new ServerSettings(host, port, adminToken, readTimeout, maxConnections, maxUploads, List.of(values));
+        return withCapture(capture.toBuilder().allowedOrigins(values).build());
     }
 
     /** Hides the token. */
@@ -89,6 +100,6 @@ public record ServerSettings(String host, int port, String adminToken, Duration 
     public String toString() {
         return "ServerSettings[host=" + host + ", port=" + port + ", adminToken=" + (adminToken == null ? "generated"
                 : "***") + ", readTimeout=" + readTimeout + ", maxConnections=" + maxConnections + ", maxUploads="
-                + maxUploads + ", allowedOrigins=" + allowedOrigins + "]";
+                + maxUploads + ", capture=" + capture + "]";
     }
 }

@@ -71,15 +71,15 @@ class AnalyticsServerTest {
     }
 
     private Pipeline start(IngestorConfig config, ServerSettings settings) throws IOException {
-        Pipeline pipeline = Pipeline.start(infrastructure, config.withKeyPrefix("t" + UUID.randomUUID().toString()
-                .substring(0, 8) + ":"), settings);
+        Pipeline pipeline = Pipeline.start(infrastructure, config.toBuilder()
+                .keyPrefix("t" + UUID.randomUUID().toString().substring(0, 8) + ":").build(), settings);
         pipelines.add(pipeline);
         return pipeline;
     }
 
     private Pipeline start() throws IOException {
-        return start(IngestorConfig.defaults().withWebhookSecret(SECRET),
-                ServerSettings.defaults().withPort(0).withAdminToken(ADMIN));
+        return start(IngestorConfig.defaults(),
+                ServerSettings.defaults().withPort(0).withAdminToken(ADMIN).withWebhookSecret(SECRET));
     }
 
     private static String unique(String name) {
@@ -160,8 +160,8 @@ class AnalyticsServerTest {
         assertThat(read(first, "/api/analytics/top-listings").isArray()).isTrue();
         assertThat(send(request(first, "/api/analytics/top-listings")
                 .header("Authorization", "Bearer " + second.adminToken()).GET()).statusCode()).isEqualTo(401);
-        assertThatThrownBy(() -> start(IngestorConfig.defaults().withWebhookSecret(SECRET),
-                ServerSettings.defaults().withPort(0).withAdminToken(SECRET)))
+        assertThatThrownBy(() -> start(IngestorConfig.defaults(),
+                ServerSettings.defaults().withPort(0).withAdminToken(SECRET).withWebhookSecret(SECRET)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("the admin token must differ from the webhook secret: the webhook secret ships to browsers,"
                         + " the admin token guards the cron and read endpoints");
@@ -240,8 +240,8 @@ class AnalyticsServerTest {
     @Test
     void stalledClientsNeitherStarveOthersNorStayOpen() throws Exception {
         // More stalled clients than the old server's 8 threads; 4 uploads at most, 2 s to send a request.
-        Pipeline pipeline = start(IngestorConfig.defaults().withWebhookSecret(SECRET), ServerSettings.defaults()
-                .withPort(0).withAdminToken(ADMIN).withReadTimeout(Duration.ofSeconds(2)).withLimits(16, 4));
+        Pipeline pipeline = start(IngestorConfig.defaults(), ServerSettings.defaults().withPort(0).withAdminToken(ADMIN)
+                .withWebhookSecret(SECRET).withReadTimeout(Duration.ofSeconds(2)).withLimits(16, 4));
         List<Socket> stalledBodies = new ArrayList<>();
         List<Socket> stalledHeaders = new ArrayList<>();
         try {
@@ -389,8 +389,8 @@ class AnalyticsServerTest {
             zone = ZoneId.of("Pacific/Pago_Pago");
         }
         BusinessCalendar calendar = new BusinessCalendar(zone);
-        Pipeline pipeline = start(IngestorConfig.defaults().withWebhookSecret(SECRET).withCalendar(calendar),
-                ServerSettings.defaults().withPort(0).withAdminToken(ADMIN));
+        Pipeline pipeline = start(IngestorConfig.builder().calendar(calendar).build(),
+                ServerSettings.defaults().withPort(0).withAdminToken(ADMIN).withWebhookSecret(SECRET));
         String listing = unique("L-zone");
         Instant sixDaysAgo = now.minus(Duration.ofDays(6));
         ingest(pipeline, List.of(view(listing, now), view(listing, sixDaysAgo)));

@@ -1,0 +1,32 @@
+package io.github.iskahomes.analytics.redis;
+
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * What {@link BatchWriter} does around each script call it sends: the seam through which the tests put a failure at
+ * an exact point of a batch (cut off after some of its calls, as a crash or a lost connection leaves it) and send a
+ * standalone Redis one call per hash slot, as a Cluster gets. Production uses {@link #DIRECT}, which changes nothing.
+ */
+interface ScriptCalls {
+    /** Sends every call as it is; a standalone Redis gets a batch as one call. */
+    ScriptCalls DIRECT = new ScriptCalls() {
+    };
+
+    /**
+     * Sends one queued call: {@code redis} queues it on the connection (the writer flushes and waits afterwards) and
+     * returns its answer to come. An implementation may instead return a failed answer, which the writer meets as it
+     * would a failure of Redis.
+     */
+    default Future<Object> send(BatchWriter.Call call, Function<BatchWriter.Call, Future<Object>> redis) {
+        return redis.apply(call);
+    }
+
+    /**
+     * Whether a standalone Redis gets a whole batch as one {@link Script#MANY} call; {@code false} splits it into
+     * one call per hash slot, as on a Cluster. A Cluster always gets one call per slot.
+     */
+    default boolean batchAsOneCall() {
+        return true;
+    }
+}
