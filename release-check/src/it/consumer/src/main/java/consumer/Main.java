@@ -19,8 +19,10 @@ import org.postgresql.ds.PGSimpleDataSource;
 /** What a user's app does with the published modules: track, ingest into Redis, aggregate into PostgreSQL, read. */
 public final class Main {
     public static void main(String[] args) throws Exception {
+        String run = args[0]; // module-path or class-path: each run has its own keys and listing
+        String listing = "listing-" + run;
         String redisUrl = System.getenv("ANALYTICS_REDIS_URL");
-        String keyPrefix = System.getenv("ANALYTICS_KEY_PREFIX");
+        String keyPrefix = System.getenv("ANALYTICS_KEY_PREFIX") + run + ":";
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(System.getenv("ANALYTICS_JDBC_URL"));
         dataSource.setUser(System.getenv("ANALYTICS_JDBC_USER"));
@@ -30,17 +32,18 @@ public final class Main {
         try (Ingestor ingestor = Ingestor.connect(redisUrl, IngestorConfig.builder().keyPrefix(keyPrefix).build())) {
             try (EventBatcher batcher = EventBatcher.builder().sink(IngestorSink.of(ingestor::ingest)).build()) {
                 for (String seeker : List.of("seeker-1", "seeker-2", "seeker-1")) {
-                    batcher.track("property_view", seeker, Map.of("listing_id", "listing-123", "lister_id", "agent-7",
+                    batcher.track("property_view", seeker, Map.of("listing_id", listing, "lister_id", "agent-7",
                             "lister_type", "agent", "viewed_from", "search"));
                 }
             }
             AggregationResult result = Aggregator.create(dataSource, ingestor.reader()).run();
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             List<PeriodTotals> totals = AnalyticsQueries.create(dataSource, ingestor.reader()::unionCount)
-                    .listing("listing-123", today, today, Grain.DAY);
+                    .listing(listing, today, today, Grain.DAY);
             long views = totals.isEmpty() ? 0 : totals.get(0).counter("total_views");
             long unique = totals.isEmpty() ? 0 : totals.get(0).unique("unique_views");
-            System.out.println("CONSUMER " + (views == 3 && unique == 2 ? "OK" : "WRONG") + ": total_views=" + views
+            System.out.println("CONSUMER " + (views == 3 && unique == 2 ? "OK" : "WRONG") + " on the " + run
+                    + ": total_views=" + views
                     + " unique_views=" + unique + " run=" + result.toJson());
             if (views != 3 || unique != 2) {
                 System.exit(1);

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The release a user gets: the README's dry run, run on a copy of this source tree, builds the bundle; it holds
  * every published artifact and nothing else; and a consumer project that takes the modules from that bundle alone
- * compiles against their public API and runs on a real Redis and PostgreSQL, with no logging backend, Jedis or
- * embedded server on its compile classpath.
+ * compiles as a named module against their public API and runs on a real Redis and PostgreSQL, on the module path
+ * (its descriptor requires only what it uses: no --add-modules) and on the class path, with no logging backend,
+ * Jedis or embedded server on its compile classpath.
  */
 @ExtendWith({RedisExtension.class, PostgresExtension.class})
 class ReleaseBundleTest {
@@ -85,7 +86,7 @@ class ReleaseBundleTest {
     }
 
     @Test
-    void aConsumerOfTheBundleAloneCompilesAndRunsOnRealServers(TestRedis redis, TestPostgres postgres)
+    void aConsumerOfTheBundleAloneCompilesAndRunsOnTheModulePathAndTheClassPath(TestRedis redis, TestPostgres postgres)
             throws Exception {
         assertThat(dryRunExit).as(dryRunOutput).isZero();
         Path consumer = WORK.resolve("consumer");
@@ -108,7 +109,8 @@ class ReleaseBundleTest {
         assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
 
         assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("CONSUMER OK: total_views=3 unique_views=2");
+        assertThat(output).contains("CONSUMER OK on the module-path: total_views=3 unique_views=2",
+                "CONSUMER OK on the class-path: total_views=3 unique_views=2");
         String classpath = Files.readString(consumer.resolve("target/compile-classpath.txt"));
         assertThat(classpath).contains("analytics-core-" + VERSION + ".jar", "analytics-jdbc-" + VERSION + ".jar")
                 .doesNotContain("slf4j-simple", "logback", "log4j-core", "jedis", "embedded-redis",
