@@ -42,8 +42,8 @@ class IngestHandlerTest {
         this.redis = redis;
         ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix())
                 .maxEventsPerRequest(50).commandTimeout(Duration.ofMillis(500)).build());
-        handler = new IngestHandler(ingestor, IngestHandlerConfig.builder().webhookSecret(SECRET).maxBodyBytes(64 * 1024)
-                .build());
+        handler = new IngestHandler(ingestor,
+                IngestHandlerConfig.builder().webhookSecret(SECRET).maxBodyBytes(64 * 1024).build());
     }
 
     @AfterEach

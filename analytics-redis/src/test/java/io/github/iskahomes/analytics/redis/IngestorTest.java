@@ -188,8 +188,8 @@ class IngestorTest {
             String prefix = redis.keyPrefix() + "midnight" + cut + ":";
             ingestor.close();
             CutOff cutOff = CutOff.perSlot();
-            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config.toBuilder().keyPrefix(prefix).build(),
-                    cutOff);
+            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
+                    config.toBuilder().keyPrefix(prefix).build(), cutOff);
             ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
             cutOff.after(cut);
             try {
