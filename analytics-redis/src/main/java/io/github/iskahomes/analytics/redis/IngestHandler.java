@@ -209,7 +209,7 @@ public final class IngestHandler {
                     return unauthorized(problem, cors);
                 }
             }
-            IngestResult result = ingestor.ingest(batch);
+            IngestResult result = ingestor.ingestBatch(batch);
             return answer(200, result.toJson(), cors);
         } catch (PayloadTooLargeException e) {
             return answer(413, error(e.getMessage()), cors);

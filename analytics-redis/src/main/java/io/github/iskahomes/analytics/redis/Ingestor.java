@@ -166,9 +166,13 @@ public final class Ingestor implements AutoCloseable {
         return event;
     }
 
-    /** Ingests a decoded request body (for {@link IngestHandler}); elements that failed to decode are rejected with
-     * their problem. See {@link #ingest(List)}. */
-    IngestResult ingest(DecodedBatch batch) {
+    /**
+     * Ingests a decoded request body (for {@link IngestHandler}); elements that failed to decode are rejected with
+     * their problem. See {@link #ingest(List)}. Not an overload of {@code ingest}: javac reads every overload's
+     * signature where a host calls one (or writes {@code ingestor::ingest}), and a module-path host cannot see
+     * {@code DecodedBatch}.
+     */
+    IngestResult ingestBatch(DecodedBatch batch) {
         return ingestDecoded(batch.events());
     }
 
@@ -179,7 +183,7 @@ public final class Ingestor implements AutoCloseable {
      * @throws io.github.iskahomes.analytics.core.MalformedPayloadException if the body is not an accepted JSON shape
      */
     public IngestResult ingest(InputStream body) {
-        return ingest(EventJson.decode(body, config.maxEventsPerRequest()));
+        return ingestBatch(EventJson.decode(body, config.maxEventsPerRequest()));
     }
 
     private IngestResult ingestDecoded(List<DecodedEvent> events) {

@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.testing.RedisClusterExtension;
 import io.github.iskahomes.analytics.testing.TestRedisCluster;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -71,31 +70,8 @@ class ClusterIngestorTest {
 
     @Test
     void batchCutOffAtAnyPointThenRetriedIsCountedExactlyOnce() {
-        Scenario scenario = new Scenario();
-        // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
-        int cuts = 0;
-        for (int cut = 0; ; cut++) {
-            ingestor.close();
-            CutOff cutOff = CutOff.perSlot();
-            ingestor = Ingestor.create(client, config.toBuilder().keyPrefix(cluster.keyPrefix() + "cut" + cut + ":")
-                    .build(), cutOff);
-            cutOff.after(cut);
-            IngestResult first;
-            try {
-                first = ingestor.ingest(scenario.events);
-            } catch (StoreUnavailableException e) {
-                assertThat(e).hasMessageContaining("cut off after " + cut + " script calls");
-                cuts++;
-                cutOff.off();
-                IngestResult retry = ingestor.ingest(scenario.events);
-                assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
-                scenario.assertState(ingestor.reader());
-                continue;
-            }
-            assertThat(first.ingested()).isEqualTo(25);
-            scenario.assertState(ingestor.reader());
-            break;
-        }
+        int cuts = CutOff.scenarioAtEveryPoint(true, (prefix, cutOff) -> Ingestor.create(client,
+                config.toBuilder().keyPrefix(cluster.keyPrefix() + prefix).build(), cutOff));
         assertThat(cuts).as("one call per hash slot: many points to cut at").isGreaterThan(15);
     }
 
@@ -108,29 +84,9 @@ class ClusterIngestorTest {
 
     @Test
     void untimedEventCutOffBeforeMidnightAndRetriedAfterIsCountedExactlyOnce() {
-        int cuts = 0;
-        for (int cut = 0; ; cut++) {
-            MidnightRetry retry = new MidnightRetry();
-            String prefix = cluster.keyPrefix() + "midnight" + cut + ":";
-            ingestor.close();
-            CutOff cutOff = CutOff.perSlot();
-            ingestor = Ingestor.create(client, config.toBuilder().keyPrefix(prefix).build(), cutOff);
-            ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
-            cutOff.after(cut);
-            try {
-                ingestor.ingest(List.of(retry.lead));
-            } catch (StoreUnavailableException expected) {
-                cuts++;
-                cutOff.off();
-                ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
-                IngestResult second = ingestor.ingest(List.of(retry.lead));
-                assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
-                retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
-                continue;
-            }
-            retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
-            break;
-        }
+        int cuts = CutOff.midnightRetryAtEveryPoint((prefix, cutOff) -> Ingestor.create(client,
+                config.toBuilder().keyPrefix(cluster.keyPrefix() + prefix).build(), cutOff),
+                prefix -> new Probe(probe.redis(), cluster.keyPrefix() + prefix));
         assertThat(cuts).as("index shards, listing, lister, development and the event count").isGreaterThanOrEqualTo(5);
     }
 

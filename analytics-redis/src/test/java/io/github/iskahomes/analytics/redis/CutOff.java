@@ -1,8 +1,12 @@
 package io.github.iskahomes.analytics.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -39,6 +43,71 @@ final class CutOff implements ScriptCalls {
     /** Lets every call through again. */
     void off() {
         allowed = Integer.MAX_VALUE;
+    }
+
+    /**
+     * Cuts {@link Scenario}'s batch after every possible number of script calls, each time on a fresh ingestor that
+     * {@code open} makes for a key prefix of its own ({@code "cut<n>:"}, to append to the test's), retries the whole
+     * batch and checks the exact state, and that a replay is all duplicates. Returns how many points there were.
+     */
+    static int scenarioAtEveryPoint(boolean perSlot, BiFunction<String, CutOff, Ingestor> open) {
+        Scenario scenario = new Scenario();
+        int cuts = 0;
+        for (int cut = 0; ; cut++) {
+            CutOff cutOff = new CutOff(!perSlot);
+            try (Ingestor ingestor = open.apply("cut" + cut + ":", cutOff)) {
+                cutOff.after(cut);
+                IngestResult first;
+                try {
+                    first = ingestor.ingest(scenario.events);
+                } catch (StoreUnavailableException e) {
+                    assertThat(e).hasMessageContaining("cut off after " + cut + " script calls");
+                    cuts++;
+                    cutOff.off();
+                    IngestResult retry = ingestor.ingest(scenario.events);
+                    assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
+                    scenario.assertState(ingestor.reader());
+                    assertThat(ingestor.ingest(scenario.events).duplicates()).isEqualTo(25);
+                    scenario.assertState(ingestor.reader());
+                    continue;
+                }
+                assertThat(first.ingested()).isEqualTo(25);
+                scenario.assertState(ingestor.reader());
+                return cuts;
+            }
+        }
+    }
+
+    /**
+     * Sends {@link MidnightRetry}'s untimed lead at 23:59:59 cut off after every possible number of script calls,
+     * each time on a fresh ingestor that {@code open} makes for a key prefix of its own ({@code "midnight<n>:"}),
+     * retries it at 00:00:01 and checks that it counted once, on the first day ({@code probe} reads the keys under
+     * that prefix). Returns how many points there were.
+     */
+    static int midnightRetryAtEveryPoint(BiFunction<String, CutOff, Ingestor> open, Function<String, Probe> probe) {
+        int cuts = 0;
+        for (int cut = 0; ; cut++) {
+            MidnightRetry retry = new MidnightRetry();
+            String prefix = "midnight" + cut + ":";
+            CutOff cutOff = perSlot();
+            try (Ingestor ingestor = open.apply(prefix, cutOff)) {
+                ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
+                cutOff.after(cut);
+                try {
+                    ingestor.ingest(List.of(retry.lead));
+                } catch (StoreUnavailableException e) {
+                    cuts++;
+                    cutOff.off();
+                    ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
+                    IngestResult second = ingestor.ingest(List.of(retry.lead));
+                    assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
+                    retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), probe.apply(prefix));
+                    continue;
+                }
+                retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), probe.apply(prefix));
+                return cuts;
+            }
+        }
     }
 
     @Override

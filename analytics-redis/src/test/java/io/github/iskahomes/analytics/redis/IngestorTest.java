@@ -182,30 +182,9 @@ class IngestorTest {
 
     @Test
     void untimedEventCutOffBeforeMidnightAndRetriedAfterIsCountedExactlyOnce() {
-        int cuts = 0;
-        for (int cut = 0; ; cut++) {
-            MidnightRetry retry = new MidnightRetry();
-            String prefix = redis.keyPrefix() + "midnight" + cut + ":";
-            ingestor.close();
-            CutOff cutOff = CutOff.perSlot();
-            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
-                    config.toBuilder().keyPrefix(prefix).build(), cutOff);
-            ingestor.clock(MidnightRetry.at(MidnightRetry.BEFORE));
-            cutOff.after(cut);
-            try {
-                ingestor.ingest(List.of(retry.lead));
-            } catch (StoreUnavailableException e) {
-                cuts++;
-                cutOff.off();
-                ingestor.clock(MidnightRetry.at(MidnightRetry.AFTER));
-                IngestResult second = ingestor.ingest(List.of(retry.lead));
-                assertThat(second.ingested() + second.duplicates()).isEqualTo(1);
-                retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
-                continue;
-            }
-            retry.assertCountedOnceOnTheFirstDay(ingestor.reader(), new Probe(probe.redis(), prefix));
-            break;
-        }
+        int cuts = CutOff.midnightRetryAtEveryPoint((prefix, cutOff) -> Ingestor.create(client,
+                RedisURI.create(redis.uri()), config.toBuilder().keyPrefix(redis.keyPrefix() + prefix).build(), cutOff),
+                prefix -> new Probe(probe.redis(), redis.keyPrefix() + prefix));
         assertThat(cuts).as("index shards, listing, lister, development and the event count").isGreaterThanOrEqualTo(5);
     }
 
@@ -320,35 +299,10 @@ class IngestorTest {
         assertThat(cutAtEveryPoint(false, "one")).isEqualTo(1);
     }
 
-    private int cutAtEveryPoint(boolean perSlot, String prefix) {
-        Scenario scenario = new Scenario();
-        // Cut the batch's pipeline after every possible number of script calls, then retry the whole batch.
-        int cuts = 0;
-        for (int cut = 0; ; cut++) {
-            ingestor.close();
-            CutOff cutOff = perSlot ? CutOff.perSlot() : CutOff.asOneCall();
-            ingestor = Ingestor.create(client, RedisURI.create(redis.uri()),
-                    config.toBuilder().keyPrefix(redis.keyPrefix() + prefix + "cut" + cut + ":").build(), cutOff);
-            IngestResult first;
-            cutOff.after(cut);
-            try {
-                first = ingestor.ingest(scenario.events);
-            } catch (StoreUnavailableException e) {
-                assertThat(e).hasMessageContaining("cut off after " + cut + " script calls");
-                cuts++;
-                cutOff.off();
-                IngestResult retry = ingestor.ingest(scenario.events);
-                assertThat(retry.ingested() + retry.duplicates()).isEqualTo(25);
-                scenario.assertState(ingestor.reader());
-                assertThat(ingestor.ingest(scenario.events).duplicates()).isEqualTo(25);
-                scenario.assertState(ingestor.reader());
-                continue;
-            }
-            assertThat(first.ingested()).isEqualTo(25);
-            scenario.assertState(ingestor.reader());
-            break;
-        }
-        return cuts;
+    private int cutAtEveryPoint(boolean perSlot, String label) {
+        return CutOff.scenarioAtEveryPoint(perSlot, (prefix, cutOff) -> Ingestor.create(client,
+                RedisURI.create(redis.uri()), config.toBuilder().keyPrefix(redis.keyPrefix() + label + prefix).build(),
+                cutOff));
     }
 
     @Test
