@@ -122,8 +122,8 @@ public final class Aggregator {
      *
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if PostgreSQL (naming it) or Redis is
      *         unavailable; nothing of the run is committed and the next run completes the same days
-     * @throws io.github.iskahomes.analytics.core.AnalyticsException if the schema is older than this library's ({@link Schema#migrate(Jdbi)} has not
-     *         run since the library was upgraded); nothing is read or written
+     * @throws io.github.iskahomes.analytics.core.AnalyticsException if the schema is older than this library's
+     *         ({@link Schema#migrate(Jdbi)} has not run since the library was upgraded); nothing is read or written
      */
     public AggregationResult run() {
         return run(reader.retainedDays());

@@ -108,7 +108,8 @@ public final class AnalyticsQueries {
                     .append(" IS NOT NULL) AS ").append(sketch);
         }
         sql.append(", sum(total_sales) AS total_sales, sum(").append(valueColumn).append(") AS ").append(valueColumn);
-        derived(kind).forEach((amount, expression) -> sql.append(", ").append(expression).append(" AS ").append(amount));
+        derived(kind).forEach((amount, expression) -> sql.append(", ").append(expression).append(" AS ")
+                .append(amount));
         if (kind == EntityKind.USER) {
             sql.append(", (array_agg(total_listings ORDER BY date DESC))[1] AS total_listings")
                     .append(", max(active_listings) AS active_listings, sum(sold_listings) AS sold_listings");

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@link #migrate(Jdbi)} into the connection's current schema ({@code search_path}).
  *
  * <p>Each applied version is recorded in {@code analytics_schema_version}. Migrations add (tables, columns,
- * indexes, views, functions) and never silently destroy data: a row a new key cannot hold is moved to a table of its own
- * ({@code V2} moves duplicate lister rows to {@code user_analytics_v1_duplicates}); {@code V3} creates the SQL
+ * indexes, views, functions) and never silently destroy data: a row a new key cannot hold is moved to a table of its
+ * own ({@code V2} moves duplicate lister rows to {@code user_analytics_v1_duplicates}); {@code V3} creates the SQL
  * functions {@code analytics_rate} and {@code analytics_average}, the one definition of every derived metric, which
  * the library's statements call. They are idempotent and run one at a time across instances (a transaction-scoped
  * advisory lock, safe behind a transaction pooler). A database whose schema is newer than this library is refused
