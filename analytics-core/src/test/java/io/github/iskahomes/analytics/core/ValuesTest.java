@@ -3,41 +3,15 @@ package io.github.iskahomes.analytics.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
 import io.github.iskahomes.analytics.core.internal.Ids;
-import java.math.BigDecimal;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Derived metrics, the id rule, lister types and lead references. */
+/** The id rule, lister types and lead references. */
 class ValuesTest {
-
-    @ParameterizedTest(name = "{0} / {1} = {2} %")
-    @CsvSource({
-            "1, 3, 33.33", "2, 3, 66.67", "1, 8, 12.50", "1, 6, 16.67", "1, 800, 0.13", "1, 1600, 0.06",
-            "0, 5, 0.00", "0, 0, 0.00", "5, 0, 0.00", "3, 2, 150.00", "7, 7, 100.00"})
-    void percentIsRoundedHalfUpToTwoDecimals(long numerator, long denominator, String expected) {
-        BigDecimal percent = new BigDecimal(expected);
-        assertThat(DerivedMetrics.percent(numerator, denominator)).isEqualTo(percent);
-        assertThat(DerivedMetrics.conversionRate(numerator, denominator)).isEqualTo(percent);
-        assertThat(DerivedMetrics.leadToSaleRate(numerator, denominator)).isEqualTo(percent);
-        assertThat(DerivedMetrics.engagementRate(numerator, denominator)).isEqualTo(percent);
-    }
-
-    @ParameterizedTest(name = "{0} / {1} = {2}")
-    @CsvSource({"100, 3, 33.33", "200, 3, 66.67", "250000, 2, 125000.00", "0.125, 1, 0.13", "99, 0, 0.00"})
-    void averageIsRoundedHalfUpAndZeroWithoutCount(String total, long count, String expected) {
-        assertThat(DerivedMetrics.average(new BigDecimal(total), count)).isEqualTo(new BigDecimal(expected));
-    }
-
-    @Test
-    void averageOfNothingIsZero() {
-        assertThat(DerivedMetrics.average(null, 3)).isEqualTo(new BigDecimal("0.00"));
-        assertThat(DerivedMetrics.ZERO).isEqualTo(new BigDecimal("0.00"));
-    }
 
     @ParameterizedTest(name = "[{0}]")
     @CsvSource(delimiter = '|', value = {

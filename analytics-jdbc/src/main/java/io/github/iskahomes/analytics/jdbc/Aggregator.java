@@ -122,6 +122,8 @@ public final class Aggregator {
      *
      * @throws io.github.iskahomes.analytics.core.StoreUnavailableException if PostgreSQL (naming it) or Redis is
      *         unavailable; nothing of the run is committed and the next run completes the same days
+     * @throws io.github.iskahomes.analytics.core.AnalyticsException if the schema is older than this library's
+     *         ({@link Schema#migrate(Jdbi)} has not run since the library was upgraded); nothing is read or written
      */
     public AggregationResult run() {
         return run(reader.retainedDays());
@@ -149,6 +151,9 @@ public final class Aggregator {
             log.info("Aggregation skipped: {}", AggregationResult.LOCK_HELD);
             return AggregationResult.lockHeld();
         }
+        // Before reading Redis: on an older schema every upsert would fail (they call V3's functions), entity by
+        // entity, and the run would report each one instead of the one thing to do.
+        Schema.requireCurrent(handle);
         Map<String, Tally> tallies = new LinkedHashMap<>();
         for (String table : List.of("listings", "users", "developments", "leads")) {
             tallies.put(table, new Tally());

@@ -1,7 +1,6 @@
 package io.github.iskahomes.analytics.jdbc;
 
 import io.github.iskahomes.analytics.core.EntityKind;
-import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
 import io.github.iskahomes.analytics.core.internal.Metrics;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -23,7 +22,9 @@ import org.jdbi.v3.postgres.PostgresPlugin;
  *
  * <p>Counters are summed in SQL; unique counts are unions of the per-day HyperLogLog sketches the aggregator keeps in
  * PostgreSQL, counted by {@link SketchUnion} (Redis), so a month's unique viewers is a true union even after Redis
- * forgot the days; rates and averages are recomputed from summed numerators and denominators.
+ * forgot the days; rates and averages are recomputed in SQL from summed numerators and denominators, by the
+ * schema's {@code analytics_rate} and {@code analytics_average} (see {@link Schema}), never averaged and never
+ * computed in Java.
  *
  * <p>Thread-safe. The {@link Jdbi} or {@link DataSource} is the host's and is never closed here. Methods throw
  * {@link io.github.iskahomes.analytics.core.StoreUnavailableException} when PostgreSQL cannot be reached.
@@ -83,12 +84,10 @@ public final class AnalyticsQueries {
         return Stores.call(store, "ranking listings", () -> jdbi.withHandle(h -> h.createQuery(sql)
                 .bind("from", from).bind("to", to).bind("limit", limit)
                 .map((rs, ctx) -> {
-                    long views = rs.getLong("total_views");
-                    long leads = rs.getLong("total_leads");
                     List<byte[]> sketches = sketches(rs.getArray("unique_views_hll"));
                     long unique = sketches.size() <= 1 ? rs.getLong("unique_views") : union.unionCount(sketches);
-                    return new ListingRank(rs.getString("listing_id"), views, unique, leads,
-                            DerivedMetrics.conversionRate(leads, views));
+                    return new ListingRank(rs.getString("listing_id"), rs.getLong("total_views"), unique,
+                            rs.getLong("total_leads"), rs.getBigDecimal("conversion_rate"));
                 }).list()));
     }
 
@@ -108,8 +107,9 @@ public final class AnalyticsQueries {
                     .append(", array_agg(").append(sketch).append(") FILTER (WHERE ").append(sketch)
                     .append(" IS NOT NULL) AS ").append(sketch);
         }
-        sql.append(", sum(total_sales) AS total_sales, sum(").append(valueColumn).append(") AS ").append(valueColumn)
-                .append(", sum(days_to_sale_sum) AS days_to_sale_sum, sum(days_to_sale_count) AS days_to_sale_count");
+        sql.append(", sum(total_sales) AS total_sales, sum(").append(valueColumn).append(") AS ").append(valueColumn);
+        derived(kind).forEach((amount, expression) -> sql.append(", ").append(expression).append(" AS ")
+                .append(amount));
         if (kind == EntityKind.USER) {
             sql.append(", (array_agg(total_listings ORDER BY date DESC))[1] AS total_listings")
                     .append(", max(active_listings) AS active_listings, sum(sold_listings) AS sold_listings");
@@ -141,22 +141,36 @@ public final class AnalyticsQueries {
         }
         Map<String, BigDecimal> amounts = new LinkedHashMap<>();
         String valueColumn = Tables.salesValueColumn(kind);
-        BigDecimal value = rs.getBigDecimal(valueColumn);
-        amounts.put(valueColumn, value == null ? DerivedMetrics.ZERO : value);
-        amounts.put("avg_sale_price", DerivedMetrics.average(value, totalSales));
-        amounts.put("avg_days_to_sale", DerivedMetrics.average(BigDecimal.valueOf(rs.getLong("days_to_sale_sum")),
-                rs.getLong("days_to_sale_count")));
-        String[] conversion = Tables.conversion(kind);
-        amounts.put("conversion_rate", DerivedMetrics.conversionRate(counters.get(conversion[0]),
-                counters.get(conversion[1])));
-        amounts.put("lead_to_sale_rate", DerivedMetrics.leadToSaleRate(totalSales,
-                counters.get(Tables.leadsForSales(kind))));
-        if (kind == EntityKind.DEVELOPMENT) {
-            amounts.put("engagement_rate", DerivedMetrics.engagementRate(counters.get(Metrics.TOTAL_INTERACTIONS),
-                    counters.get(Metrics.TOTAL_VIEWS)));
+        amounts.put(valueColumn, rs.getBigDecimal(valueColumn));
+        for (String amount : derived(kind).keySet()) {
+            amounts.put(amount, rs.getBigDecimal(amount));
         }
         return new PeriodTotals(rs.getString("period"), rs.getObject("first_day", LocalDate.class),
                 rs.getObject("last_day", LocalDate.class), counters, uniques, amounts);
+    }
+
+    /** The averages and rates of a period by name, each as its SQL over the period's summed columns. */
+    private static Map<String, String> derived(EntityKind kind) {
+        String[] conversion = Tables.conversion(kind);
+        Map<String, String> derived = new LinkedHashMap<>();
+        derived.put("avg_sale_price", average(Tables.salesValueColumn(kind), "total_sales"));
+        derived.put("avg_days_to_sale", average("days_to_sale_sum", "days_to_sale_count"));
+        derived.put("conversion_rate", rate(conversion[0], conversion[1]));
+        derived.put("lead_to_sale_rate", rate("total_sales", Tables.leadsForSales(kind)));
+        if (kind == EntityKind.DEVELOPMENT) {
+            derived.put("engagement_rate", rate(Metrics.TOTAL_INTERACTIONS, Metrics.TOTAL_VIEWS));
+        }
+        return derived;
+    }
+
+    /** The schema's one definition of a rate, over the range's sums (never an average of daily rates). */
+    private static String rate(String numerator, String denominator) {
+        return "analytics_rate(sum(" + numerator + "), sum(" + denominator + "))";
+    }
+
+    /** The schema's one definition of an average, over the range's sums. */
+    private static String average(String total, String count) {
+        return "analytics_average(sum(" + total + "), sum(" + count + "))";
     }
 
     private static List<byte[]> sketches(Array array) throws SQLException {

@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.jdbc;
 
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
-import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
 import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.EntityDay;
 import java.time.LocalDate;
@@ -77,14 +76,6 @@ final class EntityUpsert {
             update.bind("u" + i, Sql.array("bigint", column(rows, r -> r.unique(unique))));
             update.bind("h" + i, Sql.array("bytea", column(rows, r -> r.sketches().get(unique))));
         }
-        String[] conversion = Tables.conversion(kind);
-        update.bind("conversion", Sql.array("numeric", column(rows,
-                r -> DerivedMetrics.conversionRate(r.counter(conversion[0]), r.counter(conversion[1])))));
-        if (kind == EntityKind.DEVELOPMENT) {
-            update.bind("engagement", Sql.array("numeric", column(rows,
-                    r -> DerivedMetrics.engagementRate(r.counter(Metrics.TOTAL_INTERACTIONS),
-                            r.counter(Metrics.TOTAL_VIEWS)))));
-        }
         return update.execute();
     }
 
@@ -152,26 +143,36 @@ final class EntityUpsert {
             alias.add("h" + i);
             set.add(sketch + " = COALESCE(EXCLUDED." + sketch + ", t." + sketch + ")");
         }
+        // Rates come from the schema's analytics_rate (V3), their one definition, over the counters just bound.
+        String[] conversion = Tables.conversion(kind);
         insert.add("conversion_rate");
-        select.add("u.conversion");
-        unnest.add("CAST(:conversion AS numeric[])");
-        alias.add("conversion");
+        select.add(rate(conversion[0], conversion[1]));
         set.add("conversion_rate = EXCLUDED.conversion_rate");
         if (kind == EntityKind.DEVELOPMENT) {
             insert.add("engagement_rate");
-            select.add("u.engagement");
-            unnest.add("CAST(:engagement AS numeric[])");
-            alias.add("engagement");
+            select.add(rate(Metrics.TOTAL_INTERACTIONS, Metrics.TOTAL_VIEWS));
             set.add("engagement_rate = EXCLUDED.engagement_rate");
         }
         String leads = Tables.leadsForSales(kind);
-        set.add("lead_to_sale_rate = CASE WHEN EXCLUDED." + leads + " = 0 THEN 0 ELSE round(t.total_sales * 100.0 / EXCLUDED."
-                + leads + ", 2) END");
+        set.add("lead_to_sale_rate = analytics_rate(t.total_sales, EXCLUDED." + leads + ")");
         set.add("updated_at = now()");
         return "INSERT INTO " + table + " AS t (" + String.join(", ", insert) + ")\nSELECT "
                 + String.join(", ", select) + "\nFROM unnest(" + String.join(", ", unnest) + ") AS u("
                 + String.join(", ", alias) + ")\nON CONFLICT (" + Tables.conflictKey(kind) + ") DO UPDATE SET "
                 + String.join(", ", set);
+    }
+
+    /** {@code analytics_rate} of two counters, named by the unnest aliases of their bound arrays. */
+    private String rate(String numerator, String denominator) {
+        return "analytics_rate(" + counterAlias(numerator) + ", " + counterAlias(denominator) + ")";
+    }
+
+    private String counterAlias(String counter) {
+        int index = kind.counters().indexOf(counter);
+        if (index < 0) {
+            throw new IllegalStateException(counter + " is not a counter of " + kind);
+        }
+        return "u.c" + index;
     }
 
     String sql() {

@@ -18,17 +18,20 @@ import org.slf4j.LoggerFactory;
  * {@link #migrate(Jdbi)} into the connection's current schema ({@code search_path}).
  *
  * <p>Each applied version is recorded in {@code analytics_schema_version}. Migrations add (tables, columns,
- * indexes, views) and never silently destroy data: a row a new key cannot hold is moved to a table of its own
- * ({@code V2} moves duplicate lister rows to {@code user_analytics_v1_duplicates}). They are idempotent and run one
- * at a time across instances (a transaction-scoped advisory lock, safe behind a transaction pooler). A database
- * whose schema is newer than this library is refused with a clear error instead of being touched. Stateless and
- * thread-safe.
+ * indexes, views, functions) and never silently destroy data: a row a new key cannot hold is moved to a table of its
+ * own ({@code V2} moves duplicate lister rows to {@code user_analytics_v1_duplicates}); {@code V3} creates the SQL
+ * functions {@code analytics_rate} and {@code analytics_average}, the one definition of every derived metric, which
+ * the library's statements call. They are idempotent and run one at a time across instances (a transaction-scoped
+ * advisory lock, safe behind a transaction pooler). A database whose schema is newer than this library is refused
+ * with a clear error instead of being touched; {@link Aggregator#run()} refuses one that is older (not migrated since
+ * the library was upgraded). Stateless and thread-safe.
  */
 public final class Schema {
     private static final Logger log = LoggerFactory.getLogger(Schema.class);
 
     /** The migrations in order; a new migration is a new resource plus one entry here. */
-    private static final List<String> MIGRATIONS = List.of("V1__tables.sql", "V2__one_lister_row_per_day.sql");
+    private static final List<String> MIGRATIONS = List.of("V1__tables.sql", "V2__one_lister_row_per_day.sql",
+            "V3__metric_functions.sql");
 
     /** The schema version this library writes and reads. */
     public static final int LATEST_VERSION = MIGRATIONS.size();
@@ -109,10 +112,27 @@ public final class Schema {
                 + "version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
         int version = version(handle);
         if (version > LATEST_VERSION) {
-            throw new AnalyticsException("the analytics schema in " + handle.createQuery("SELECT current_schema()")
-                    .mapTo(String.class).one() + " is at version " + version + ", newer than the version "
-                    + LATEST_VERSION + " this library knows; upgrade the library instead of migrating");
+            throw new AnalyticsException("the analytics schema in " + currentSchema(handle) + " is at version "
+                    + version + ", newer than the version " + LATEST_VERSION
+                    + " this library knows; upgrade the library instead of migrating");
         }
+    }
+
+    /**
+     * Refuses a schema older than this library's, whose statements need every migration (the functions of
+     * {@code V3} among them), with the one thing to do.
+     */
+    static void requireCurrent(Handle handle) {
+        int version = version(handle);
+        if (version < LATEST_VERSION) {
+            throw new AnalyticsException("the analytics schema in " + currentSchema(handle) + " is at version "
+                    + version + ", older than the version " + LATEST_VERSION + " this library needs; run "
+                    + "Schema.migrate before aggregating");
+        }
+    }
+
+    private static String currentSchema(Handle handle) {
+        return handle.createQuery("SELECT current_schema()").mapTo(String.class).one();
     }
 
     private static int version(Handle handle) {

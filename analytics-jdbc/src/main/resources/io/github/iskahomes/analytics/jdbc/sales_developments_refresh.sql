@@ -1,4 +1,5 @@
--- Sales columns of development_analytics for one day, from the ledger.
+-- Sales columns of development_analytics for one day, from the ledger. Averages and rates are the schema's
+-- analytics_average and analytics_rate (V3), their one definition.
 WITH s AS (
     SELECT development_id,
            count(*)        AS total_sales,
@@ -18,10 +19,10 @@ INSERT INTO development_analytics AS t (development_id, date, week, month, quart
 SELECT k.development_id, :date, :week, :month, :quarter, :year,
        COALESCE(s.total_sales, 0),
        COALESCE(s.sales_value, 0),
-       CASE WHEN s.total_sales > 0 THEN round(s.sales_value / s.total_sales, 2) ELSE 0 END,
+       analytics_average(s.sales_value, s.total_sales),
        COALESCE(s.days_sum, 0),
        COALESCE(s.days_count, 0),
-       CASE WHEN s.days_count > 0 THEN round(s.days_sum::numeric / s.days_count, 2) ELSE 0 END
+       analytics_average(s.days_sum, s.days_count)
 FROM keys k LEFT JOIN s ON s.development_id = k.development_id
 ON CONFLICT (development_id, date) DO UPDATE SET
     total_sales        = EXCLUDED.total_sales,
@@ -30,6 +31,5 @@ ON CONFLICT (development_id, date) DO UPDATE SET
     days_to_sale_sum   = EXCLUDED.days_to_sale_sum,
     days_to_sale_count = EXCLUDED.days_to_sale_count,
     avg_days_to_sale   = EXCLUDED.avg_days_to_sale,
-    lead_to_sale_rate  = CASE WHEN t.total_leads = 0 THEN 0
-                              ELSE round(EXCLUDED.total_sales * 100.0 / t.total_leads, 2) END,
+    lead_to_sale_rate  = analytics_rate(EXCLUDED.total_sales, t.total_leads),
     updated_at         = now()

@@ -1,5 +1,6 @@
 -- Sales columns of listing_analytics for one day, from the ledger. Writes only sales-owned columns (and the
--- lister/development of a row the ledger creates), so counters and uniques of the day are never touched.
+-- lister/development of a row the ledger creates), so counters and uniques of the day are never touched. Averages
+-- and rates are the schema's analytics_average and analytics_rate (V3), their one definition.
 WITH s AS (
     SELECT listing_id,
            max(lister_id)      AS lister_id,
@@ -23,10 +24,10 @@ INSERT INTO listing_analytics AS t (listing_id, date, week, month, quarter, year
 SELECT k.listing_id, :date, :week, :month, :quarter, :year, s.lister_id, s.lister_type, s.development_id,
        COALESCE(s.total_sales, 0),
        COALESCE(s.sales_value, 0),
-       CASE WHEN s.total_sales > 0 THEN round(s.sales_value / s.total_sales, 2) ELSE 0 END,
+       analytics_average(s.sales_value, s.total_sales),
        COALESCE(s.days_sum, 0),
        COALESCE(s.days_count, 0),
-       CASE WHEN s.days_count > 0 THEN round(s.days_sum::numeric / s.days_count, 2) ELSE 0 END
+       analytics_average(s.days_sum, s.days_count)
 FROM keys k LEFT JOIN s ON s.listing_id = k.listing_id
 ON CONFLICT (listing_id, date) DO UPDATE SET
     total_sales        = EXCLUDED.total_sales,
@@ -38,6 +39,5 @@ ON CONFLICT (listing_id, date) DO UPDATE SET
     lister_id          = COALESCE(t.lister_id, EXCLUDED.lister_id),
     lister_type        = COALESCE(t.lister_type, EXCLUDED.lister_type),
     development_id     = COALESCE(t.development_id, EXCLUDED.development_id),
-    lead_to_sale_rate  = CASE WHEN t.total_leads = 0 THEN 0
-                              ELSE round(EXCLUDED.total_sales * 100.0 / t.total_leads, 2) END,
+    lead_to_sale_rate  = analytics_rate(EXCLUDED.total_sales, t.total_leads),
     updated_at         = now()

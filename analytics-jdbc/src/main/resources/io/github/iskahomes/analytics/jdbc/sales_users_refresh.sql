@@ -1,6 +1,7 @@
 -- Sales columns of user_analytics (the lister credited with each sale) for one day, from the ledger. One row per
 -- lister and day, whatever type each sale recorded; a row the ledger creates takes the type of the day's latest sale,
--- and the aggregator's type (Redis's, the latest of the day's events) is never overwritten here.
+-- and the aggregator's type (Redis's, the latest of the day's events) is never overwritten here. Averages and rates
+-- are the schema's analytics_average and analytics_rate (V3), their one definition.
 WITH s AS (
     SELECT lister_id,
            (array_agg(lister_type ORDER BY sale_timestamp DESC, id DESC))[1] AS lister_type,
@@ -24,10 +25,10 @@ SELECT k.user_id, COALESCE(u.user_type, s.lister_type), :date, :week, :month, :q
        COALESCE(s.total_sales, 0),
        COALESCE(s.sold_listings, 0),
        COALESCE(s.total_revenue, 0),
-       CASE WHEN s.total_sales > 0 THEN round(s.total_revenue / s.total_sales, 2) ELSE 0 END,
+       analytics_average(s.total_revenue, s.total_sales),
        COALESCE(s.days_sum, 0),
        COALESCE(s.days_count, 0),
-       CASE WHEN s.days_count > 0 THEN round(s.days_sum::numeric / s.days_count, 2) ELSE 0 END
+       analytics_average(s.days_sum, s.days_count)
 FROM keys k
 LEFT JOIN s ON s.lister_id = k.user_id
 LEFT JOIN user_analytics u ON u.user_id = k.user_id AND u.date = :date
@@ -39,6 +40,5 @@ ON CONFLICT (user_id, date) DO UPDATE SET
     days_to_sale_sum   = EXCLUDED.days_to_sale_sum,
     days_to_sale_count = EXCLUDED.days_to_sale_count,
     avg_days_to_sale   = EXCLUDED.avg_days_to_sale,
-    lead_to_sale_rate  = CASE WHEN t.total_leads_generated = 0 THEN 0
-                              ELSE round(EXCLUDED.total_sales * 100.0 / t.total_leads_generated, 2) END,
+    lead_to_sale_rate  = analytics_rate(EXCLUDED.total_sales, t.total_leads_generated),
     updated_at         = now()

@@ -1,12 +1,12 @@
--- Top listings over a date range. Rates are recomputed from the summed counters, never averaged.
+-- Top listings over a date range. Rates are recomputed from the summed counters, never averaged, by the schema's
+-- analytics_rate (V3), their one definition.
 -- Sketches are aggregated only for the listings that made the cut.
 WITH ranked AS (
     SELECT listing_id,
            sum(total_views)  AS total_views,
            sum(total_leads)  AS total_leads,
            sum(unique_views) AS unique_views,
-           CASE WHEN sum(total_views) = 0 THEN 0
-                ELSE round(sum(total_leads) * 100.0 / sum(total_views), 2) END AS conversion_rate
+           analytics_rate(sum(total_leads), sum(total_views)) AS conversion_rate
     FROM listing_analytics
     WHERE date BETWEEN :from AND :to
     GROUP BY listing_id

@@ -5,6 +5,7 @@ import static io.github.iskahomes.analytics.jdbc.Rows.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.AnalyticsException;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
@@ -115,6 +116,26 @@ class AggregatorTest {
         Object[] all = java.util.Arrays.copyOf(calendar, calendar.length + values.length);
         System.arraycopy(values, 0, all, calendar.length, values.length);
         return expect(all);
+    }
+
+    @Test
+    void aSchemaNotMigratedSinceTheLibraryWasUpgradedIsRefusedBeforeAnythingIsWritten() {
+        ingest(script());
+        // A schema still at version 2: without V3's record and functions.
+        jdbi.useHandle(h -> h.execute("DELETE FROM analytics_schema_version WHERE version = 3"));
+        jdbi.useHandle(h -> h.execute("DROP FUNCTION analytics_rate(numeric, numeric), "
+                + "analytics_average(numeric, numeric)"));
+
+        assertThatThrownBy(() -> aggregator.run(D1)).isInstanceOf(AnalyticsException.class)
+                .hasMessage("the analytics schema in " + pg.schema() + " is at version 2, older than the version 3 "
+                        + "this library needs; run Schema.migrate before aggregating");
+        assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics")).isZero();
+        assertThat(Db.scalar(jdbi, "SELECT count(*) FROM aggregated_days")).isZero();
+
+        assertThat(Schema.migrate(jdbi)).containsExactly(3);
+        assertThat(aggregator.run(D1).finalisedDays()).containsExactly(D1);
+        assertThat(row("SELECT conversion_rate FROM listing_analytics WHERE listing_id = 'L1'"))
+                .isEqualTo(expect("conversion_rate", "66.67"));
     }
 
     @Test

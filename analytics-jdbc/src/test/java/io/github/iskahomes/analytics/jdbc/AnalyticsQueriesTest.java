@@ -1,8 +1,11 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import static io.github.iskahomes.analytics.jdbc.Rows.expect;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.core.internal.Metrics;
@@ -147,6 +150,123 @@ class AnalyticsQueriesTest {
         assertThat(queries.topListings(day, day, Ranking.CONVERSION, 10)).extracting(ListingRank::listingId)
                 .containsExactly("C", "B", "A");
         assertThat(queries.topListings(day.minusDays(3), day.minusDays(2), Ranking.VIEWS, 10)).isEmpty();
+    }
+
+    @Test
+    void ratesAndAveragesRoundHalfUpToTwoDecimalsInEveryDayRowAndAreRecomputedFromSumsOverARange() {
+        // Two consecutive retained days of one ISO week, so a WEEK period holds both.
+        LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+        while (!CalendarParts.of(first).week().equals(CalendarParts.of(first.plusDays(1)).week())) {
+            first = first.minusDays(1);
+        }
+        LocalDate second = first.plusDays(1);
+        Stream s = new Stream();
+        view(s, first, "A", 3, 1);      // 1 / 3 = 33.33
+        view(s, second, "A", 5, 0);     // 0 / 5 = 0.00; over both days 1 / 8 = 12.50, the mean of the days is 16.67
+        view(s, first, "B", 3, 2);      // 2 / 3 = 66.67
+        view(s, second, "B", 0, 1);     // 1 lead, no view: 0.00; over both days 3 / 3 = 100.00
+        view(s, first, "H", 800, 1);    // 1 / 800 = 0.125: half-up gives 0.13 (half-even would give 0.12)
+        view(s, first, "C", 400, 1);    // 1 / 400 = 0.25
+        view(s, second, "C", 400, 0);   // 0.00; over both days 1 / 800 = 0.13
+        ingestInBatches(s.drain());
+        Aggregator aggregator = Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults());
+        assertThat(aggregator.run(first, second).finalisedDays()).containsExactly(first, second);
+        // A's sales: 100.00 + 100.01 on the first day (100.005 → 100.01), 50.00 on the second.
+        SalesLedger ledger = SalesLedger.create(jdbi, BusinessCalendar.UTC);
+        sell(ledger, "A", "100.00", first, first.minusDays(1));
+        sell(ledger, "A", "100.01", first, first.minusDays(2));
+        sell(ledger, "A", "50.00", second, second.minusDays(4));
+
+        // The ledger's refresh and a later aggregator run write the same day rows.
+        for (int run = 0; run < 2; run++) {
+            assertThat(Db.rows(jdbi, """
+                    SELECT listing_id || ' ' || date::text AS day, conversion_rate, lead_to_sale_rate,
+                           avg_sale_price, avg_days_to_sale
+                    FROM listing_analytics ORDER BY listing_id, date""")).containsExactly(
+                    dayRow("A " + first, "33.33", "200.00", "100.01", "1.50"),
+                    dayRow("A " + second, "0.00", "0.00", "50.00", "4.00"),
+                    dayRow("B " + first, "66.67", "0.00", "0.00", "0.00"),
+                    dayRow("B " + second, "0.00", "0.00", "0.00", "0.00"),
+                    dayRow("C " + first, "0.25", "0.00", "0.00", "0.00"),
+                    dayRow("C " + second, "0.00", "0.00", "0.00", "0.00"),
+                    dayRow("H " + first, "0.13", "0.00", "0.00", "0.00"));
+            aggregator.run(first, second);
+        }
+
+        PeriodTotals a = queries.listing("A", first, second, Grain.WEEK).get(0);
+        assertThat(a.firstDay()).isEqualTo(first);
+        assertThat(a.lastDay()).isEqualTo(second);
+        assertThat(a.amount("conversion_rate")).isEqualTo(new BigDecimal("12.50"));
+        assertThat(a.amount("lead_to_sale_rate")).isEqualTo(new BigDecimal("300.00"));     // 3 sales / 1 lead
+        assertThat(a.amount("sales_value")).isEqualTo(new BigDecimal("250.01"));
+        assertThat(a.amount("avg_sale_price")).isEqualTo(new BigDecimal("83.34"));         // 250.01 / 3 = 83.336…
+        assertThat(a.amount("avg_days_to_sale")).isEqualTo(new BigDecimal("2.33"));        // (1 + 2 + 4) / 3
+        assertThat(queries.listing("B", first, second, Grain.WEEK).get(0).amount("conversion_rate"))
+                .isEqualTo(new BigDecimal("100.00"));
+        assertThat(queries.listing("C", first, second, Grain.WEEK).get(0).amount("conversion_rate"))
+                .isEqualTo(new BigDecimal("0.13"));
+        assertThat(queries.listing("C", first, second, Grain.DAY)).extracting(t -> t.amount("conversion_rate"))
+                .containsExactly(new BigDecimal("0.25"), new BigDecimal("0.00"));
+        assertThat(queries.topListings(first, second, Ranking.VIEWS, 10))
+                .extracting(ListingRank::listingId, ListingRank::conversionRate).containsExactly(
+                        tuple("C", new BigDecimal("0.13")), tuple("H", new BigDecimal("0.13")),
+                        tuple("A", new BigDecimal("12.50")), tuple("B", new BigDecimal("100.00")));
+    }
+
+    @Test
+    void nothingToDivideByGivesZeroRatesAndAveragesInTheRowsAndOverARange() {
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        Stream s = new Stream();
+        view(s, day, "Z", 0, 0);        // an impression only: 0 leads / 0 views
+        view(s, day, "Y", 0, 1);        // 1 lead / 0 views
+        s.add("development_share", "s1", day, "development_id", "DZ", "developer_id", "dev-9");
+        ingestInBatches(s.drain());
+        Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults()).run(day);
+        // A sale without a listing date on a listing without leads: 1 sale / 0 leads, 0 days / 0 dated sales.
+        assertThat(SalesLedger.create(jdbi, BusinessCalendar.UTC).record(Sale.of("Z", new BigDecimal("10.00"), "NGN",
+                day.atTime(12, 0).toInstant(ZoneOffset.UTC))).recorded()).isTrue();
+
+        assertThat(Db.rows(jdbi, """
+                SELECT listing_id || ' ' || date::text AS day, conversion_rate, lead_to_sale_rate, avg_sale_price,
+                       avg_days_to_sale
+                FROM listing_analytics ORDER BY listing_id""")).containsExactly(
+                dayRow("Y " + day, "0.00", "0.00", "0.00", "0.00"),
+                dayRow("Z " + day, "0.00", "0.00", "10.00", "0.00"));
+        assertThat(Db.row(jdbi, "SELECT conversion_rate, engagement_rate FROM development_analytics"))
+                .isEqualTo(expect("conversion_rate", "0.00", "engagement_rate", "0.00"));
+
+        Map<String, BigDecimal> zero = new LinkedHashMap<>();
+        for (String amount : List.of("conversion_rate", "lead_to_sale_rate", "avg_days_to_sale")) {
+            zero.put(amount, new BigDecimal("0.00"));
+        }
+        assertThat(queries.listing("Z", day, day, Grain.YEAR).get(0).amounts()).containsAllEntriesOf(zero)
+                .containsEntry("avg_sale_price", new BigDecimal("10.00"));
+        assertThat(queries.listing("Y", day, day, Grain.YEAR).get(0).amounts()).containsAllEntriesOf(zero)
+                .containsEntry("avg_sale_price", new BigDecimal("0.00"));
+        assertThat(queries.development("DZ", day, day, Grain.YEAR).get(0).amounts())
+                .containsEntry("engagement_rate", new BigDecimal("0.00"))
+                .containsEntry("conversion_rate", new BigDecimal("0.00"));
+        assertThat(queries.topListings(day, day, Ranking.VIEWS, 10))
+                .extracting(ListingRank::listingId, ListingRank::conversionRate).containsExactly(
+                        tuple("Y", new BigDecimal("0.00")), tuple("Z", new BigDecimal("0.00")));
+    }
+
+    private void ingestInBatches(List<Event> events) {
+        for (int i = 0; i < events.size(); i += 500) {
+            List<Event> batch = events.subList(i, Math.min(events.size(), i + 500));
+            assertThat(ingestor.ingest(batch).ingested()).isEqualTo(batch.size());
+        }
+    }
+
+    private static void sell(SalesLedger ledger, String listing, String price, LocalDate day, LocalDate listed) {
+        assertThat(ledger.record(Sale.of(listing, new BigDecimal(price), "NGN",
+                day.atTime(12, 0).toInstant(ZoneOffset.UTC)).withListedOn(listed)).recorded()).isTrue();
+    }
+
+    private static Map<String, Object> dayRow(String day, String conversion, String leadToSale, String price,
+                                              String days) {
+        return expect("day", day, "conversion_rate", conversion, "lead_to_sale_rate", leadToSale,
+                "avg_sale_price", price, "avg_days_to_sale", days);
     }
 
     private static void view(Stream s, LocalDate day, String listing, int views, int leads) {

@@ -21,7 +21,7 @@ class SchemaTest {
     void migrateCreatesEveryTableOnceAndRecordsItsVersion(TestPostgres pg) {
         Jdbi jdbi = Jdbi.create(pg.dataSource());
         assertThat(Schema.currentVersion(jdbi)).isZero();
-        assertThat(Schema.migrate(jdbi)).containsExactly(1, 2);
+        assertThat(Schema.migrate(jdbi)).containsExactly(1, 2, 3);
         assertThat(Schema.migrate(jdbi)).isEmpty();
         assertThat(Schema.currentVersion(jdbi)).isEqualTo(Schema.LATEST_VERSION);
         List<String> tables = jdbi.withHandle(h -> h.createQuery("""
@@ -93,7 +93,7 @@ class SchemaTest {
                 VALUES ('L1', 'agent-1', 'agent', DATE '2025-01-15', TIMESTAMPTZ '2025-01-15 12:00Z', 500, 'NGN', 'sale')
                 """));
 
-        assertThat(Schema.migrate(jdbi)).containsExactly(2);
+        assertThat(Schema.migrate(jdbi, "PostgreSQL", 2)).containsExactly(2);
 
         assertThat(Db.rows(jdbi, """
                 SELECT user_id, user_type, date::text AS date, total_listing_views, total_listings, total_sales,
@@ -117,6 +117,66 @@ class SchemaTest {
         jdbi.useTransaction(h -> h.createScript(Sql.resource("V2__one_lister_row_per_day.sql")).execute());
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM user_analytics")).isEqualTo(3L);
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM user_analytics_v1_duplicates")).isEqualTo(1L);
+    }
+
+    @Test
+    void version3DefinesEveryRateAndAverageOnceRoundedHalfUpToTwoDecimalsAndZeroWithNothingToDivideBy(
+            TestPostgres pg) {
+        Jdbi jdbi = Jdbi.create(pg.dataSource());
+        Schema.migrate(jdbi);
+        assertThat(Db.strings(jdbi, """
+                SELECT format('%s / %s = %s', n, d, analytics_rate(n, d))
+                FROM (VALUES (1::bigint, 3::bigint), (2, 3), (1, 8), (1, 6), (1, 800), (1, 1600), (0, 5), (0, 0),
+                             (5, 0), (3, 2), (7, 7), (NULL, 4), (4, NULL)) AS v(n, d)""")).containsExactly(
+                "1 / 3 = 33.33", "2 / 3 = 66.67", "1 / 8 = 12.50", "1 / 6 = 16.67", "1 / 800 = 0.13",
+                "1 / 1600 = 0.06", "0 / 5 = 0.00", "0 / 0 = 0.00", "5 / 0 = 0.00", "3 / 2 = 150.00",
+                "7 / 7 = 100.00", " / 4 = 0.00", "4 /  = 0.00");
+        assertThat(Db.strings(jdbi, """
+                SELECT format('%s / %s = %s', t, c, analytics_average(t, c))
+                FROM (VALUES (100::numeric, 3::bigint), (200, 3), (250000, 2), (0.125, 1), (200.01, 2), (99, 0),
+                             (NULL, 3), (5, NULL)) AS v(t, c)""")).containsExactly(
+                "100 / 3 = 33.33", "200 / 3 = 66.67", "250000 / 2 = 125000.00", "0.125 / 1 = 0.13",
+                "200.01 / 2 = 100.01", "99 / 0 = 0.00", " / 3 = 0.00", "5 /  = 0.00");
+    }
+
+    @Test
+    void aSchemaAtVersion2UpgradesToVersion3KeepingItsRowsAndTheLibraryWritesRatesThrough(TestPostgres pg) {
+        Jdbi jdbi = Jdbi.create(pg.dataSource());
+        assertThat(Schema.migrate(jdbi, "PostgreSQL", 2)).containsExactly(1, 2);
+        jdbi.useHandle(h -> h.execute("""
+                INSERT INTO listing_analytics (listing_id, date, week, month, quarter, year, total_views, total_leads,
+                    conversion_rate)
+                VALUES ('L1', DATE '2025-01-15', '2025-W03', '2025-01', '2025-Q1', 2025, 3, 1, 33.33)"""));
+        assertThat(functions(jdbi)).isEmpty();
+
+        assertThat(Schema.migrate(jdbi)).containsExactly(3);
+
+        assertThat(Schema.currentVersion(jdbi)).isEqualTo(3);
+        assertThat(Db.strings(jdbi, "SELECT name FROM analytics_schema_version WHERE version = 3"))
+                .containsExactly("V3__metric_functions.sql");
+        assertThat(functions(jdbi)).containsExactly("analytics_average(total numeric, count numeric)",
+                "analytics_rate(numerator numeric, denominator numeric)");
+        assertThat(Db.row(jdbi, "SELECT total_views, conversion_rate, analytics_rate(total_leads, total_views) AS rate "
+                + "FROM listing_analytics")).isEqualTo(Rows.expect("total_views", 3L, "conversion_rate", "33.33",
+                "rate", "33.33"));
+        // The library's statements call the functions: a sale on the upgraded schema gets its rate and average.
+        assertThat(SalesLedger.create(pg.dataSource(), io.github.iskahomes.analytics.core.BusinessCalendar.UTC)
+                .record(Sale.of("L1", new java.math.BigDecimal("100.01"), "NGN",
+                        java.time.Instant.parse("2025-01-15T12:00:00Z"))).recorded()).isTrue();
+        assertThat(Db.row(jdbi, "SELECT avg_sale_price, lead_to_sale_rate FROM listing_analytics"))
+                .isEqualTo(Rows.expect("avg_sale_price", "100.01", "lead_to_sale_rate", "100.00"));
+
+        // Idempotent: the same file again changes nothing.
+        jdbi.useTransaction(h -> h.createScript(Sql.resource("V3__metric_functions.sql")).execute());
+        assertThat(functions(jdbi)).hasSize(2);
+        assertThat(Schema.migrate(jdbi)).isEmpty();
+    }
+
+    /** The functions of the current schema, with their arguments. */
+    private static List<String> functions(Jdbi jdbi) {
+        return Db.strings(jdbi, """
+                SELECT p.proname || '(' || pg_get_function_arguments(p.oid) || ')' FROM pg_proc p
+                WHERE p.pronamespace = current_schema()::regnamespace ORDER BY p.proname""");
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.github.iskahomes.analytics.examples.bench;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
-import io.github.iskahomes.analytics.core.internal.DerivedMetrics;
 import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.EntityDay;
@@ -167,8 +166,11 @@ final class AggregatorBaseline {
                 set.add(column + " = EXCLUDED." + column);
             }
         }
+        // conversion_rate is the schema's analytics_rate of the bound leads and views, as in the Aggregator.
+        List<String> values = new ArrayList<>(java.util.Collections.nCopies(columns.size() - 1, "?"));
+        values.add("analytics_rate(?, ?)");
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + String.join(", ", java.util.Collections.nCopies(columns.size(), "?")) + ") ON CONFLICT (" + key
+                + String.join(", ", values) + ") ON CONFLICT (" + key
                 + ") DO UPDATE SET " + String.join(", ", set) + ", updated_at = now()";
     }
 
@@ -193,6 +195,7 @@ final class AggregatorBaseline {
         }
         long leads = entity.counter(kind == EntityKind.USER ? Metrics.TOTAL_LISTING_LEADS : Metrics.TOTAL_LEADS);
         long views = entity.counter(kind == EntityKind.USER ? Metrics.TOTAL_LISTING_VIEWS : Metrics.TOTAL_VIEWS);
-        st.setBigDecimal(i, DerivedMetrics.conversionRate(leads, views));
+        st.setLong(i++, leads);
+        st.setLong(i, views);
     }
 }

@@ -172,8 +172,7 @@ public final class Demo {
                 "leads", "engagement");
         pipeline.jdbi().useHandle(handle -> handle.createQuery("""
                 SELECT development_id, sum(total_views), sum(unique_views), sum(total_interactions), sum(total_leads),
-                       round(CASE WHEN sum(total_views) = 0 THEN 0
-                                  ELSE sum(total_interactions) * 100.0 / sum(total_views) END, 2)
+                       analytics_rate(sum(total_interactions), sum(total_views))
                 FROM development_analytics WHERE date BETWEEN :from AND :to
                 GROUP BY development_id ORDER BY sum(total_views) DESC, development_id LIMIT 6""")
                 .bind("from", from).bind("to", to)
