@@ -23,24 +23,15 @@ class IngestorSinkTest {
     void eventsTheIngestorRejectsCountAsRejectedWithItsReasons(TestRedis redis) throws Exception {
         List<IngestResult> results = new CopyOnWriteArrayList<>();
         RecordingListener listener = new RecordingListener();
-        try (Ingestor ingestor = Ingestor.connect(redis.uri(),
-                IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()))) {
-            EventBatcher batcher = EventBatcher.builder()
-                    .config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).build())
-                    .sink(IngestorSink.of(events -> {
-                        IngestResult result = ingestor.ingest(events);
-                        results.add(result);
-                        return result.rejected().stream()
-                                .map(rejection -> new SendResult.Rejection(rejection.index(), rejection.reason()))
-                                .toList();
-                    }))
-                    .listener(listener)
-                    .build();
-            List<Event> tracked;
-            try (batcher) {
-                tracked = trackFiveWithTwoInvalid(batcher);
-                assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
-            }
+        try (Ingestor ingestor = ingestor(redis)) {
+            EventBatcher batcher = batcher(IngestorSink.of(events -> {
+                IngestResult result = ingestor.ingest(events);
+                results.add(result);
+                return result.rejected().stream()
+                        .map(rejection -> new SendResult.Rejection(rejection.index(), rejection.reason()))
+                        .toList();
+            }), listener);
+            List<Event> tracked = deliverFiveWithTwoInvalid(batcher);
 
             assertThat(results).singleElement().extracting(IngestResult::ingested).isEqualTo(3);
             assertThat(batcher.stats().get("ingestor")).isEqualTo(new SinkStats("ingestor", 5, 3, 0, 0, 0, 2, 0));
@@ -54,18 +45,10 @@ class IngestorSinkTest {
 
     @Test
     void withoutTheIngestorsAnswerRejectedEventsCountAsSent(TestRedis redis) throws Exception {
-        try (Ingestor ingestor = Ingestor.connect(redis.uri(),
-                IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()))) {
+        try (Ingestor ingestor = ingestor(redis)) {
             RecordingListener listener = new RecordingListener();
-            EventBatcher batcher = EventBatcher.builder()
-                    .config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).build())
-                    .sink(IngestorSink.ignoringRejections(ingestor::ingest))
-                    .listener(listener)
-                    .build();
-            try (batcher) {
-                trackFiveWithTwoInvalid(batcher);
-                assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
-            }
+            EventBatcher batcher = batcher(IngestorSink.ignoringRejections(ingestor::ingest), listener);
+            deliverFiveWithTwoInvalid(batcher);
 
             assertThat(batcher.stats().get("ingestor")).isEqualTo(new SinkStats("ingestor", 5, 5, 0, 0, 0, 0, 0));
             assertThat(listener.rejections).isEmpty();
@@ -75,15 +58,8 @@ class IngestorSinkTest {
     @Test
     void anIngestFunctionReturningNullFailsTheBatchWithoutRetrying() throws Exception {
         RecordingListener listener = new RecordingListener();
-        EventBatcher batcher = EventBatcher.builder()
-                .config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).build())
-                .sink(IngestorSink.of("broken", events -> null))
-                .listener(listener)
-                .build();
-        try (batcher) {
-            trackFiveWithTwoInvalid(batcher);
-            assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
-        }
+        EventBatcher batcher = batcher(IngestorSink.of("broken", events -> null), listener);
+        deliverFiveWithTwoInvalid(batcher);
 
         assertThat(batcher.stats().get("broken")).isEqualTo(new SinkStats("broken", 5, 0, 0, 0, 5, 0, 0));
         assertThat(listener.failures).singleElement().extracting(RecordingListener.Failure::reason)
@@ -91,14 +67,33 @@ class IngestorSinkTest {
                         + " events (empty when none was rejected)");
     }
 
-    /** Five property views; the second has no listing id and the fourth an id with a brace. */
-    private static List<Event> trackFiveWithTwoInvalid(EventBatcher batcher) {
-        return List.of(
-                batcher.track(view("listing-1")),
-                batcher.track(Event.create("property_view", "seeker-1", Map.of("viewed_from", "home"))),
-                batcher.track(view("listing-2")),
-                batcher.track(view("listing-{3}")),
-                batcher.track(view("listing-4")));
+    /** A batcher that sends on flush() only, so that the five events go out as one batch. */
+    private static EventBatcher batcher(Sink sink, RecordingListener listener) {
+        return EventBatcher.builder().config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).build())
+                .sink(sink).listener(listener).build();
+    }
+
+    private static Ingestor ingestor(TestRedis redis) {
+        return Ingestor.connect(redis.uri(), IngestorConfig.defaults().withKeyPrefix(redis.keyPrefix()));
+    }
+
+    /**
+     * Tracks five property views (the second has no listing id, the fourth an id with a brace), sends them as one
+     * batch and closes the batcher.
+     *
+     * @return the events as tracked, with their uuids
+     */
+    private static List<Event> deliverFiveWithTwoInvalid(EventBatcher batcher) throws InterruptedException {
+        try (batcher) {
+            List<Event> tracked = List.of(
+                    batcher.track(view("listing-1")),
+                    batcher.track(Event.create("property_view", "seeker-1", Map.of("viewed_from", "home"))),
+                    batcher.track(view("listing-2")),
+                    batcher.track(view("listing-{3}")),
+                    batcher.track(view("listing-4")));
+            assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
+            return tracked;
+        }
     }
 
     private static Event view(String listingId) {
