@@ -90,10 +90,11 @@ public final class IngestorSink implements Sink {
             // Unknown failures may be transient (a driver's own connection exception); retrying is capped anyway.
             return SendResult.retryable(e.getClass().getName() + ": " + e.getMessage(), null);
         }
-        if (rejected == null) {
+        if (rejected == null || rejected.stream().anyMatch(Objects::isNull)) {
             // A bug in the host's function, not a passing failure: retrying would ingest the batch again for nothing.
-            return SendResult.rejected("the ingest function of sink '" + name + "' returned null instead of the list"
-                    + " of rejected events (empty when none was rejected)");
+            return SendResult.rejected("the ingest function of sink '" + name + "' returned "
+                    + (rejected == null ? "null" : "a null rejection") + " instead of the list of rejected events"
+                    + " (empty when none was rejected)");
         }
         return SendResult.delivered(rejected);
     }

@@ -9,9 +9,11 @@ import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,15 +58,23 @@ class IngestorSinkTest {
     }
 
     @Test
-    void anIngestFunctionReturningNullFailsTheBatchWithoutRetrying() throws Exception {
+    void anIngestFunctionReturningNullOrANullRejectionFailsTheBatchWithoutRetrying() throws Exception {
+        List<SendResult.Rejection> withNull = new ArrayList<>();
+        withNull.add(null);
+        assertFailsAtOnce(events -> null, "returned null");
+        assertFailsAtOnce(events -> withNull, "returned a null rejection");
+    }
+
+    private static void assertFailsAtOnce(Function<List<Event>, List<SendResult.Rejection>> ingest, String what)
+            throws InterruptedException {
         RecordingListener listener = new RecordingListener();
-        EventBatcher batcher = batcher(IngestorSink.of("broken", events -> null), listener);
+        EventBatcher batcher = batcher(IngestorSink.of("broken", ingest), listener);
         deliverFiveWithTwoInvalid(batcher);
 
         assertThat(batcher.stats().get("broken")).isEqualTo(new SinkStats("broken", 5, 0, 0, 0, 5, 0, 0));
         assertThat(listener.failures).singleElement().extracting(RecordingListener.Failure::reason)
-                .isEqualTo("the ingest function of sink 'broken' returned null instead of the list of rejected"
-                        + " events (empty when none was rejected)");
+                .isEqualTo("the ingest function of sink 'broken' " + what + " instead of the list of rejected events"
+                        + " (empty when none was rejected)");
     }
 
     /** A batcher that sends on flush() only, so that the five events go out as one batch. */
