@@ -8,6 +8,8 @@ module io.github.iskahomes.analytics.jdbc {
     requires transitive java.sql;
     requires transitive org.jdbi.v3.core;
     requires org.jdbi.v3.postgres;
+    // Jdbi is an automatic module and cannot say it needs geantyref, an explicit one nothing else would resolve.
+    requires io.leangen.geantyref;
     requires org.postgresql.jdbc;
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;

@@ -2,5 +2,6 @@
 module consumer {
     requires io.github.iskahomes.analytics.jdbc;
     requires io.github.iskahomes.analytics.batcher;
-    requires org.postgresql.jdbc; // this program makes its own DataSource (PGSimpleDataSource)
+    requires org.postgresql.jdbc; // this program makes its own DataSource (PGSimpleDataSource,
+    requires java.naming;         // which is a javax.naming.Referenceable)
 }

@@ -2,12 +2,14 @@ package consumer;
 
 import io.github.iskahomes.analytics.batcher.EventBatcher;
 import io.github.iskahomes.analytics.batcher.IngestorSink;
+import io.github.iskahomes.analytics.batcher.SendResult;
 import io.github.iskahomes.analytics.jdbc.AggregationResult;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Grain;
 import io.github.iskahomes.analytics.jdbc.PeriodTotals;
 import io.github.iskahomes.analytics.jdbc.Schema;
+import io.github.iskahomes.analytics.redis.IngestResult;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import java.time.LocalDate;
@@ -30,7 +32,8 @@ public final class Main {
 
         Schema.migrate(dataSource);
         try (Ingestor ingestor = Ingestor.connect(redisUrl, IngestorConfig.builder().keyPrefix(keyPrefix).build())) {
-            try (EventBatcher batcher = EventBatcher.builder().sink(IngestorSink.of(ingestor::ingest)).build()) {
+            IngestorSink sink = IngestorSink.of(events -> rejections(ingestor.ingest(events)));
+            try (EventBatcher batcher = EventBatcher.builder().sink(sink).build()) {
                 for (String seeker : List.of("seeker-1", "seeker-2", "seeker-1")) {
                     batcher.track("property_view", seeker, Map.of("listing_id", listing, "lister_id", "agent-7",
                             "lister_type", "agent", "viewed_from", "search"));
@@ -49,5 +52,12 @@ public final class Main {
                 System.exit(1);
             }
         }
+    }
+
+    /** The ingestor's rejections in the batcher's terms, so that the batcher counts them as rejected, not sent. */
+    private static List<SendResult.Rejection> rejections(IngestResult result) {
+        return result.rejected().stream()
+                .map(rejection -> new SendResult.Rejection(rejection.index(), rejection.reason()))
+                .toList();
     }
 }

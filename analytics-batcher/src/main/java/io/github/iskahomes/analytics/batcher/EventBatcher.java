@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers tracked events and delivers them in batches to one or more {@link Sink}s: the JVM's counterpart of the
- * seed's {@code analyticsBatcher}.
+ * Buffers tracked events and delivers them in batches to one or more {@link Sink}s, like a browser analytics SDK's
+ * batcher.
  *
  * <pre>{@code
  * try (EventBatcher batcher = EventBatcher.builder()

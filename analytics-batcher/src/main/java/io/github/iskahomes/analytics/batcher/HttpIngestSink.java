@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Sends batches to the host's ingest endpoint ({@code POST /api/ingest/posthog}) as the seed's body
+ * Sends batches to the host's ingest endpoint ({@code POST /api/ingest/posthog}) as the body
  * {@code {"events":[…]}}, with {@code java.net.http}: optionally gzipped, optionally with the webhook secret header.
  * Connection errors, timeouts, 408, 429 (honouring {@code Retry-After}) and 5xx are retried by the batcher; any other
  * answer is a refusal whose status and body become the failure's reason.

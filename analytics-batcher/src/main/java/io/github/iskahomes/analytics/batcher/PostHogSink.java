@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Sends batches to PostHog's batch capture API ({@code POST <host>/batch/}) as {@code {"api_key":…,"batch":[…]}}:
- * the seed's dual write. Each event keeps the uuid the batcher gave it, so PostHog deduplicates retries too and the
+ * Sends batches to PostHog's batch capture API ({@code POST <host>/batch/}) as {@code {"api_key":…,"batch":[…]}},
+ * to keep a copy of every event in PostHog. Each event keeps the uuid the batcher gave it, so PostHog deduplicates retries too and the
  * two stores can be reconciled by id. Retries, refusals, byte bounds and 413 splits as for {@link HttpIngestSink};
  * PostHog's own limit is 20 MiB a request.
  *

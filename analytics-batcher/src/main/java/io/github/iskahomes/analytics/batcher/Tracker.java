@@ -30,7 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Typed tracking calls for one user, mirroring the seed's {@code useAnalytics} hook: each method builds a catalogued
+ * Typed tracking calls for one user, like a front end's {@code useAnalytics} hook: each method builds a catalogued
  * event with the right property names and hands it to the {@link EventBatcher}. Arguments documented as optional may
  * be {@code null} and are then left out; {@code listerId} and {@code listerType} go together.
  *

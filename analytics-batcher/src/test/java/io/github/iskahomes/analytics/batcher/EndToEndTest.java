@@ -47,8 +47,8 @@ class EndToEndTest {
             RecordingListener listener = new RecordingListener();
             List<Event> tracked = new ArrayList<>();
             EventBatcher batcher = EventBatcher.builder()
-                    .config(BatcherConfig.defaults().withFlushAt(50).withFlushInterval(Duration.ofHours(1))
-                            .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50)))
+                    .config(BatcherConfig.builder().flushAt(50).flushInterval(Duration.ofHours(1))
+                            .backoff(Duration.ofMillis(10), Duration.ofMillis(50)).build())
                     .sink(HttpIngestSink.builder(endpoint).secret("s3cret").build())
                     .listener(listener)
                     .build();
@@ -105,9 +105,9 @@ class EndToEndTest {
         try (Ingestor ingestor = Ingestor.connect(redis.uri(), config);
              AnalyticsReader reader = AnalyticsReader.connect(redis.uri(), config)) {
             EventBatcher batcher = EventBatcher.builder()
-                    .config(BatcherConfig.defaults().withFlushInterval(Duration.ofHours(1)).withMaxAttempts(1_000)
-                            .withBackoff(Duration.ofMillis(50), Duration.ofMillis(200)))
-                    .sink(IngestorSink.of(ingestor::ingest))
+                    .config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).maxAttempts(1_000)
+                            .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build())
+                    .sink(IngestorSink.ignoringRejections(ingestor::ingest))
                     .listener(listener)
                     .build();
             List<Event> tracked = new ArrayList<>();

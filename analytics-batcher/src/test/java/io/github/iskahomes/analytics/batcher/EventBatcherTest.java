@@ -34,8 +34,8 @@ class EventBatcherTest {
         return server;
     }
 
-    private EventBatcher batcher(BatcherConfig config, Sink... sinks) {
-        EventBatcher.Builder builder = EventBatcher.builder().config(config).listener(listener);
+    private EventBatcher batcher(BatcherConfig.Builder config, Sink... sinks) {
+        EventBatcher.Builder builder = EventBatcher.builder().config(config.build()).listener(listener);
         for (Sink sink : sinks) {
             builder.sink(sink);
         }
@@ -48,9 +48,10 @@ class EventBatcherTest {
         return HttpIngestSink.builder(server.uri("/api/ingest/posthog")).build();
     }
 
-    private static BatcherConfig config(int flushAt, Duration interval) {
-        return BatcherConfig.defaults().withFlushAt(flushAt).withFlushInterval(interval)
-                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
+    /** Quick retries, so that tests of retrying stay fast. */
+    private static BatcherConfig.Builder config(int flushAt, Duration interval) {
+        return BatcherConfig.builder().flushAt(flushAt).flushInterval(interval)
+                .backoff(Duration.ofMillis(10), Duration.ofMillis(50));
     }
 
     private static List<Event> track(EventBatcher batcher, int count) {
@@ -213,7 +214,7 @@ class EventBatcherTest {
     @Test
     void givesUpAfterMaxAttempts() throws Exception {
         TestServer server = server(new TestServer(r -> Answer.status(500, "boom")));
-        EventBatcher batcher = batcher(config(200, LONG).withMaxAttempts(3), ingest(server));
+        EventBatcher batcher = batcher(config(200, LONG).maxAttempts(3), ingest(server));
 
         track(batcher, 4);
         assertThat(batcher.flush(Duration.ofSeconds(20))).isTrue();
@@ -230,7 +231,7 @@ class EventBatcherTest {
         AtomicInteger calls = new AtomicInteger();
         TestServer server = server(new TestServer(r -> calls.incrementAndGet() == 1 ? Answer.hangUntil(release)
                 : Answer.ok()));
-        EventBatcher batcher = batcher(config(5, LONG).withMaxQueueSize(20), ingest(server));
+        EventBatcher batcher = batcher(config(5, LONG).maxQueueSize(20), ingest(server));
 
         List<Event> inFlight = track(batcher, 5);
         server.awaitRequests(1);
@@ -255,7 +256,7 @@ class EventBatcherTest {
         AtomicInteger calls = new AtomicInteger();
         TestServer server = server(new TestServer(r -> calls.incrementAndGet() == 1 ? Answer.hangUntil(release)
                 : Answer.ok()));
-        EventBatcher batcher = batcher(config(5, LONG).withMaxQueueSize(20).withDropPolicy(DropPolicy.DROP_OLDEST),
+        EventBatcher batcher = batcher(config(5, LONG).maxQueueSize(20).dropPolicy(DropPolicy.DROP_OLDEST),
                 ingest(server));
 
         List<Event> inFlight = track(batcher, 5);
@@ -275,8 +276,8 @@ class EventBatcherTest {
 
     @Test
     void aDeadBackendFillsTheQueueToItsBoundAndEveryEventIsAccountedFor() throws Exception {
-        BatcherConfig config = config(10, LONG).withMaxQueueSize(50).withMaxAttempts(1_000)
-                .withCloseTimeout(Duration.ofMillis(300));
+        BatcherConfig.Builder config = config(10, LONG).maxQueueSize(50).maxAttempts(1_000)
+                .closeTimeout(Duration.ofMillis(300));
         EventBatcher batcher = batcher(config,
                 HttpIngestSink.builder(TestServer.deadUri()).connectTimeout(Duration.ofSeconds(1)).build());
 
@@ -303,7 +304,7 @@ class EventBatcherTest {
         CountDownLatch never = new CountDownLatch(1);
         toClose.add(never::countDown);
         TestServer server = server(new TestServer(r -> Answer.hangUntil(never)));
-        EventBatcher batcher = batcher(config(200, LONG).withCloseTimeout(Duration.ofSeconds(1)),
+        EventBatcher batcher = batcher(config(200, LONG).closeTimeout(Duration.ofSeconds(1)),
                 HttpIngestSink.builder(server.uri("/api/ingest/posthog")).requestTimeout(Duration.ofMinutes(5)).build());
 
         track(batcher, 3);
@@ -516,7 +517,7 @@ class EventBatcherTest {
     @Test
     void aListenerThatThrowsDoesNotStopDelivery() throws Exception {
         TestServer server = server(TestServer.ok());
-        EventBatcher batcher = EventBatcher.builder().config(config(2, LONG)).sink(ingest(server))
+        EventBatcher batcher = EventBatcher.builder().config(config(2, LONG).build()).sink(ingest(server))
                 .listener(new BatcherListener() {
                     @Override
                     public void onSent(String sink, int count) {
@@ -534,7 +535,7 @@ class EventBatcherTest {
     void ingestorSinkRetriesWhileTheStoreIsUnavailable() throws Exception {
         List<Event> ingested = new java.util.concurrent.CopyOnWriteArrayList<>();
         AtomicInteger calls = new AtomicInteger();
-        IngestorSink sink = IngestorSink.of(events -> {
+        IngestorSink sink = IngestorSink.ignoringRejections(events -> {
             if (calls.incrementAndGet() <= 2) {
                 throw new io.github.iskahomes.analytics.core.StoreUnavailableException("Redis at redis://127.0.0.1:1",
                         "connection refused", null);
@@ -569,10 +570,10 @@ class EventBatcherTest {
 
     @Test
     void configRejectsValuesOutOfRange() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatcherConfig.defaults().withMaxQueueSize(10))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatcherConfig.builder().maxQueueSize(10).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("maxQueueSize must be at least flushAt (200), was 10");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatcherConfig.defaults().withFlushAt(0))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatcherConfig.builder().flushAt(0).build())
                 .hasMessage("flushAt must be at least 1, was 0");
         BatcherConfig defaults = BatcherConfig.defaults();
         assertThat(defaults.flushAt()).isEqualTo(200);
@@ -580,5 +581,23 @@ class EventBatcherTest {
         assertThat(defaults.maxQueueSize()).isEqualTo(10_000);
         assertThat(defaults.dropPolicy()).isEqualTo(DropPolicy.DROP_NEWEST);
         assertThat(defaults.shutdownHook()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BatcherConfig.builder()
+                        .backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("backoffMax (PT1S) must not be shorter than backoffBase (PT2S)");
+    }
+
+    @Test
+    void configBuilderChecksTheValuesTogetherAndToBuilderKeepsTheOthers() {
+        // flushAt above the default queue bound is fine when the bound is raised later in the same builder.
+        BatcherConfig config = BatcherConfig.builder().flushAt(20_000).maxQueueSize(50_000)
+                .dropPolicy(DropPolicy.DROP_OLDEST).shutdownHook(true).build();
+        BatcherConfig patient = config.toBuilder().maxAttempts(100)
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).build();
+
+        assertThat(patient).isEqualTo(new BatcherConfig(20_000, Duration.ofSeconds(3), 50_000, DropPolicy.DROP_OLDEST,
+                Duration.ofSeconds(5), 100, Duration.ofMillis(50), Duration.ofSeconds(1), true));
+        assertThat(config.maxAttempts()).isEqualTo(10);
+        assertThat(BatcherConfig.defaults().toBuilder().build()).isEqualTo(BatcherConfig.defaults());
     }
 }

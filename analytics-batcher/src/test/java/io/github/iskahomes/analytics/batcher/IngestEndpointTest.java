@@ -43,7 +43,7 @@ class IngestEndpointTest {
      */
     private List<Event> deliver(IngestServer server, List<Event> events) throws InterruptedException {
         EventBatcher sending = EventBatcher.builder()
-                .config(BatcherConfig.defaults().withFlushInterval(Duration.ofHours(1)))
+                .config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).build())
                 .sink(HttpIngestSink.builder(server.uri()).build())
                 .listener(listener)
                 .build();

@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TrackerTest {
     private final List<Event> delivered = new CopyOnWriteArrayList<>();
     private final EventBatcher batcher = EventBatcher.builder()
-            .config(BatcherConfig.defaults().withFlushInterval(Duration.ofHours(1)))
-            .sink(IngestorSink.of(delivered::addAll))
+            .config(BatcherConfig.builder().flushInterval(Duration.ofHours(1)).build())
+            .sink(IngestorSink.ignoringRejections(delivered::addAll))
             .build();
     private final Tracker tracker = Tracker.of(batcher, "seeker-456", true);
     private final EventValidator validator = new EventValidator(ValidationRules.defaults());

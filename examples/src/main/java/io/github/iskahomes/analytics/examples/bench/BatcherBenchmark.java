@@ -136,8 +136,8 @@ public class BatcherBenchmark {
 
     private static Tracking iska(BatcherBenchServer endpoint) {
         EventBatcher batcher = EventBatcher.builder()
-                .config(BatcherConfig.defaults().withFlushAt(FLUSH_AT).withFlushInterval(Duration.ofSeconds(3))
-                        .withMaxQueueSize(MAX_QUEUE))
+                .config(BatcherConfig.builder().flushAt(FLUSH_AT).flushInterval(Duration.ofSeconds(3))
+                        .maxQueueSize(MAX_QUEUE).build())
                 .sink(HttpIngestSink.builder(endpoint.uri("/api/ingest/posthog")).build())
                 .build();
         return new Tracking() {
@@ -167,9 +167,9 @@ public class BatcherBenchmark {
      */
     private static Tracking iskaNoDrop() {
         EventBatcher batcher = EventBatcher.builder()
-                .config(BatcherConfig.defaults().withFlushAt(FLUSH_AT).withFlushInterval(Duration.ofSeconds(3))
-                        .withMaxQueueSize(MAX_QUEUE))
-                .sink(IngestorSink.of("discard", events -> { }))
+                .config(BatcherConfig.builder().flushAt(FLUSH_AT).flushInterval(Duration.ofSeconds(3))
+                        .maxQueueSize(MAX_QUEUE).build())
+                .sink(IngestorSink.ignoringRejections("discard", events -> { }))
                 .build();
         return new Tracking() {
             @Override

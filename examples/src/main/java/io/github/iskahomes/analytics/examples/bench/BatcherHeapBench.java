@@ -54,7 +54,7 @@ public final class BatcherHeapBench {
         properties.put("is_logged_in", true);
 
         try (EventBatcher batcher = EventBatcher.builder()
-                .config(BatcherConfig.defaults().withCloseTimeout(Duration.ofSeconds(1)))
+                .config(BatcherConfig.builder().closeTimeout(Duration.ofSeconds(1)).build())
                 .sink(HttpIngestSink.builder(dead).connectTimeout(Duration.ofSeconds(1)).build())
                 .sink(PostHogSink.builder("phc_heap").host(URI.create(dead.getScheme() + "://" + dead.getAuthority()))
                         .connectTimeout(Duration.ofSeconds(1)).build())

@@ -121,8 +121,8 @@ public final class SoakBenchmark {
                         + " replays, to %s; cron every %d s; server heap -Xmx%s%n", duration.toSeconds(), rate,
                 batcherCount, server.base, cronEvery.toSeconds(), serverHeap);
 
-        BatcherConfig config = BatcherConfig.defaults().withMaxQueueSize(50_000).withMaxAttempts(100_000)
-                .withBackoff(Duration.ofMillis(50), Duration.ofSeconds(1)).withCloseTimeout(Duration.ofMinutes(3));
+        BatcherConfig config = BatcherConfig.builder().maxQueueSize(50_000).maxAttempts(100_000)
+                .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).closeTimeout(Duration.ofMinutes(3)).build();
         List<EventBatcher> batchers = new ArrayList<>();
         for (int i = 0; i < batcherCount; i++) {
             batchers.add(EventBatcher.builder().config(config)

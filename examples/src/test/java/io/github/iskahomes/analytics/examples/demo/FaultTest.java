@@ -40,9 +40,9 @@ class FaultTest {
                     "stopping servers needs the embedded ones");
             Instant now = Instant.now();
             TrafficSimulator simulator = new TrafficSimulator(TrafficSimulator.Options.of(events, 2, 99), calendar, now);
-            BatcherConfig config = BatcherConfig.defaults().withFlushAt(100).withFlushInterval(Duration.ofMillis(200))
-                    .withMaxAttempts(1_000).withBackoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                    .withCloseTimeout(Duration.ofSeconds(60));
+            BatcherConfig config = BatcherConfig.builder().flushAt(100).flushInterval(Duration.ofMillis(200))
+                    .maxAttempts(1_000).backoff(Duration.ofMillis(50), Duration.ofMillis(500))
+                    .closeTimeout(Duration.ofSeconds(60)).build();
             SinkStats delivery;
             int[] statusWhileDown = new int[1];
             try (EventBatcher batcher = EventBatcher.builder().config(config)
