@@ -1,5 +1,7 @@
 package io.github.iskahomes.analytics.batcher;
 
+import static io.github.iskahomes.analytics.core.internal.Settings.positive;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -75,12 +77,6 @@ public record BatcherConfig(int flushAt, Duration flushInterval, int maxQueueSiz
         if (backoffMax.compareTo(backoffBase) < 0) {
             throw new IllegalArgumentException("backoffMax (" + backoffMax + ") must not be shorter than backoffBase ("
                     + backoffBase + ")");
-        }
-    }
-
-    private static void positive(String name, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.iskahomes.analytics.redis;
 
+import static io.github.iskahomes.analytics.core.internal.Settings.positive;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,9 +44,8 @@ public record IngestHandlerConfig(String webhookSecret, long maxBodyBytes, Durat
         if (webhookSecret != null && webhookSecret.isEmpty()) {
             webhookSecret = null;
         }
-        IngestorConfig.positive("maxBodyBytes", maxBodyBytes);
-        Objects.requireNonNull(retryAfter, "retryAfter");
-        IngestorConfig.positive("retryAfter", retryAfter);
+        positive("maxBodyBytes", maxBodyBytes);
+        positive("retryAfter", retryAfter);
         Objects.requireNonNull(allowedOrigins, "allowedOrigins");
         Objects.requireNonNull(corsMaxAge, "corsMaxAge");
         if (corsMaxAge.isNegative()) {

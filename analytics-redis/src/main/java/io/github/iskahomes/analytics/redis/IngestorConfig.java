@@ -1,5 +1,7 @@
 package io.github.iskahomes.analytics.redis;
 
+import static io.github.iskahomes.analytics.core.internal.Settings.positive;
+
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.internal.ValidationRules;
 import java.time.Duration;
@@ -57,19 +59,6 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
             throw new IllegalArgumentException("indexShards must be at most 1024, was " + indexShards);
         }
         positive("commandTimeout", commandTimeout);
-    }
-
-    /** Throws naming the setting unless {@code value} is positive; shared with {@link IngestHandlerConfig}. */
-    static void positive(String name, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
-        }
-    }
-
-    static void positive(String name, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + value);
-        }
     }
 
     /** No prefix, UTC, 7 days of retention, 1 h of skew, 32 KiB of properties, 100 lead actions, 1000 events per

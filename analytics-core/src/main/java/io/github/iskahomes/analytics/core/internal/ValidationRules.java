@@ -24,17 +24,12 @@ public record ValidationRules(BusinessCalendar calendar, Duration retention, Dur
      */
     public ValidationRules {
         Objects.requireNonNull(calendar, "calendar");
-        Objects.requireNonNull(retention, "retention");
+        Settings.positive("retention", retention);
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
-        if (retention.isNegative() || retention.isZero()) {
-            throw new IllegalArgumentException("retention must be positive, was " + retention);
-        }
         if (maxFutureSkew.isNegative()) {
             throw new IllegalArgumentException("maxFutureSkew must not be negative, was " + maxFutureSkew);
         }
-        if (maxPropertiesBytes <= 0) {
-            throw new IllegalArgumentException("maxPropertiesBytes must be positive, was " + maxPropertiesBytes);
-        }
+        Settings.positive("maxPropertiesBytes", maxPropertiesBytes);
     }
 
     /** UTC, 7 days of retention, 1 hour of future skew, 32 KiB of properties. */
