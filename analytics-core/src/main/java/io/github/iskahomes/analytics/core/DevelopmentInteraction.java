@@ -1,7 +1,7 @@
 package io.github.iskahomes.analytics.core;
 
 /**
- * The seed's interactions with a development, each its own event; the contract counts each in its own column
+ * The interactions with a development, each its own event; the contract counts each in its own column
  * ({@code shares}, {@code saves}, {@code social_clicks}, {@code interactions}) and all of them in
  * {@code total_interactions}.
  */

@@ -73,7 +73,7 @@ public enum EventType {
         return wireName;
     }
 
-    /** The seed's group this type belongs to; {@link EventCategory#LEAD} types are the lead kinds. */
+    /** The group this type belongs to; {@link EventCategory#LEAD} types are the lead kinds. */
     public EventCategory category() {
         return category;
     }

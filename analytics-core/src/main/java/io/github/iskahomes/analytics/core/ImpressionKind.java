@@ -1,7 +1,7 @@
 package io.github.iskahomes.analytics.core;
 
 /**
- * The seed's impression kinds of a listing, each its own event; the contract counts each under the event's name
+ * The impression kinds of a listing, each its own event; the contract counts each under the event's name
  * ({@code impression_share} …) and all of them in {@code total_impressions}.
  */
 public enum ImpressionKind {

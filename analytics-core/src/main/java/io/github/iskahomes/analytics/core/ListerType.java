@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Who lists a property: the seed's generic lister system ({@code lister_id} + {@code lister_type}). */
+/** Who lists a property: one generic lister system ({@code lister_id} + {@code lister_type}). */
 public enum ListerType {
     DEVELOPER, AGENT, AGENCY, PROPERTY_MANAGER;
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * What one {@link Aggregator#run()} did. {@link #toJson()} is the seed's summary plus the days:
+ * What one {@link Aggregator#run()} did. {@link #toJson()} is the run's summary per table plus the days:
  * {@code {"success":true,"processed":{"listings":{"inserted":234,"errors":[]},…},"finalisedDays":[…],"skippedDays":[…]}}.
  *
  * @param skipped       why the run did nothing ({@value #LOCK_HELD}), or null when it ran
@@ -88,7 +88,7 @@ public record AggregationResult(String skipped, List<LocalDate> finalisedDays, L
         return p == null ? List.of() : p.errors();
     }
 
-    /** The seed's JSON summary, with the finalised and skipped days (timings are left out: they vary per run). */
+    /** The JSON summary, with the finalised and skipped days (timings are left out: they vary per run). */
     public String toJson() {
         ObjectNode json = MAPPER.createObjectNode();
         json.put("success", success());

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What one {@link Ingestor#ingest} call did. Its JSON form ({@link #toJson()}) is the seed's answer plus duplicates
+ * What one {@link Ingestor#ingest} call did. Its JSON form ({@link #toJson()}) is the ingest answer (success, ingested, byDay) plus duplicates
  * and rejections: {@code {"success":true,"ingested":45,"duplicates":0,"byDay":{"20250115":45},"rejected":[]}}.
  *
  * <p>Every event of the request is counted in exactly one of {@code ingested}, {@code duplicates} and

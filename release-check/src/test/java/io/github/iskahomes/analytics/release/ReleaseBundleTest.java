@@ -92,6 +92,7 @@ class ReleaseBundleTest {
         Path consumer = WORK.resolve("consumer");
         copySourceTree(Path.of(System.getProperty("release.check.consumer")), consumer);
         Path repository = WORK.resolve("consumer-repository");
+        delete(repository); // the check's version is fixed: jars of an earlier run must never stand in for these
         Path cache = Path.of(System.getProperty("user.home"), ".m2", "repository");
         List<String> command = new ArrayList<>(List.of(SOURCE.resolve("mvnw").toString(), "-B", "-q",
                 "-f", consumer.resolve("pom.xml").toString(), "-Dmaven.repo.local=" + repository,
@@ -131,13 +132,17 @@ class ReleaseBundleTest {
         return "io/github/iskahomes/" + artifact + "/" + VERSION + "/" + artifact + "-" + VERSION + suffix;
     }
 
-    /** Copies a source tree without build output or VCS data, replacing an earlier copy. */
-    private static void copySourceTree(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> old = Files.walk(to)) {
+    private static void delete(Path tree) throws IOException {
+        if (Files.exists(tree)) {
+            try (Stream<Path> old = Files.walk(tree)) {
                 old.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** Copies a source tree without build output or VCS data, replacing an earlier copy. */
+    private static void copySourceTree(Path from, Path to) throws IOException {
+        delete(to);
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = from.relativize(file);

@@ -30,7 +30,7 @@ import java.util.Map;
  * The JSON forms of events. Reads the three body shapes an ingest endpoint receives and writes the two the batcher
  * sends. Thread-safe.
  *
- * <p>Accepted bodies: the seed's {@code {"events":[…]}}, PostHog's batch {@code {"api_key":…,"batch":[…]}}, a bare
+ * <p>Accepted bodies: the ingest body {@code {"events":[…]}}, PostHog's batch {@code {"api_key":…,"batch":[…]}}, a bare
  * array of events, and a single PostHog capture event {@code {"event":…,"distinct_id":…,"properties":{…}}}. In each
  * event, {@code distinct_id} is read from the top level, {@code $distinct_id} or {@code properties.distinct_id};
  * camelCase property names listed in {@link Properties} are rewritten to snake_case; {@code timestamp} is ISO-8601
@@ -263,7 +263,7 @@ public final class EventJson {
         return "a boolean";
     }
 
-    /** The seed's ingest body: {@code {"events":[…]}}. */
+    /** The ingest body: {@code {"events":[…]}}. */
     public static byte[] encodeIngestBody(List<Event> events) {
         return encode(out -> writeBody(out, "events", null, events));
     }
@@ -274,7 +274,7 @@ public final class EventJson {
     }
 
     /**
-     * Writes the seed's ingest body to a stream and closes it, which also finishes a gzip stream.
+     * Writes the ingest body to a stream and closes it, which also finishes a gzip stream.
      *
      * @throws UncheckedIOException if writing fails
      */
