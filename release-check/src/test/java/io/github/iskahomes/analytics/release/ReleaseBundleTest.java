@@ -123,6 +123,31 @@ class ReleaseBundleTest {
         }
     }
 
+    @Test
+    void theSameCommitBuildsByteIdenticalJars() throws Exception {
+        assertThat(dryRunExit).as(dryRunOutput).isZero();
+        Path second = WORK.resolve("second-build");
+        copySourceTree(ROOT, second);
+        List<String> command = List.of("./mvnw", "-B", "-q", "-Prelease", "package", "-Drevision=" + VERSION,
+                "-DskipTests", "-Dgpg.skip", "-pl", "!examples,!release-check");
+        Process process = new ProcessBuilder(command).directory(second.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        for (String artifact : PUBLISHED_JARS) {
+            for (String suffix : List.of(".jar", "-sources.jar", "-javadoc.jar")) {
+                Path again = second.resolve(artifact + "/target/" + artifact + "-" + VERSION + suffix);
+                assertThat(sha256(again)).as(again + " is byte-identical to the bundle's")
+                        .isEqualTo(sha256(STAGING.resolve(path(artifact, suffix))));
+            }
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
     private static List<String> withChecksums(String artifact, String suffix) {
         String file = path(artifact, suffix);
         return List.of(file, file + ".md5", file + ".sha1", file + ".sha256", file + ".sha512");
