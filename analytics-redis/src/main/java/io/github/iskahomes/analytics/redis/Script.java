@@ -1,8 +1,6 @@
 package io.github.iskahomes.analytics.redis;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.github.iskahomes.analytics.core.internal.Resources;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -76,13 +74,6 @@ record Script(String body, String sha) {
 
     private static String resource(String name) {
         // Class#getResourceAsStream finds a resource of this class's own module, also when it is a named module.
-        try (InputStream in = Script.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("Lua resource " + name + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Lua resource " + name, e);
-        }
+        return Resources.text(Script.class.getResourceAsStream(name), "Lua resource " + name);
     }
 }
