@@ -4,7 +4,7 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 
 /**
- * What {@link BatchWriter} does around each script call it sends: the seam through which the tests put a failure at
+ * What {@link ScriptRunner} does around each script call it sends: the seam through which the tests put a failure at
  * an exact point of a batch (cut off after some of its calls, as a crash or a lost connection leaves it) and send a
  * standalone Redis one call per hash slot, as a Cluster gets. Production uses {@link #DIRECT}, which changes nothing.
  */
@@ -14,11 +14,11 @@ interface ScriptCalls {
     };
 
     /**
-     * Sends one queued call: {@code redis} queues it on the connection (the writer flushes and waits afterwards) and
-     * returns its answer to come. An implementation may instead return a failed answer, which the writer meets as it
+     * Sends one queued call: {@code redis} queues it on the connection (the runner flushes and waits afterwards) and
+     * returns its answer to come. An implementation may instead return a failed answer, which the runner meets as it
      * would a failure of Redis.
      */
-    default Future<Object> send(BatchWriter.Call call, Function<BatchWriter.Call, Future<Object>> redis) {
+    default Future<Object> send(ScriptCall call, Function<ScriptCall, Future<Object>> redis) {
         return redis.apply(call);
     }
 

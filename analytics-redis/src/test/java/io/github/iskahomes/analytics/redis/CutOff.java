@@ -111,7 +111,7 @@ final class CutOff implements ScriptCalls {
     }
 
     @Override
-    public Future<Object> send(BatchWriter.Call call, Function<BatchWriter.Call, Future<Object>> redis) {
+    public Future<Object> send(ScriptCall call, Function<ScriptCall, Future<Object>> redis) {
         if (sent >= allowed) {
             return CompletableFuture.failedFuture(new StoreUnavailableException("Redis", "the batch was cut off after "
                     + allowed + " script calls", null));

@@ -1,0 +1,159 @@
+package io.github.iskahomes.analytics.redis;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ops of a batch's events on one entity-day (one hash slot), encoded as one {@link Script#APPLY} call with one
+ * segment per event, each segment deduplicated by its event's uuid in the entity-day's {@code seen} set. Not
+ * thread-safe: one batch's planning owns it.
+ */
+final class EntityDayOps {
+    /** One planned op: its kind, its key (a day key's index, or {@code -1 - i} for the i-th span key), its values. */
+    static final class Planned {
+        Op op;
+        final int key;
+        /** The values in wire order: one, a field and its value, or the fields and values of {@link Op#FIELDS}. */
+        final List<String> values;
+
+        Planned(Op op, int key, List<String> values) {
+            this.op = op;
+            this.key = key;
+            this.values = values;
+        }
+    }
+
+    private final String base;
+    private final String expiry;
+    private final String leadActionCap;
+    /** Day keys in KEYS order, and their index there (0-based) by entity-day suffix or, for others, by key. */
+    private final List<String> dayKeys = new ArrayList<>(8);
+    private final Map<String, Integer> daySlots = new HashMap<>(16);
+    private final List<String> spanKeys = new ArrayList<>(2);
+    private final Map<String, Integer> spanSlots = new HashMap<>(4);
+    /** Per segment: its uuid and where its ops start in {@link #ops}. */
+    private final List<String> segmentUuids = new ArrayList<>(4);
+    private final List<Integer> segmentStarts = new ArrayList<>(4);
+    private final List<Planned> ops = new ArrayList<>(8);
+    /** Where the call's answers are: this group's place among the batch's entity-day calls. */
+    final int index;
+    /** The event whose segment is open, {@code -1} before the first. */
+    int lastEvent = -1;
+
+    EntityDayOps(String base, String expiry, String leadActionCap, int index) {
+        this.base = base;
+        this.expiry = expiry;
+        this.leadActionCap = leadActionCap;
+        this.index = index;
+        dayKeys.add(base + Keys.SEEN);
+        daySlots.put(Keys.SEEN, 0);
+    }
+
+    int segmentCount() {
+        return segmentUuids.size();
+    }
+
+    /** Opens a segment for one event; {@code null} uuid means no uuid check (idempotent ops only). */
+    void begin(String uuid) {
+        segmentStarts.add(ops.size());
+        segmentUuids.add(uuid == null ? "" : uuid);
+    }
+
+    /** An op on this entity-day's key {@code <base><suffix>}. */
+    void metricOp(Op op, String suffix, String... values) {
+        Integer slot = daySlots.get(suffix);
+        if (slot == null) {
+            slot = dayKeys.size();
+            dayKeys.add(base + suffix);
+            daySlots.put(suffix, slot);
+        }
+        add(op, slot, values);
+    }
+
+    /** An op on another key of the day (in the same slot), by its full name. */
+    void dayOp(Op op, String key, String... values) {
+        String id = '\0' + key; // cannot collide with an entity-day suffix
+        Integer slot = daySlots.get(id);
+        if (slot == null) {
+            slot = dayKeys.size();
+            dayKeys.add(key);
+            daySlots.put(id, slot);
+        }
+        add(op, slot, values);
+    }
+
+    /** An op on a key that spans days (a lead's), whose expiry only ever moves later. */
+    void spanOp(Op op, String key, String... values) {
+        Integer slot = spanSlots.get(key);
+        if (slot == null) {
+            slot = spanKeys.size();
+            spanKeys.add(key);
+            spanSlots.put(key, slot);
+        }
+        add(op, -1 - slot, values);
+    }
+
+    private void add(Op op, int key, String[] values) {
+        // Fields of one hash set by one event go as one HSET: a command less in the script per extra field.
+        if (op == Op.FIELD && ops.size() > segmentStarts.get(segmentStarts.size() - 1)) {
+            Planned last = ops.get(ops.size() - 1);
+            if (last.key == key && (last.op == Op.FIELD
+                    || (last.op == Op.FIELDS && last.values.size() < Script.MAX_UNPACK))) {
+                last.op = Op.FIELDS;
+                last.values.add(values[0]);
+                last.values.add(values[1]);
+                return;
+            }
+        }
+        List<String> list = new ArrayList<>(values.length + 2);
+        for (String value : values) {
+            list.add(value);
+        }
+        ops.add(new Planned(op, key, list));
+    }
+
+    /** The ops of the {@code segment}-th event, in wire order. */
+    List<Planned> ops(int segment) {
+        int end = segment + 1 < segmentStarts.size() ? segmentStarts.get(segment + 1) : ops.size();
+        return ops.subList(segmentStarts.get(segment), end);
+    }
+
+    ScriptCall call() {
+        String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
+        for (int k = 0; k < dayKeys.size(); k++) {
+            keyArray[k] = dayKeys.get(k);
+        }
+        for (int k = 0; k < spanKeys.size(); k++) {
+            keyArray[dayKeys.size() + k] = spanKeys.get(k);
+        }
+        int argCount = 3 + 2 * segmentUuids.size();
+        for (Planned op : ops) {
+            argCount += op.op.argCount(op.op == Op.FIELDS ? op.values.size() / 2 : op.values.size());
+        }
+        String[] args = new String[argCount];
+        int a = 0;
+        args[a++] = expiry;
+        args[a++] = ScriptCall.position(dayKeys.size());
+        args[a++] = leadActionCap;
+        for (int s = 0; s < segmentUuids.size(); s++) {
+            List<Planned> segment = ops(s);
+            args[a++] = segmentUuids.get(s);
+            args[a++] = ScriptCall.position(segment.size());
+            for (Planned op : segment) {
+                args[a++] = op.op.code;
+                args[a++] = ScriptCall.position(op.key >= 0 ? op.key + 1 : dayKeys.size() - op.key);
+                if (op.op.shape == Op.Shape.COUNTED_PAIRS) {
+                    args[a++] = ScriptCall.position(op.values.size() / 2);
+                } else if (op.op.shape == Op.Shape.COUNTED_VALUES) {
+                    args[a++] = ScriptCall.position(op.values.size());
+                }
+                for (String value : op.values) {
+                    args[a++] = value;
+                }
+            }
+        }
+        return new ScriptCall(Script.APPLY, keyArray, args, segmentUuids.size());
+    }
+}

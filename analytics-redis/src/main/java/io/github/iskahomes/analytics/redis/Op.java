@@ -1,0 +1,74 @@
+package io.github.iskahomes.analytics.redis;
+
+/**
+ * The ops an {@link Script#APPLY} segment carries: the one definition of what the writer encodes and the script's
+ * {@code apply} function decodes. On the wire an op is its {@link #code}, the position of its key in KEYS, then its
+ * arguments as its {@link #shape} says. The op table in docs/analytics-redis.md is this enum, row for row (a test
+ * keeps them equal).
+ */
+enum Op {
+    /** Adds to a counter. */
+    INCREMENT("i", Shape.VALUE, "INCRBY key by", "a metric counter, a lead's actions of the day"),
+    /** Adds a member to a HyperLogLog. */
+    UNIQUE("u", Shape.VALUE, "PFADD key member", "a unique-visitor count"),
+    /** Sets one field of a hash. */
+    FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day or lead metadata, one field"),
+    /** Sets several fields of a hash in one command: an event's fields of one hash, coalesced. */
+    FIELDS("H", Shape.COUNTED_PAIRS, "HSET key field value …", "entity-day or lead metadata, 2+ fields of one event"),
+    /** Adds a member to a set. */
+    MEMBER("s", Shape.VALUE, "SADD key member", "(decoded by the script; the writer sends MEMBERS)"),
+    /** Adds several members to a set in one command. */
+    MEMBERS("S", Shape.COUNTED_VALUES, "SADD key member …", "an index shard's new members, up to 1000 per op"),
+    /** Appends to a list kept at most the lead-action cap long. */
+    APPEND("l", Shape.VALUE, "RPUSH key value, LTRIM key -cap -1", "a lead's action list");
+
+    /** How an op's arguments follow its code and key position. */
+    enum Shape {
+        /** One argument. */
+        VALUE("value"),
+        /** Two arguments. */
+        FIELD_VALUE("field value"),
+        /** A count, then that many arguments (at most {@link Script#MAX_UNPACK}). */
+        COUNTED_VALUES("count value…"),
+        /** A count, then that many pairs. */
+        COUNTED_PAIRS("count (field value)…");
+
+        /** The arguments as the docs write them. */
+        final String wire;
+
+        Shape(String wire) {
+            this.wire = wire;
+        }
+    }
+
+    /** The one-letter code the script dispatches on. */
+    final String code;
+    final Shape shape;
+    /** The Redis commands the script runs for it. */
+    final String commands;
+    /** What the writer uses it for. */
+    final String usedFor;
+
+    Op(String code, Shape shape, String commands, String usedFor) {
+        this.code = code;
+        this.shape = shape;
+        this.commands = commands;
+        this.usedFor = usedFor;
+    }
+
+    /** How many ARGV elements the op takes with {@code elements} values (members, or field-value pairs). */
+    int argCount(int elements) {
+        return switch (shape) {
+            case VALUE -> 3;
+            case FIELD_VALUE -> 4;
+            case COUNTED_VALUES -> 3 + elements;
+            case COUNTED_PAIRS -> 3 + 2 * elements;
+        };
+    }
+
+    /** This op's row of the docs' op table. */
+    String docRow() {
+        return "| `" + code + "` | `" + name() + "` | `" + code + " key " + shape.wire + "` | `" + commands + "` | "
+                + usedFor + " |";
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.iskahomes.analytics.redis;
+
+import io.lettuce.core.RedisFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a batch's script calls as one pipeline and gives each call its reply. On a standalone Redis the calls go as
+ * one {@link Script#MANY} call (per-call overhead dominates Redis's time there); a Cluster gets one call per hash
+ * slot. Scripts a server lost ({@code NOSCRIPT}) are loaded again and the affected calls re-sent. Every call goes
+ * through the {@link ScriptCalls} seam. Stateless apart from the store; thread-safe.
+ */
+final class ScriptRunner {
+    private static final Logger log = LoggerFactory.getLogger(ScriptRunner.class);
+
+    private final RedisStore store;
+    private final ScriptCalls calls;
+    /** Whether a batch goes as one {@link Script#MANY} call: on a standalone Redis any keys may share a call. */
+    private final boolean oneCall;
+
+    ScriptRunner(RedisStore store, ScriptCalls calls) {
+        this.store = store;
+        this.calls = calls;
+        this.oneCall = !store.isCluster() && calls.batchAsOneCall();
+    }
+
+    /** Runs the calls, in order, and sets each one's {@link ScriptCall#result}. */
+    void run(List<ScriptCall> batch) {
+        if (oneCall && batch.size() > 1) {
+            ScriptCall many = ScriptCall.many(batch);
+            execute(List.of(many));
+            many.split(batch);
+        } else {
+            execute(batch);
+        }
+    }
+
+    /** SCRIPT LOAD of every script (on every master of a Cluster), so that EVALSHA finds them. */
+    void loadScripts() {
+        List<RedisFuture<String>> loads = new ArrayList<>();
+        for (Script script : Script.ALL) {
+            // The byte[] form is the one Lettuce's Cluster API sends to every master.
+            loads.add(store.async().scriptLoad(script.body().getBytes(StandardCharsets.UTF_8)));
+        }
+        store.flush();
+        long deadline = store.deadline();
+        for (RedisFuture<String> load : loads) {
+            store.await(load, deadline);
+        }
+    }
+
+    private void execute(List<ScriptCall> batch) {
+        List<ScriptCall> reload = send(batch, false);
+        if (!reload.isEmpty()) {
+            log.info("{} does not know the ingest scripts (restarted or flushed?); loading them again", store.server());
+            loadScripts();
+            List<ScriptCall> stillUnknown = send(reload, false);
+            // A node that still lacks them (a failover in between): EVAL carries the script itself.
+            if (!stillUnknown.isEmpty() && !send(stillUnknown, true).isEmpty()) {
+                throw new IllegalStateException("EVAL answered NOSCRIPT");
+            }
+        }
+    }
+
+    /** Queues every call, flushes once, waits; returns the calls Redis answered NOSCRIPT to. */
+    private List<ScriptCall> send(List<ScriptCall> batch, boolean load) {
+        Function<ScriptCall, Future<Object>> redis =
+                call -> store.script(call.script, load, call.type, call.keys, call.args);
+        for (ScriptCall call : batch) {
+            call.future = calls.send(call, redis);
+        }
+        store.flush();
+        long deadline = store.deadline();
+        List<ScriptCall> noScript = new ArrayList<>();
+        for (ScriptCall call : batch) {
+            try {
+                call.result = store.await(call.future, deadline);
+            } catch (RedisStore.NoScript e) {
+                noScript.add(call);
+            }
+        }
+        return noScript;
+    }
+}

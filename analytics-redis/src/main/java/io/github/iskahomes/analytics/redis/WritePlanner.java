@@ -1,0 +1,195 @@
+package io.github.iskahomes.analytics.redis;
+
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plans a batch: maps each mutation of each event to {@link Op}s on the keys of one hash slot. An event's ops on one
+ * entity-day (listing, lister, development; a lead's keys share its listing's slot) are one segment of that
+ * entity-day's {@link EntityDayOps}; index entries gather per index shard ({@link IndexOps}), per-type event counts
+ * per (day, uuid shard) ({@link CountOps}). Stateless apart from its settings; thread-safe.
+ */
+final class WritePlanner {
+    private final Keys keys;
+    private final IngestorConfig config;
+    private final String leadActionCap;
+
+    WritePlanner(Keys keys, IngestorConfig config) {
+        this.keys = keys;
+        this.config = config;
+        this.leadActionCap = Integer.toString(config.leadActionCap());
+    }
+
+    /**
+     * A planned batch: its script calls in the order they go and, for each event, where its answers are: pairs
+     * (entity-day call, segment) in {@code segmentsOf}, (count call, part) or {@code null} in {@code countOf}.
+     */
+    record WritePlan(List<ScriptCall> calls, List<EntityDayOps> entityDays, List<ScriptCall> entityDayCalls,
+                     List<ScriptCall> countCalls, int[][] segmentsOf, int[][] countOf) {
+
+        /** Once the calls have run: whether any of each event's calls applied something. */
+        boolean[] applied() {
+            boolean[] applied = new boolean[segmentsOf.length];
+            for (int e = 0; e < segmentsOf.length; e++) {
+                int[] own = segmentsOf[e];
+                for (int t = 0; t < own.length; t += 2) {
+                    applied[e] |= entityDayCalls.get(own[t]).applied(own[t + 1]);
+                }
+                if (countOf[e] != null) {
+                    applied[e] |= countCalls.get(countOf[e][0]).applied(countOf[e][1]);
+                }
+            }
+            return applied;
+        }
+    }
+
+    WritePlan plan(List<MutationPlan> plans) {
+        Map<String, IndexOps> indexes = new LinkedHashMap<>();
+        Map<String, CountOps> counts = new LinkedHashMap<>();
+        Map<GroupKey, EntityDayOps> groups = new HashMap<>(plans.size() * 4);
+        List<EntityDayOps> groupList = new ArrayList<>();
+        Map<LocalDate, DayText> days = new HashMap<>(4);
+        int[][] segmentsOf = new int[plans.size()][];
+        int[][] countOf = new int[plans.size()][];
+        int[] touched = new int[8];
+        for (int e = 0; e < plans.size(); e++) {
+            MutationPlan plan = plans.get(e);
+            DayText day = days.computeIfAbsent(plan.day(), this::dayText);
+            int touchedCount = 0;
+            for (Mutation mutation : plan.mutations()) {
+                EntityDayOps group = null;
+                if (mutation instanceof Mutation.Increment m) {
+                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group.metricOp(Op.INCREMENT, m.metric(), by(m.by()));
+                } else if (mutation instanceof Mutation.UniqueAdd m) {
+                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group.metricOp(Op.UNIQUE, m.metric(), m.member());
+                } else if (mutation instanceof Mutation.MetadataSet m) {
+                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group.metricOp(Op.FIELD, Keys.META, m.field(), m.value());
+                } else if (mutation instanceof Mutation.IndexAdd m) {
+                    index(indexes, RedisForms.keyName(m.entity().kind()), day, m.entity().id());
+                } else if (mutation instanceof Mutation.LeadActionAppend m) {
+                    LeadRef lead = m.lead();
+                    group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e);
+                    group.spanOp(Op.APPEND, keys.leadActions(lead), RedisForms.encodeLeadAction(m.action()));
+                    group.dayOp(Op.INCREMENT, keys.leadDayActions(lead, day.text), "1");
+                    index(indexes, Keys.LEAD_KIND, day, Keys.leadMember(lead));
+                } else if (mutation instanceof Mutation.LeadMetadataSet m) {
+                    group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e);
+                    group.spanOp(Op.FIELD, keys.leadMetadata(m.lead()), m.field(), m.value());
+                } else if (mutation instanceof Mutation.EventCounted m) {
+                    int shard = keys.shardOf(plan.uuid());
+                    String key = keys.eventCounts(day.text, shard);
+                    CountOps count = counts.get(key);
+                    if (count == null) {
+                        count = new CountOps(keys.eventsSeen(day.text, shard), key, day.expiry, counts.size());
+                        counts.put(key, count);
+                    }
+                    countOf[e] = new int[] {count.index, count.add(plan.uuid(), m.type().wireName())};
+                } else {
+                    throw new IllegalStateException("no Redis mapping for " + mutation);
+                }
+                if (group != null && !contains(touched, touchedCount, group.index)) {
+                    if (touchedCount == touched.length) {
+                        touched = Arrays.copyOf(touched, touchedCount * 2);
+                    }
+                    touched[touchedCount++] = group.index;
+                }
+            }
+            int[] own = new int[touchedCount * 2];
+            for (int t = 0; t < touchedCount; t++) {
+                EntityDayOps group = groupList.get(touched[t]);
+                own[2 * t] = group.index;
+                own[2 * t + 1] = group.segmentCount() - 1;
+            }
+            segmentsOf[e] = own;
+        }
+        List<ScriptCall> calls = new ArrayList<>(indexes.size() + groupList.size() + counts.size());
+        // Index entries first: they are idempotent, and an entity is then never left with data nobody can find.
+        for (IndexOps index : indexes.values()) {
+            calls.add(index.call());
+        }
+        List<ScriptCall> groupCalls = new ArrayList<>(groupList.size());
+        for (EntityDayOps group : groupList) {
+            ScriptCall call = group.call();
+            groupCalls.add(call);
+            calls.add(call);
+        }
+        List<ScriptCall> countCalls = new ArrayList<>(counts.size());
+        for (CountOps count : counts.values()) {
+            ScriptCall call = count.call();
+            countCalls.add(call);
+            calls.add(call);
+        }
+        return new WritePlan(calls, groupList, groupCalls, countCalls, segmentsOf, countOf);
+    }
+
+    /** Whether {@code index} is among the first {@code count} of {@code touched} (a handful: a scan will do). */
+    private static boolean contains(int[] touched, int count, int index) {
+        for (int t = 0; t < count; t++) {
+            if (touched[t] == index) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String by(long by) {
+        return by == 1 ? "1" : Long.toString(by);
+    }
+
+    /** An entity-day of the batch. */
+    private record GroupKey(EntityKind kind, String id, LocalDate day) { }
+
+    /** A day's key text and expiry, computed once per batch instead of once per key. */
+    private record DayText(LocalDate day, String text, String expiry) { }
+
+    private DayText dayText(LocalDate day) {
+        return new DayText(day, Keys.day(day), Long.toString(expiry(day)));
+    }
+
+    /** The entity-day's ops, with a segment open for the event {@code e}. */
+    private EntityDayOps segment(Map<GroupKey, EntityDayOps> groups, List<EntityDayOps> groupList, EntityRef entity,
+                                 MutationPlan plan, DayText day, int e) {
+        GroupKey id = new GroupKey(entity.kind(), entity.id(), plan.day());
+        EntityDayOps group = groups.get(id);
+        if (group == null) {
+            group = new EntityDayOps(keys.entityDayPrefix(entity, day.text), day.expiry, leadActionCap,
+                    groupList.size());
+            groups.put(id, group);
+            groupList.add(group);
+        }
+        if (group.lastEvent != e) {
+            group.lastEvent = e;
+            group.begin(plan.uuid());
+        }
+        return group;
+    }
+
+    private void index(Map<String, IndexOps> indexes, String kind, DayText day, String member) {
+        String key = keys.index(kind, day.text, keys.shardOf(member));
+        IndexOps shard = indexes.get(key);
+        if (shard == null) {
+            shard = new IndexOps(key, day.expiry, leadActionCap);
+            indexes.put(key, shard);
+        }
+        shard.add(member);
+    }
+
+    /** When the keys of {@code day} expire, in epoch seconds. */
+    long expiry(LocalDate day) {
+        return Keys.expiryOf(config.calendar(), day, config.retention()).getEpochSecond();
+    }
+}

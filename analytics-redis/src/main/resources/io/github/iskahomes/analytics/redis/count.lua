@@ -1,0 +1,3 @@
+local out = {}
+count(0, 1, #ARGV, out)
+return out

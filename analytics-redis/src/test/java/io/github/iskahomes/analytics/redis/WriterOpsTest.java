@@ -1,0 +1,118 @@
+package io.github.iskahomes.analytics.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.iskahomes.analytics.core.EntityRef;
+import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.internal.Mutation;
+import io.github.iskahomes.analytics.core.internal.MutationPlan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The writer's ops: planned as the typed definition says, sent in its wire form, documented from it. */
+class WriterOpsTest {
+    private static final LocalDate DAY = LocalDate.of(2025, 1, 15);
+    private final IngestorConfig config = IngestorConfig.defaults();
+    private final WritePlanner planner = new WritePlanner(new Keys("", config.indexShards()), config);
+
+    @Test
+    void scriptsLoadedFromTheLuaResourcesAreTheOnesRedisKnewBeforeTheSplit() {
+        // The SHA-1s of the scripts as Script.java held them inline: same bytes, so EVALSHA sends the same names.
+        assertThat(Script.APPLY.sha()).isEqualTo("67b0d28563bc2cc43246dc2a7e6312169377f015");
+        assertThat(Script.COUNT.sha()).isEqualTo("8de46bbf0fb255e8d7907088bd1a4e6395614c00");
+        assertThat(Script.MANY.sha()).isEqualTo("2fe34ddc76a81907bb28300ff5d8742d2c397352");
+    }
+
+    @Test
+    void aViewIsOneSegmentOfIncrementUniqueAndFieldsOnItsListingDay() {
+        EntityRef listing = EntityRef.listing("l-1");
+        MutationPlan view = new MutationPlan("u-1", DAY, List.of(
+                new Mutation.Increment(listing, "views", 1),
+                new Mutation.UniqueAdd(listing, "uniques", "visitor-1"),
+                new Mutation.MetadataSet(listing, "city", "Lagos"),
+                new Mutation.MetadataSet(listing, "beds", "3"),
+                new Mutation.IndexAdd(listing),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+
+        WritePlanner.WritePlan plan = planner.plan(List.of(view));
+
+        assertThat(plan.entityDays()).hasSize(1);
+        List<EntityDayOps.Planned> ops = plan.entityDays().get(0).ops(0);
+        assertThat(ops).extracting(op -> op.op).containsExactly(Op.INCREMENT, Op.UNIQUE, Op.FIELDS);
+        assertThat(ops.get(2).values).containsExactly("city", "Lagos", "beds", "3");
+        String expiry = Long.toString(planner.expiry(DAY));
+        // KEYS: 1 seen, 2 views, 3 uniques, 4 meta; then the segment: uuid, 3 ops, each code, key position, values.
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "4", "100", "u-1", "3",
+                "i", "2", "1", "u", "3", "visitor-1", "H", "4", "2", "city", "Lagos", "beds", "3");
+        // Calls in order: the index shard, the entity-day, the event count.
+        assertThat(plan.calls()).extracting(call -> call.script).containsExactly(Script.APPLY, Script.APPLY,
+                Script.COUNT);
+        assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "1", "S", "1", "1", "l-1");
+        assertThat(plan.calls().get(2).args).containsExactly(expiry, "u-1", "property_view");
+    }
+
+    @Test
+    void everyOpOfALeadEventGoesInTheWireFormOfItsTypedDefinition() {
+        LeadRef lead = new LeadRef("l-1", "s-1");
+        MutationPlan enquiry = new MutationPlan("u-2", DAY, List.of(
+                new Mutation.Increment(EntityRef.listing("l-1"), "leads", 2),
+                new Mutation.LeadActionAppend(lead, new LeadAction("u-2", "enquiry", Instant.EPOCH, "form")),
+                new Mutation.LeadMetadataSet(lead, "name", "Ada"),
+                new Mutation.LeadMetadataSet(lead, "phone", "123")));
+
+        WritePlanner.WritePlan plan = planner.plan(List.of(enquiry));
+
+        List<EntityDayOps.Planned> planned = plan.entityDays().get(0).ops(0);
+        assertThat(planned).extracting(op -> op.op)
+                .containsExactly(Op.INCREMENT, Op.APPEND, Op.INCREMENT, Op.FIELDS);
+        assertThat(decode(plan.entityDayCalls().get(0).args)).containsExactly(
+                wire(planned.get(0)), wire(planned.get(1)), wire(planned.get(2)), wire(planned.get(3)));
+    }
+
+    @Test
+    void theDocsOpTableIsTheTypedDefinitionRowForRow() throws IOException {
+        String docs = Files.readString(Path.of("..", "docs", "analytics-redis.md"));
+        List<String> rows = docs.lines().filter(line -> line.matches("\\| `[a-zA-Z]` \\| `[A-Z_]+` \\|.*"))
+                .collect(Collectors.toList());
+        assertThat(rows).containsExactlyElementsOf(Arrays.stream(Op.values()).map(Op::docRow).toList());
+    }
+
+    /** An op as the script reads it: code, then its values (counts and key positions left out). */
+    private static String wire(EntityDayOps.Planned op) {
+        return op.op.code + " " + String.join(" ", op.values);
+    }
+
+    /** Reads the ops of a one-segment APPLY call's ARGV back by each op's {@link Op.Shape}, as the script does. */
+    private static List<String> decode(String[] args) {
+        List<String> ops = new ArrayList<>();
+        int count = Integer.parseInt(args[4]);
+        int i = 5;
+        for (int o = 0; o < count; o++) {
+            String code = args[i];
+            Op op = Arrays.stream(Op.values()).filter(kind -> kind.code.equals(code)).findFirst().orElseThrow();
+            int values = switch (op.shape) {
+                case VALUE -> 1;
+                case FIELD_VALUE -> 2;
+                case COUNTED_VALUES -> Integer.parseInt(args[i + 2]);
+                case COUNTED_PAIRS -> 2 * Integer.parseInt(args[i + 2]);
+            };
+            int from = op.shape == Op.Shape.VALUE || op.shape == Op.Shape.FIELD_VALUE ? i + 2 : i + 3;
+            ops.add(op.code + " " + String.join(" ", Arrays.copyOfRange(args, from, from + values)));
+            assertThat(from + values - i).isEqualTo(op.argCount(op.shape == Op.Shape.COUNTED_PAIRS ? values / 2
+                    : values));
+            i = from + values;
+        }
+        assertThat(i).isEqualTo(args.length);
+        return ops;
+    }
+}
