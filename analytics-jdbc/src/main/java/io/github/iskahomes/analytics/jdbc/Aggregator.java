@@ -258,7 +258,7 @@ public final class Aggregator {
      * PgJDBC's COPY API for the run's connection, or null (chunks then go by {@code unnest}) when COPY is turned off
      * or the connection is a wrapper that does not unwrap to {@link PGConnection}.
      */
-    private CopyManager copyManager(Handle handle) {
+    CopyManager copyManager(Handle handle) {
         if (!config.copy()) {
             return null;
         }
