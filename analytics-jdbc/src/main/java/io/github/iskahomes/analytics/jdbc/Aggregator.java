@@ -255,21 +255,35 @@ public final class Aggregator {
     }
 
     /**
-     * PgJDBC's COPY API for the run's connection, or null (chunks then go by {@code unnest}) when COPY is turned off
-     * or the connection is a wrapper that does not unwrap to {@link PGConnection}.
+     * PgJDBC's COPY API for the run's connection, or null (chunks then go by {@code unnest}) when COPY is turned off,
+     * the connection is a wrapper that does not unwrap to {@link PGConnection}, or the role may not create the
+     * temporary stage table.
      */
     CopyManager copyManager(Handle handle) {
         if (!config.copy()) {
             return null;
         }
+        CopyManager copy;
         try {
-            return handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
+            copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
         } catch (SQLException | RuntimeException e) {
-            if (!copyFallbackLogged.getAndSet(true)) {
-                log.warn("Writing by unnest upserts, not COPY: the connection ({}) does not unwrap to PgJDBC's "
-                        + "PGConnection ({})", handle.getConnection().getClass().getName(), e.toString());
-            }
+            copyFallback("the connection (" + handle.getConnection().getClass().getName()
+                    + ") does not unwrap to PgJDBC's PGConnection (" + e + ")");
             return null;
+        }
+        // Without it every chunk's stage table would be refused and each chunk retried row by row: correct, slow.
+        if (!handle.createQuery("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+                .mapTo(Boolean.class).one()) {
+            copyFallback("the role " + handle.createQuery("SELECT current_user").mapTo(String.class).one()
+                    + " may not create temporary tables in this database");
+            return null;
+        }
+        return copy;
+    }
+
+    private void copyFallback(String why) {
+        if (!copyFallbackLogged.getAndSet(true)) {
+            log.warn("Writing by unnest upserts, not COPY: {}", why);
         }
     }
 
