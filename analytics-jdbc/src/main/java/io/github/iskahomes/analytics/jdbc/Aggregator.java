@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.jdbc;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,6 +33,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.postgres.PostgresPlugin;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *       leak; a concurrent caller gets {@link AggregationResult#LOCK_HELD} at once. The price of one transaction is
  *       that readers see a run's rows only when it commits, which dashboards of daily rollups do not mind.</li>
  *   <li>Memory stays flat: entities stream from Redis in chunks of {@link AggregatorConfig#chunkSize()} and each
- *       chunk is one {@code unnest} upsert (no row-at-a-time round trips). While a chunk is written, the next one
+ *       chunk is one COPY into a temporary table plus one merge from it (no row-at-a-time round trips; one
+ *       {@code unnest} upsert per chunk when COPY is off, see {@link AggregatorConfig#copy()}). While a chunk is written, the next one
  *       is read from Redis by a helper thread that lives only as long as that read (at most three chunks in
  *       memory).</li>
  *   <li>A failing entity is reported in the result's {@code errors} (id and reason) and the rest commit: each
@@ -85,6 +90,7 @@ public final class Aggregator {
     private final Map<EntityKind, EntityUpsert> upserts = new EnumMap<>(EntityKind.class);
     /** Test seam: told (day, table) on the reading thread after each chunk is handed on, before the next is read. */
     private volatile BiConsumer<LocalDate, String> afterChunkRead = (day, table) -> { };
+    private final AtomicBoolean copyFallbackLogged = new AtomicBoolean();
 
     private Aggregator(Jdbi jdbi, AnalyticsReader reader, AggregatorConfig config, String store) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
@@ -154,6 +160,7 @@ public final class Aggregator {
         // Before reading Redis: on an older schema every upsert would fail (they call V3's functions), entity by
         // entity, and the run would report each one instead of the one thing to do.
         Schema.requireCurrent(handle);
+        CopyManager copy = copyManager(handle);
         Map<String, Tally> tallies = new LinkedHashMap<>();
         for (String table : List.of("listings", "users", "developments", "leads")) {
             tallies.put(table, new Tally());
@@ -174,7 +181,7 @@ public final class Aggregator {
             // The day is all or nothing: its chunk savepoints nest inside this one, which is rolled back (tallies and
             // errors too) when the day turns out to have expired while it was read.
             handle.savepoint(DAY_SAVEPOINT);
-            if (!aggregateDay(handle, day, watch.get(), tallies, clock)) {
+            if (!aggregateDay(handle, copy, day, watch.get(), tallies, clock)) {
                 handle.rollbackToSavepoint(DAY_SAVEPOINT);
                 tallies.forEach((table, tally) -> tally.reset(before.get(table)));
                 log.warn("Skipping {}: Redis forgot part of it while this run read it (its keys expired); its rows "
@@ -208,14 +215,14 @@ public final class Aggregator {
      * Reads and writes one day; false when the reading was incomplete because keys of the day expired meanwhile
      * (Redis answers a missing key as 0, which must never replace a stored row).
      */
-    private boolean aggregateDay(Handle handle, LocalDate day, DayWatch watch, Map<String, Tally> tallies,
-                                 Clock clock) {
+    private boolean aggregateDay(Handle handle, CopyManager copy, LocalDate day, DayWatch watch,
+                                 Map<String, Tally> tallies, Clock clock) {
         for (EntityKind kind : EntityKind.values()) {
             EntityUpsert upsert = upserts.get(kind);
             Tally tally = tallies.get(TABLE_NAMES.get(kind));
             ReadAhead.run("entities of " + day, sink -> reader.forEachEntity(kind, day, config.chunkSize(),
                             observed(day, TABLE_NAMES.get(kind), sink)),
-                    (List<EntityDay> chunk) -> clock.postgres(() -> entities(handle, upsert, day, chunk, tally)));
+                    (List<EntityDay> chunk) -> clock.postgres(() -> entities(handle, copy, upsert, day, chunk, tally)));
         }
         Tally leads = tallies.get("leads");
         ReadAhead.run("leads of " + day, sink -> reader.forEachLead(day, config.chunkSize(),
@@ -247,7 +254,42 @@ public final class Aggregator {
         };
     }
 
-    private void entities(Handle handle, EntityUpsert upsert, LocalDate day, List<EntityDay> chunk, Tally tally) {
+    /**
+     * PgJDBC's COPY API for the run's connection, or null (chunks then go by {@code unnest}) when COPY is turned off,
+     * the connection is a wrapper that does not unwrap to {@link PGConnection}, or the role may not create the
+     * temporary stage table.
+     */
+    CopyManager copyManager(Handle handle) {
+        if (!config.copy()) {
+            return null;
+        }
+        CopyManager copy;
+        try {
+            copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
+        } catch (SQLException | RuntimeException e) {
+            copyFallback("the connection (" + handle.getConnection().getClass().getName()
+                    + ") does not unwrap to PgJDBC's PGConnection (" + e + ")");
+            return null;
+        }
+        // Without it every chunk's stage table would be refused and each chunk retried row by row: correct, slow.
+        if (!handle.createQuery("SELECT has_database_privilege(current_database(), 'TEMPORARY')")
+                .mapTo(Boolean.class).one()) {
+            copyFallback("the role " + handle.createQuery("SELECT current_user").mapTo(String.class).one()
+                    + " may not create temporary tables in this database");
+            return null;
+        }
+        return copy;
+    }
+
+    private void copyFallback(String why) {
+        if (!copyFallbackLogged.getAndSet(true)) {
+            log.warn("Writing by unnest upserts, not COPY: {}", why);
+        }
+    }
+
+    /** The chunk by COPY and one merge; a single row (the retry of a failed chunk) by unnest, as before COPY. */
+    private void entities(Handle handle, CopyManager copy, EntityUpsert upsert, LocalDate day, List<EntityDay> chunk,
+                          Tally tally) {
         List<EntityDay> good = new ArrayList<>(chunk.size());
         for (EntityDay entity : chunk) {
             String problem = upsert.problem(entity);
@@ -257,7 +299,8 @@ public final class Aggregator {
                 tally.error(entity.entity().id(), day, problem);
             }
         }
-        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> upsert.execute(handle, day, rows));
+        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> copy != null && rows.size() > 1
+                ? upsert.copy(handle, copy, day, rows) : upsert.execute(handle, day, rows));
     }
 
     /**

@@ -8,10 +8,19 @@ package io.github.iskahomes.analytics.jdbc;
  * @param lockName  the name of the advisory lock runs take (hashed, together with the current schema), so two
  *                  applications sharing one database schema can run separate aggregators. Default
  *                  {@value #DEFAULT_LOCK_NAME}.
+ * @param copy      whether chunks are written by COPY into a temporary table plus one merge (the default, and the
+ *                  faster path measured), or by one {@code unnest} upsert each; both store the same rows. Turn it off
+ *                  where a proxy in front of PostgreSQL refuses COPY. Also off, whatever this says, when the
+ *                  connection cannot be unwrapped to PgJDBC's {@code PGConnection} (logged once).
  */
-public record AggregatorConfig(int chunkSize, String lockName) {
+public record AggregatorConfig(int chunkSize, String lockName, boolean copy) {
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final String DEFAULT_LOCK_NAME = "io.github.iskahomes.analytics.aggregator";
+
+    /** A config writing by COPY. */
+    public AggregatorConfig(int chunkSize, String lockName) {
+        this(chunkSize, lockName, true);
+    }
 
     public AggregatorConfig {
         if (chunkSize < 1 || chunkSize > 100_000) {
@@ -22,18 +31,23 @@ public record AggregatorConfig(int chunkSize, String lockName) {
         }
     }
 
-    /** Chunks of 1000, the default lock name. */
+    /** Chunks of 1000, the default lock name, COPY. */
     public static AggregatorConfig defaults() {
         return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME);
     }
 
     /** This config with another chunk size (1 to 100000). */
     public AggregatorConfig withChunkSize(int value) {
-        return new AggregatorConfig(value, lockName);
+        return new AggregatorConfig(value, lockName, copy);
     }
 
     /** This config with another advisory lock name. */
     public AggregatorConfig withLockName(String value) {
-        return new AggregatorConfig(chunkSize, value);
+        return new AggregatorConfig(chunkSize, value, copy);
+    }
+
+    /** This config writing by COPY plus a merge ({@code true}) or by {@code unnest} upserts ({@code false}). */
+    public AggregatorConfig withCopy(boolean value) {
+        return new AggregatorConfig(chunkSize, lockName, value);
     }
 }

@@ -4,15 +4,27 @@ import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.EntityDay;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.statement.Update;
+import org.postgresql.copy.CopyManager;
 
 /**
- * The batch upsert of one kind's day rows: one statement per chunk, every column bound as one array and expanded
- * by {@code unnest}, so the parameter count is fixed whatever the chunk size. The column lists come from
+ * The batch upsert of one kind's day rows, by either of two paths sharing one merge statement: COPY of the chunk
+ * into a temporary stage table plus one {@code INSERT … SELECT … ON CONFLICT DO UPDATE} from it ({@link #copy}, the
+ * faster), or one statement with every column bound as one array and expanded by {@code unnest} ({@link #execute}),
+ * whose parameter count is fixed whatever the chunk size. The column lists come from
  * {@link EntityKind#counters()} and {@link EntityKind#uniques()}: a new metric needs a migration, not code here.
  * The DO UPDATE list holds only what the aggregator owns (never the sales columns or running totals).
  */
@@ -20,11 +32,30 @@ final class EntityUpsert {
     private final EntityKind kind;
     private final String sql;
     private final List<String> metadata;
+    /** The temporary table a chunk is copied into, its DDL (run per chunk, under the chunk's savepoint), its merge. */
+    private final String stageSql;
+    private final String copySql;
+    private final String mergeSql;
 
     EntityUpsert(EntityKind kind) {
         this.kind = kind;
         this.metadata = kind == EntityKind.USER ? List.of() : Tables.metadataColumns(kind);
-        this.sql = build();
+        String stage = "analytics_stage_" + Tables.table(kind);
+        List<String> columns = new ArrayList<>();
+        List<String> aliases = new ArrayList<>();
+        List<String> unnest = new ArrayList<>();
+        for (String[] column : stageColumns()) {
+            columns.add(column[0] + " " + column[1]);
+            aliases.add(column[0]);
+            unnest.add("CAST(:" + column[0] + " AS " + column[1] + "[])");
+        }
+        // ON COMMIT DROP: nothing outlives the run's one transaction, which keeps it safe behind a transaction
+        // pooler. A chunk rolled back to its savepoint takes a table it created with it; IF NOT EXISTS recreates it.
+        this.stageSql = "CREATE TEMPORARY TABLE IF NOT EXISTS " + stage + " (" + String.join(", ", columns)
+                + ") ON COMMIT DROP;\nTRUNCATE " + stage;
+        this.copySql = "COPY " + stage + " (" + String.join(", ", aliases) + ") FROM STDIN";
+        this.sql = build("unnest(" + String.join(", ", unnest) + ") AS u(" + String.join(", ", aliases) + ")");
+        this.mergeSql = build(stage + " AS u");
     }
 
     EntityKind kind() {
@@ -46,12 +77,9 @@ final class EntityUpsert {
         return null;
     }
 
-    /** Upserts the rows and returns how many were written. */
+    /** Upserts the rows in one {@code unnest} statement and returns how many were written. */
     int execute(Handle handle, LocalDate date, List<EntityDay> rows) {
-        CalendarParts parts = CalendarParts.of(date);
-        Update update = handle.createUpdate(sql)
-                .bind("date", date).bind("week", parts.week()).bind("month", parts.month())
-                .bind("quarter", parts.quarter()).bind("year", parts.year());
+        Update update = calendar(handle.createUpdate(sql), date);
         List<String> ids = new ArrayList<>(rows.size());
         for (EntityDay row : rows) {
             ids.add(row.entity().id());
@@ -79,6 +107,97 @@ final class EntityUpsert {
         return update.execute();
     }
 
+    /**
+     * Upserts the rows by COPY into the stage table and one merge from it, and returns how many were written. Faster
+     * than {@link #execute} for a chunk (no array parameters to build and parse); a row PostgreSQL refuses fails
+     * the whole COPY, so callers retry a failed chunk row by row through {@link #execute}, which names the culprit
+     * as the unnest path always did.
+     */
+    int copy(Handle handle, CopyManager copy, LocalDate date, List<EntityDay> rows) {
+        byte[] encoded = encode(rows);
+        handle.execute(stageSql);
+        try {
+            copy.copyIn(copySql, new ByteArrayInputStream(encoded));
+        } catch (SQLException | IOException e) {
+            throw new UnableToExecuteStatementException(e, null);
+        }
+        return calendar(handle.createUpdate(mergeSql), date).execute();
+    }
+
+    private static Update calendar(Update update, LocalDate date) {
+        CalendarParts parts = CalendarParts.of(date);
+        return update.bind("date", date).bind("week", parts.week()).bind("month", parts.month())
+                .bind("quarter", parts.quarter()).bind("year", parts.year());
+    }
+
+    /**
+     * The rows in COPY's text format, columns in {@link #stageColumns()} order. Text that is not valid UTF-16
+     * (an unpaired surrogate) is refused here rather than replaced by '?': the chunk then goes row by row through
+     * the unnest path, exactly as before COPY.
+     */
+    byte[] encode(List<EntityDay> rows) {
+        StringBuilder out = new StringBuilder(rows.size() * 256);
+        for (EntityDay row : rows) {
+            text(out, row.entity().id());
+            if (kind == EntityKind.USER) {
+                out.append('\t');
+                text(out, row.metadata().get(Metrics.META_USER_TYPE).toLowerCase(java.util.Locale.ROOT));
+            }
+            for (String field : metadata) {
+                out.append('\t');
+                text(out, row.metadata().get(field));
+            }
+            for (String counter : kind.counters()) {
+                out.append('\t').append(row.counter(counter));
+            }
+            for (String unique : kind.uniques()) {
+                out.append('\t').append(row.unique(unique)).append('\t');
+                byte[] sketch = row.sketches().get(unique);
+                if (sketch == null) {
+                    out.append("\\N");
+                } else {
+                    // bytea's hex form, its backslash escaped for COPY.
+                    out.append("\\\\x");
+                    for (byte b : sketch) {
+                        out.append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+                    }
+                }
+            }
+            out.append('\n');
+        }
+        try {
+            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(out));
+            byte[] encoded = new byte[bytes.remaining()];
+            bytes.get(encoded);
+            return encoded;
+        } catch (CharacterCodingException e) {
+            throw new UnableToExecuteStatementException("a row holds text that is not valid UTF-16 (an unpaired"
+                    + " surrogate)", e, null);
+        }
+    }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** A text value in COPY's text format: null as \N, backslash and the row and column separators escaped. */
+    private static void text(StringBuilder out, String value) {
+        if (value == null) {
+            out.append("\\N");
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+    }
+
     private static <T> List<T> column(List<EntityDay> rows, java.util.function.Function<EntityDay, T> value) {
         List<T> column = new ArrayList<>(rows.size());
         for (EntityDay row : rows) {
@@ -87,23 +206,41 @@ final class EntityUpsert {
         return column;
     }
 
-    private String build() {
+    /**
+     * The columns of a chunk, in order, as (alias, SQL type): the unnest aliases of {@link #sql()} and the columns
+     * of the stage table COPY fills, so both paths share one merge.
+     */
+    private List<String[]> stageColumns() {
+        List<String[]> columns = new ArrayList<>();
+        columns.add(new String[] {"id", "text"});
+        if (kind == EntityKind.USER) {
+            columns.add(new String[] {"user_type", "text"});
+        }
+        for (int i = 0; i < metadata.size(); i++) {
+            columns.add(new String[] {"m" + i, "text"});
+        }
+        for (int i = 0; i < kind.counters().size(); i++) {
+            columns.add(new String[] {"c" + i, "bigint"});
+        }
+        for (int i = 0; i < kind.uniques().size(); i++) {
+            columns.add(new String[] {"u" + i, "bigint"});
+            columns.add(new String[] {"h" + i, "bytea"});
+        }
+        return columns;
+    }
+
+    /** The upsert of the rows {@code source} (a FROM item aliased {@code u}, columns as in stageColumns()) holds. */
+    private String build(String source) {
         String table = Tables.table(kind);
         List<String> insert = new ArrayList<>();
         List<String> select = new ArrayList<>();
-        List<String> unnest = new ArrayList<>();
-        List<String> alias = new ArrayList<>();
         List<String> set = new ArrayList<>();
 
         insert.add(Tables.idColumn(kind));
         select.add("u.id");
-        unnest.add("CAST(:id AS text[])");
-        alias.add("id");
         if (kind == EntityKind.USER) {
             insert.add("user_type");
             select.add("u.user_type");
-            unnest.add("CAST(:user_type AS text[])");
-            alias.add("user_type");
             // One row per lister and day (the key has no type): it carries the day's latest type, as Redis does.
             set.add("user_type = EXCLUDED.user_type");
         }
@@ -115,8 +252,6 @@ final class EntityUpsert {
             String column = metadata.get(i);
             insert.add(column);
             select.add("u.m" + i);
-            unnest.add("CAST(:m" + i + " AS text[])");
-            alias.add("m" + i);
             // Metadata Redis no longer has (or never had) for this day keeps what an earlier run stored.
             set.add(column + " = COALESCE(EXCLUDED." + column + ", t." + column + ")");
         }
@@ -124,8 +259,6 @@ final class EntityUpsert {
         for (int i = 0; i < counters.size(); i++) {
             insert.add(counters.get(i));
             select.add("u.c" + i);
-            unnest.add("CAST(:c" + i + " AS bigint[])");
-            alias.add("c" + i);
             set.add(counters.get(i) + " = EXCLUDED." + counters.get(i));
         }
         List<String> uniques = kind.uniques();
@@ -134,13 +267,9 @@ final class EntityUpsert {
             String sketch = Tables.sketchColumn(unique);
             insert.add(unique);
             select.add("u.u" + i);
-            unnest.add("CAST(:u" + i + " AS bigint[])");
-            alias.add("u" + i);
             set.add(unique + " = EXCLUDED." + unique);
             insert.add(sketch);
             select.add("u.h" + i);
-            unnest.add("CAST(:h" + i + " AS bytea[])");
-            alias.add("h" + i);
             set.add(sketch + " = COALESCE(EXCLUDED." + sketch + ", t." + sketch + ")");
         }
         // Rates come from the schema's analytics_rate (V3), their one definition, over the counters just bound.
@@ -157,8 +286,7 @@ final class EntityUpsert {
         set.add("lead_to_sale_rate = analytics_rate(t.total_sales, EXCLUDED." + leads + ")");
         set.add("updated_at = now()");
         return "INSERT INTO " + table + " AS t (" + String.join(", ", insert) + ")\nSELECT "
-                + String.join(", ", select) + "\nFROM unnest(" + String.join(", ", unnest) + ") AS u("
-                + String.join(", ", alias) + ")\nON CONFLICT (" + Tables.conflictKey(kind) + ") DO UPDATE SET "
+                + String.join(", ", select) + "\nFROM " + source + "\nON CONFLICT (" + Tables.conflictKey(kind) + ") DO UPDATE SET "
                 + String.join(", ", set);
     }
 
@@ -177,6 +305,18 @@ final class EntityUpsert {
 
     String sql() {
         return sql;
+    }
+
+    String mergeSql() {
+        return mergeSql;
+    }
+
+    String stageSql() {
+        return stageSql;
+    }
+
+    String copySql() {
+        return copySql;
     }
 
 }

@@ -515,6 +515,42 @@ class AggregatorTest {
                 .containsExactly("phone/listing_page");
     }
 
+    /** Every entity row of the three tables, without the timestamps a rerun moves. */
+    private List<String> entityRows() {
+        return Db.strings(jdbi, """
+                SELECT x FROM (
+                    SELECT (to_jsonb(t) - 'created_at' - 'updated_at')::text AS x FROM listing_analytics t
+                    UNION ALL SELECT (to_jsonb(t) - 'created_at' - 'updated_at')::text FROM user_analytics t
+                    UNION ALL SELECT (to_jsonb(t) - 'created_at' - 'updated_at')::text FROM development_analytics t
+                ) rows ORDER BY x""");
+    }
+
+    @Test
+    void aPooledConnectionIsUnwrappedSoChunksGoByCopyAndStoreWhatUnnestStores() throws Exception {
+        ingest(script());
+        // PgJDBC's own pool hands out java.lang.reflect.Proxy wrappers of its connections, as pools do.
+        javax.sql.PooledConnection pooled = new org.postgresql.ds.PGPooledConnection(pg.dataSource().getConnection(),
+                true);
+        try {
+            Jdbi pooledJdbi = Jdbi.create(pooled::getConnection);
+            Aggregator copying = Aggregator.create(pooledJdbi, ingestor.reader(),
+                    AggregatorConfig.defaults().withChunkSize(2));
+            boolean unwrapped = pooledJdbi.withHandle(h -> java.lang.reflect.Proxy.isProxyClass(
+                    h.getConnection().getClass()) && copying.copyManager(h) != null);
+            assertThat(unwrapped).isTrue();
+
+            assertThat(copying.run(D1, D2).finalisedDays()).containsExactly(D1, D2);
+            List<String> copied = entityRows();
+            assertThat(Aggregator.create(pg.dataSource(), ingestor.reader(),
+                    AggregatorConfig.defaults().withChunkSize(2).withCopy(false)).run(D1, D2).finalisedDays())
+                    .containsExactly(D1, D2);
+
+            assertThat(copied).hasSize(8).isEqualTo(entityRows());
+        } finally {
+            pooled.close();
+        }
+    }
+
     @Test
     void postgresDownFailsClearlyAndTheNextRunCompletesTheSameDays() {
         ingest(script());

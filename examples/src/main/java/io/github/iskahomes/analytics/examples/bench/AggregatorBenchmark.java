@@ -36,8 +36,10 @@ import org.postgresql.ds.PGSimpleDataSource;
  * Aggregation throughput, side by side in one run on the same Redis data and the same PostgreSQL (fresh schemas), for
  * each listing count asked:
  * <ol>
- *   <li>the {@link Aggregator} (chunks of 1000 read from Redis, one {@code unnest} upsert per chunk, one
- *   transaction);</li>
+ *   <li>the {@link Aggregator} three ways for the same rows: by {@code unnest} upserts
+ *   ({@code AggregatorConfig.withCopy(false)}), by COPY into a temporary table plus one merge per chunk (the
+ *   default), and PostgreSQL's own COPY-merge ceiling for these rows ({@link CopyCeiling}: the same statements over
+ *   pre-encoded rows, no Redis read, no row building); chunks of 1000, one transaction;</li>
  *   <li>the seed's loop ({@link AggregatorBaseline#runSeedLoop}): per entity, one awaited Redis command per value
  *   ({@code GET} per counter, {@code PFCOUNT} per unique, {@code HGETALL} for metadata), then one single-row
  *   {@code INSERT … ON CONFLICT DO UPDATE}, autocommit; timed on the first {@code --seed-limit} entity-days
@@ -45,15 +47,15 @@ import org.postgresql.ds.PGSimpleDataSource;
  *   <li>row-at-a-time upserts fed by our pipelined {@link AnalyticsReader} ({@link AggregatorBaseline#run}): only the
  *   write side naive.</li>
  * </ol>
- * The Redis-only read time of the {@link AnalyticsReader} is printed too.
- * Peak heap is measured during the aggregator run: the highest heap in use after any GC (the live set) and the peak
+ * The Redis-only read time of the {@link AnalyticsReader} is printed too. {@code --baselines off} skips 2 and 3.
+ * Peak heap is measured during the COPY aggregator run: the highest heap in use after any GC (the live set) and the peak
  * of the heap pools.
  *
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests
  * java -Xmx256m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
  *     io.github.iskahomes.analytics.examples.bench.AggregatorBenchmark [--listings 10000,100000] [--chunk 1000]
- *     [--fsync on|off|as-is] [--seed-limit 10000]
+ *     [--fsync on|off|as-is] [--seed-limit 10000] [--baselines on|off]
  * </pre>
  * With embedded servers, {@code --fsync on} (the default) measures on a durable embedded PostgreSQL of its own
  * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on); {@code off} or {@code as-is} use the
@@ -76,6 +78,7 @@ public final class AggregatorBenchmark {
         int chunk = Integer.parseInt(flags.getOrDefault("chunk", "1000"));
         String fsync = flags.getOrDefault("fsync", "on");
         long seedLimit = Long.parseLong(flags.getOrDefault("seed-limit", "10000"));
+        boolean baselines = !"off".equals(flags.getOrDefault("baselines", "on"));
         try (Infrastructure infra = Infrastructure.start()) {
             Db db;
             if (infra.embeddedPostgres() != null && "on".equals(fsync)) {
@@ -99,28 +102,28 @@ public final class AggregatorBenchmark {
                 rs.next();
                 System.out.printf("PostgreSQL: fsync=%s synchronous_commit=%s, %s%n", rs.getString(1), rs.getString(2),
                         rs.getString(3));
-                run(infra, db, sizes, chunk, seedLimit);
+                run(infra, db, sizes, chunk, seedLimit, baselines);
             }
         }
     }
 
-    private static void run(Infrastructure infra, Db db, List<Integer> sizes, int chunk, long seedLimit)
-            throws Exception {
+    private static void run(Infrastructure infra, Db db, List<Integer> sizes, int chunk, long seedLimit,
+                            boolean baselines) throws Exception {
         System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
                 db.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024));
         Map<Integer, String> summary = new LinkedHashMap<>();
         // Warm-up (JIT, connections, prepared statements); its figures are not reported.
-        measure(infra, db, 2000, chunk, 2000);
+        measure(infra, db, 2000, chunk, 2000, baselines);
         for (int listings : sizes) {
-            summary.put(listings, measure(infra, db, listings, chunk, seedLimit));
+            summary.put(listings, measure(infra, db, listings, chunk, seedLimit, baselines));
         }
         System.out.println();
         summary.forEach((n, line) -> System.out.println(line));
     }
 
-    private static String measure(Infrastructure infra, Db db, int listings, int chunk, long seedLimit)
-            throws Exception {
+    private static String measure(Infrastructure infra, Db db, int listings, int chunk, long seedLimit,
+                                  boolean baselines) throws Exception {
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
@@ -143,28 +146,37 @@ public final class AggregatorBenchmark {
             System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s)%n", read.get() / readSeconds,
                     read.get(), readSeconds);
 
-            DataSource ours = schema(db, "aggbench_" + listings);
-            Schema.migrate(ours);
-            Aggregator aggregator = Aggregator.create(ours, reader, AggregatorConfig.defaults().withChunkSize(chunk));
+            // The same rows three ways: the Aggregator by unnest upserts, the Aggregator by COPY plus merge, and
+            // PostgreSQL's own COPY-merge ceiling (pre-encoded rows, no Redis read, no row building).
+            Run unnest = aggregate(db, "aggbench_unnest_" + listings, reader, day, chunk, false, listings);
+            System.out.printf("  Aggregator, unnest:     %s%n", unnest);
             HeapWatch heap = HeapWatch.start();
-            start = System.nanoTime();
-            AggregationResult result = aggregator.run(day);
-            double seconds = (System.nanoTime() - start) / 1e9;
+            Run copy = aggregate(db, "aggbench_" + listings, reader, day, chunk, true, listings);
             HeapWatch.Peak peak = heap.stop();
-            long entityRows = result.inserted("listings") + result.inserted("users") + result.inserted("developments");
-            if (result.inserted("listings") != listings) {
-                throw new IllegalStateException("aggregated " + result.toJson() + " for " + listings + " listings");
-            }
-            double oursRate = entityRows / seconds;
-            // The upsert share: the time the run spent in PostgreSQL statements (upserts and day roll-ups).
-            double oursWrite = entityRows / (result.timings().postgres().toNanos() / 1e9);
-            System.out.printf("  Aggregator:             %,9.0f entity rows/s end to end, %,.0f rows/s upserting"
-                            + " (%,d listing + %,d user + %,d development rows, and %,d leads, in %.2f s, one"
-                            + " transaction)%n", oursRate, oursWrite,
-                    result.inserted("listings"), result.inserted("users"), result.inserted("developments"),
-                    result.inserted("leads"), seconds);
+            System.out.printf("  Aggregator, COPY:       %s%n", copy);
             System.out.printf("  peak heap during run:   %d MB live after GC, %d MB peak of heap pools%n",
                     peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
+            DataSource ceilingSchema = schema(db, "aggbench_ceiling_" + listings);
+            Schema.migrate(ceilingSchema);
+            CopyCeiling.Timing ceiling = CopyCeiling.run(ceilingSchema, reader, day, chunk);
+            double ceilingRate = ceiling.rows() / (ceiling.nanos() / 1e9);
+            System.out.printf("  COPY-merge ceiling:     %,9.0f entity rows/s (%,d pre-encoded rows in %.2f s: stage"
+                    + " table, COPY and merge per chunk, one transaction)%n", ceilingRate, ceiling.rows(),
+                    ceiling.nanos() / 1e9);
+            System.out.printf("  COPY / unnest: %.2fx end to end, %.2fx writing;  COPY / ceiling: %.2f end to end,"
+                    + " %.2f writing%n", copy.rate() / unnest.rate(), copy.writeRate() / unnest.writeRate(),
+                    copy.rate() / ceilingRate, copy.writeRate() / ceilingRate);
+            String threeWays = String.format("%,8d listings: unnest %,7.0f rows/s (writing %,7.0f) | COPY %,7.0f"
+                            + " rows/s (writing %,7.0f) | ceiling %,7.0f rows/s | Redis read %,7.0f/s | peak live heap"
+                            + " %d MB (pools %d MB)", listings, unnest.rate(), unnest.writeRate(), copy.rate(),
+                    copy.writeRate(), ceilingRate, read.get() / readSeconds, peak.liveAfterGcBytes() / (1024 * 1024),
+                    peak.poolPeakBytes() / (1024 * 1024));
+            if (!baselines) {
+                return threeWays;
+            }
+            long entityRows = copy.rows();
+            double oursRate = copy.rate();
+            double oursWrite = copy.writeRate();
 
             DataSource naive = schema(db, "aggbench_naive_" + listings);
             Schema.migrate(naive);
@@ -202,13 +214,45 @@ public final class AggregatorBenchmark {
             System.out.printf("  Aggregator / seed's loop: %.1fx end to end;  Aggregator / row-at-a-time upserts:"
                     + " %.1fx end to end, %.1fx upserting%n", oursRate / seedRate, oursRate / naiveRate,
                     oursWrite / naiveWrite);
-            return String.format("%,8d listings: Aggregator %,7.0f rows/s | seed's loop %,6.0f rows/s (%s) -> %.1fx"
+            return threeWays + String.format("%n          seed's loop %,6.0f rows/s (%s) -> %.1fx"
                             + " | row-at-a-time upserts, pipelined reads %,6.0f rows/s -> %.1fx (upserting %,7.0f vs"
-                            + " %,6.0f rows/s, %.1fx) | Redis read %,7.0f/s | peak live heap %d MB (pools %d MB)",
-                    listings, oursRate, seedRate, seedScope, oursRate / seedRate, naiveRate, oursRate / naiveRate,
-                    oursWrite, naiveWrite, oursWrite / naiveWrite, read.get() / readSeconds,
-                    peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
+                            + " %,6.0f rows/s, %.1fx)", seedRate, seedScope, oursRate / seedRate, naiveRate,
+                    oursRate / naiveRate, oursWrite, naiveWrite, oursWrite / naiveWrite);
         }
+    }
+
+    /** One Aggregator run: entity rows written, seconds end to end, seconds in PostgreSQL statements. */
+    private record Run(long rows, long leads, double seconds, double postgresSeconds) {
+        double rate() {
+            return rows / seconds;
+        }
+
+        /** Rows per second of the time spent in PostgreSQL statements (upserts and the day's roll-ups). */
+        double writeRate() {
+            return rows / postgresSeconds;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,9.0f entity rows/s end to end, %,.0f rows/s writing (%,d entity rows and %,d"
+                    + " leads in %.2f s, one transaction)", rate(), writeRate(), rows, leads, seconds);
+        }
+    }
+
+    private static Run aggregate(Db db, String schemaName, AnalyticsReader reader, LocalDate day, int chunk,
+                                 boolean copy, int listings) throws Exception {
+        DataSource target = schema(db, schemaName);
+        Schema.migrate(target);
+        Aggregator aggregator = Aggregator.create(target, reader,
+                AggregatorConfig.defaults().withChunkSize(chunk).withCopy(copy));
+        long start = System.nanoTime();
+        AggregationResult result = aggregator.run(day);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (result.inserted("listings") != listings) {
+            throw new IllegalStateException("aggregated " + result.toJson() + " for " + listings + " listings");
+        }
+        long rows = result.inserted("listings") + result.inserted("users") + result.inserted("developments");
+        return new Run(rows, result.inserted("leads"), seconds, result.timings().postgres().toNanos() / 1e9);
     }
 
     /** Per listing: 2 views by 2 seekers; every 10th listing also a phone lead. 1000 listers, 100 developments. */
