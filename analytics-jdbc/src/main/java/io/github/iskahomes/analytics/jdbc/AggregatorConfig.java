@@ -17,11 +17,6 @@ public record AggregatorConfig(int chunkSize, String lockName, boolean copy) {
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final String DEFAULT_LOCK_NAME = "io.github.iskahomes.analytics.aggregator";
 
-    /** A config writing by COPY. */
-    public AggregatorConfig(int chunkSize, String lockName) {
-        this(chunkSize, lockName, true);
-    }
-
     public AggregatorConfig {
         if (chunkSize < 1 || chunkSize > 100_000) {
             throw new IllegalArgumentException("chunkSize must be between 1 and 100000, was " + chunkSize);
@@ -33,7 +28,7 @@ public record AggregatorConfig(int chunkSize, String lockName, boolean copy) {
 
     /** Chunks of 1000, the default lock name, COPY. */
     public static AggregatorConfig defaults() {
-        return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME);
+        return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME, true);
     }
 
     /** This config with another chunk size (1 to 100000). */

@@ -1,13 +1,11 @@
 package io.github.iskahomes.analytics.jdbc;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Types;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.iskahomes.analytics.core.internal.Resources;
 
 import org.jdbi.v3.core.argument.Argument;
 
@@ -20,16 +18,7 @@ final class Sql {
 
     /** The text of {@code io/github/iskahomes/analytics/jdbc/<name>}. */
     static String resource(String name) {
-        return CACHE.computeIfAbsent(name, n -> {
-            try (InputStream in = Sql.class.getResourceAsStream(n)) {
-                if (in == null) {
-                    throw new IllegalStateException("SQL resource " + n + " is missing from the jar");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read SQL resource " + n, e);
-            }
-        });
+        return CACHE.computeIfAbsent(name, n -> Resources.text(Sql.class.getResourceAsStream(n), "SQL resource " + n));
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.iskahomes.analytics.core.internal.DecodedBatch;
 import io.github.iskahomes.analytics.core.internal.DecodedEvent;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
@@ -55,6 +56,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestHandler {
     private static final Logger log = LoggerFactory.getLogger(IngestHandler.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The most of a refused body read and discarded so the client can read its 413 (Tomcat's default too). */
+    static final long MAX_SWALLOW_BYTES = 2L * 1024 * 1024;
     private static final String JSON = "application/json";
     private static final String DEFAULT_ALLOWED_HEADERS =
             "Content-Type, Content-Encoding, Authorization, X-Webhook-Secret, X-Requested-With";
@@ -212,6 +215,7 @@ public final class IngestHandler {
             IngestResult result = ingestor.ingestBatch(batch);
             return answer(200, result.toJson(), cors);
         } catch (PayloadTooLargeException e) {
+            swallow(request.body());
             return answer(413, error(e.getMessage()), cors);
         } catch (MalformedPayloadException e) {
             ObjectNode json = errorNode(e.getMessage());
@@ -232,6 +236,28 @@ public final class IngestHandler {
             log.error("ingest request failed (reference {})", reference, e);
             return answer(500, error("the request could not be handled; the server log has the details under"
                     + " reference " + reference), cors);
+        }
+    }
+
+    /**
+     * Reads and discards up to {@value #MAX_SWALLOW_BYTES} bytes of what is left of a refused body, as Tomcat does
+     * ({@code maxSwallowSize}): a client that writes its whole request before it reads the answer (the batcher,
+     * most SDKs) then gets the 413, which it acts on, instead of a reset connection, which it would retry. A larger
+     * remainder is left unread and the server closes that connection. Nothing is kept: memory stays bounded.
+     */
+    private static void swallow(InputStream body) {
+        byte[] buffer = new byte[8192];
+        long left = MAX_SWALLOW_BYTES;
+        try {
+            while (left > 0) {
+                int read = body.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException e) {
+            // the client went away; there is nobody left to answer
         }
     }
 
