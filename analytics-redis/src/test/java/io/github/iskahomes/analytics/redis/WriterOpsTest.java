@@ -66,6 +66,27 @@ class WriterOpsTest {
     }
 
     @Test
+    void twoViewsOfOneListingDayAreOneCallWithEachViewsCounterOpsBehindItsOwnUuid() {
+        EntityRef listing = EntityRef.listing("l-1");
+        List<MutationPlan> views = List.of(
+                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "views", 1))),
+                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "views", 1),
+                        new Mutation.Increment(listing, "from_home", 1))));
+
+        WritePlanner.WritePlan plan = planner.plan(views);
+
+        // The script, not the planner, sums the two: only it knows which uuids are new.
+        assertThat(plan.entityDayCalls()).hasSize(1);
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:seen",
+                "listing:{l-1}:day:20250115");
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100",
+                "u-1", "1", "c", "2", "views", "1",
+                "u-2", "2", "c", "2", "views", "1", "c", "2", "from_home", "1");
+        assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
+        assertThat(plan.segmentsOf()[1]).containsExactly(0, 1);
+    }
+
+    @Test
     void everyOpOfALeadEventGoesInTheWireFormOfItsTypedDefinition() {
         LeadRef lead = new LeadRef("l-1", "s-1");
         MutationPlan enquiry = new MutationPlan("u-2", DAY, List.of(
