@@ -8,7 +8,6 @@ import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.LeadRef;
 import io.github.iskahomes.analytics.core.MalformedPayloadException;
 import io.github.iskahomes.analytics.redis.internal.RedisForms;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
@@ -192,14 +191,13 @@ public final class AnalyticsReader implements AutoCloseable {
         var async = store.async();
         List<String> counters = kind.counters();
         List<String> uniques = kind.uniques();
-        List<RedisFuture<List<KeyValue<String, String>>>> values = new ArrayList<>(ids.size());
+        List<RedisFuture<Map<String, String>>> values = new ArrayList<>(ids.size());
         List<List<RedisFuture<Long>>> counts = new ArrayList<>(ids.size());
         List<List<RedisFuture<byte[]>>> sketches = new ArrayList<>(ids.size());
         List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(ids.size());
         for (String id : ids) {
             EntityRef entity = new EntityRef(kind, id);
-            String[] counterKeys = counters.stream().map(m -> keys.entityDay(entity, day, m)).toArray(String[]::new);
-            values.add(async.mget(counterKeys));
+            values.add(async.hgetall(keys.counters(entity, day)));
             List<RedisFuture<Long>> entityCounts = new ArrayList<>(uniques.size());
             List<RedisFuture<byte[]>> entitySketches = new ArrayList<>(uniques.size());
             for (String metric : uniques) {
@@ -216,10 +214,10 @@ public final class AnalyticsReader implements AutoCloseable {
         List<EntityDay> result = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
             Map<String, Long> counterValues = new LinkedHashMap<>();
-            List<KeyValue<String, String>> got = store.await(values.get(i), deadline);
-            for (int c = 0; c < counters.size(); c++) {
-                KeyValue<String, String> value = got.get(c);
-                counterValues.put(counters.get(c), value.hasValue() ? Long.parseLong(value.getValue()) : 0L);
+            Map<String, String> got = store.await(values.get(i), deadline);
+            for (String metric : counters) {
+                String value = got.get(metric);
+                counterValues.put(metric, value == null ? 0L : Long.parseLong(value));
             }
             Map<String, Long> uniqueValues = new LinkedHashMap<>();
             Map<String, byte[]> sketchValues = new LinkedHashMap<>();

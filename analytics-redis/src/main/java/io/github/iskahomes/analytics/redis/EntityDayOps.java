@@ -25,6 +25,9 @@ final class EntityDayOps {
         }
     }
 
+    /** The counters hash's entry in {@link #daySlots}: no entity-day suffix or key name is empty. */
+    private static final String COUNTERS = "";
+
     private final String base;
     private final String expiry;
     private final String leadActionCap;
@@ -70,6 +73,20 @@ final class EntityDayOps {
             daySlots.put(suffix, slot);
         }
         add(op, slot, values);
+    }
+
+    /**
+     * Adds {@code by} to the counter {@code metric}, a field of the entity-day's counters hash. The script sums a
+     * call's increments of one field over the segments it applies and sends one HINCRBY per field.
+     */
+    void counterOp(String metric, String by) {
+        Integer slot = daySlots.get(COUNTERS);
+        if (slot == null) {
+            slot = dayKeys.size();
+            dayKeys.add(Keys.countersOf(base));
+            daySlots.put(COUNTERS, slot);
+        }
+        add(Op.COUNTER, slot, new String[] {metric, by});
     }
 
     /** An op on another key of the day (in the same slot), by its full name. */

@@ -39,9 +39,19 @@ final class Keys {
         return CalendarParts.dayKey(day);
     }
 
-    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: counters, HyperLogLogs, {@code meta} hash, {@code seen} set. */
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: HyperLogLogs, {@code meta} hash, {@code seen} set. */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
         return entityDayPrefix(entity, day(day)) + suffix;
+    }
+
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>}: the hash of the entity-day's counters, one field per metric. */
+    String counters(EntityRef entity, LocalDate day) {
+        return countersOf(entityDayPrefix(entity, day(day)));
+    }
+
+    /** The counters hash of an {@link #entityDayPrefix}: the prefix without its closing colon. */
+    static String countersOf(String entityDayPrefix) {
+        return entityDayPrefix.substring(0, entityDayPrefix.length() - 1);
     }
 
     /** {@link #entityDay} without its suffix, for a {@link #day(LocalDate)} text: {@code P<kind>:{<id>}:day:<day>:}. */

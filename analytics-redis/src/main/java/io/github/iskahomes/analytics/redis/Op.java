@@ -7,8 +7,13 @@ package io.github.iskahomes.analytics.redis;
  * keeps them equal).
  */
 enum Op {
-    /** Adds to a counter. */
-    INCREMENT("i", Shape.VALUE, "INCRBY key by", "a metric counter, a lead's actions of the day"),
+    /**
+     * Adds to a field of a counters hash. The script sums the call's applied increments of each field and runs one
+     * HINCRBY per field after the segments' uuid checks.
+     */
+    COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call", "an entity-day's counter"),
+    /** Adds to a counter that is a key of its own. */
+    INCREMENT("i", Shape.VALUE, "INCRBY key by", "a lead's actions of the day"),
     /** Adds a member to a HyperLogLog. */
     UNIQUE("u", Shape.VALUE, "PFADD key member", "a unique-visitor count"),
     /** Sets one field of a hash. */

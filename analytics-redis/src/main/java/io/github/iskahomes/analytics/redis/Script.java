@@ -39,7 +39,11 @@ record Script(String body, String sha) {
      *
      * <p>A day's expiry is one absolute instant, the same for every write, so a day key needs EXPIREAT only in the
      * call that creates it; the script tells creation from each command's reply (INCRBY answering its own increment,
-     * HSET or SADD adding something, EXISTS before PFADD) instead of paying an EXPIREAT per key per call. Every key of
+     * HSET or SADD adding something, EXISTS before PFADD, the counters hash's first HINCRBY answering its own sum with
+     * HLEN 1) instead of paying an EXPIREAT per key per call. Counter ops ({@link Op#COUNTER}) are not run where they
+     * stand: the script sums them per field over the segments whose uuid check passed and, after the last segment,
+     * runs one HINCRBY per field. The whole call is one script, so a batch cut by a failure is cut between calls,
+     * never between a uuid's SADD and its increments. Every key of
      * an entity-day is written first in the call that creates its uuid set KEYS[1], so a creation in the call also
      * sets KEYS[1]'s expiry, unless an op of a uuid segment found its key there from an earlier call: then KEYS[1]
      * was created (and given its expiry) by that earlier call. A replied increment can
@@ -51,8 +55,9 @@ record Script(String body, String sha) {
     /**
      * Counts events per type for one day and uuid shard, at most once per uuid. KEYS[1] = the shard's set of counted
      * uuids, KEYS[2] = its hash of counts per type; ARGV[1] = the day's expiry, then pairs (uuid, type). Returns one
-     * 1 (counted now) or 0 (counted before) per pair. Both keys are created by the first count, whose HINCRBY answers
-     * 1, so the day's expiry (one fixed instant) is set only when some type's count starts at 1.
+     * 1 (counted now) or 0 (counted before) per pair. The counts of one type are summed over the call and added with
+     * one HINCRBY. Both keys are created by the first count, whose HINCRBY answers its own sum, so the day's expiry
+     * (one fixed instant) is set only when some type's count starts at the call's sum.
      */
     static final Script COUNT = load("count.lua");
 

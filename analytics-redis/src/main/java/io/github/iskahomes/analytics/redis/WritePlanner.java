@@ -71,7 +71,7 @@ final class WritePlanner {
                 EntityDayOps group = null;
                 if (mutation instanceof Mutation.Increment m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
-                    group.metricOp(Op.INCREMENT, m.metric(), by(m.by()));
+                    group.counterOp(m.metric(), by(m.by()));
                 } else if (mutation instanceof Mutation.UniqueAdd m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
                     group.metricOp(Op.UNIQUE, m.metric(), m.member());

@@ -7,6 +7,11 @@ local function apply(ko, nk, i, last, out)
   local anyCreated = false
   local existed = false
   local spanOnly = false
+  -- Counter increments of applied segments, summed per key and field: one HINCRBY per field and call.
+  local counted = {}
+  local fieldsOf = {}
+  local sumsOf = {}
+  local countedByUuid = false
   i = i + 3
   while i <= last do
     local uuid = ARGV[i]
@@ -16,7 +21,7 @@ local function apply(ko, nk, i, last, out)
       out[#out + 1] = 0
       for _ = 1, ops do
         local op = ARGV[i]
-        if op == 'h' then
+        if op == 'h' or op == 'c' then
           i = i + 4
         elseif op == 'H' then
           i = i + 3 + 2 * tonumber(ARGV[i + 2])
@@ -36,7 +41,25 @@ local function apply(ko, nk, i, last, out)
         if k <= n then
           dayOps = dayOps + 1
         end
-        if op == 'i' then
+        if op == 'c' then
+          local field = ARGV[i + 2]
+          local sums = sumsOf[k]
+          if not sums then
+            sums = {}
+            sumsOf[k] = sums
+            fieldsOf[k] = {}
+            counted[#counted + 1] = k
+          end
+          local sum = sums[field]
+          if not sum then
+            local fields = fieldsOf[k]
+            fields[#fields + 1] = field
+            sum = 0
+          end
+          sums[field] = sum + tonumber(ARGV[i + 3])
+          countedByUuid = countedByUuid or uuid ~= ''
+          i = i + 4
+        elseif op == 'i' then
           local by = ARGV[i + 2]
           if redis.call('INCRBY', key, by) == tonumber(by) then
             created[k] = true
@@ -96,6 +119,24 @@ local function apply(ko, nk, i, last, out)
       end
     end
   end
+  for c = 1, #counted do
+    local k = counted[c]
+    local key = KEYS[ko + k]
+    local fields = fieldsOf[k]
+    local sums = sumsOf[k]
+    for f = 1, #fields do
+      local by = sums[fields[f]]
+      local total = redis.call('HINCRBY', key, fields[f], tostring(by))
+      -- The first field tells whether the hash is new: it answers its own sum, and is then the hash's only field.
+      if f == 1 then
+        if total == by and redis.call('HLEN', key) == 1 then
+          created[k] = true
+        else
+          existed = existed or countedByUuid
+        end
+      end
+    end
+  end
   for j = 1, n do
     if created[j] then
       anyCreated = true
@@ -123,14 +164,27 @@ local function count(ko, i, last, out)
   local uuids = KEYS[ko + 1]
   local counts = KEYS[ko + 2]
   local created = false
+  -- Counted events per type, summed over the call: one HINCRBY per type.
+  local types = {}
+  local sums = {}
   for j = i + 1, last, 2 do
     if redis.call('SADD', uuids, ARGV[j]) == 1 then
-      if redis.call('HINCRBY', counts, ARGV[j + 1], 1) == 1 then
-        created = true
+      local type = ARGV[j + 1]
+      local sum = sums[type]
+      if not sum then
+        types[#types + 1] = type
+        sum = 0
       end
+      sums[type] = sum + 1
       out[#out + 1] = 1
     else
       out[#out + 1] = 0
+    end
+  end
+  for t = 1, #types do
+    local by = sums[types[t]]
+    if redis.call('HINCRBY', counts, types[t], by) == by then
+      created = true
     end
   end
   if created then

@@ -80,12 +80,12 @@ class IngestorTest {
         ingestor.ingest(scenario.events);
         Map<String, String> keys = probe.keys();
         String d = Scenario.DAY_KEY;
-        assertThat(keys).containsEntry("listing:{L1}:day:" + d + ":total_views", "string")
+        assertThat(keys).containsEntry("listing:{L1}:day:" + d, "hash")
                 .containsEntry("listing:{L1}:day:" + d + ":unique_views", "string")
                 .containsEntry("listing:{L1}:day:" + d + ":meta", "hash")
                 .containsEntry("listing:{L1}:day:" + d + ":seen", "set")
-                .containsEntry("user:{U1}:day:" + d + ":profile_views", "string")
-                .containsEntry("development:{DV1}:day:" + d + ":shares", "string")
+                .containsEntry("user:{U1}:day:" + d, "hash")
+                .containsEntry("development:{DV1}:day:" + d, "hash")
                 .containsEntry("lead:{L1}:{S1}:actions", "list")
                 .containsEntry("lead:{L1}:{S1}:metadata", "hash")
                 .containsEntry("lead:{L1}:{S1}:day:" + d + ":actions", "string");
@@ -95,7 +95,11 @@ class IngestorTest {
                 k -> k.matches("events:\\{" + d + ":\\d\\d}(:seen)?"));
         // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
         assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
-        assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":total_views")).isEqualTo("3");
+        // Counters are fields of the entity-day's hash, never keys of their own.
+        assertThat(probe.counter("listing:{L1}:day:" + d, "total_views")).isEqualTo("3");
+        assertThat(probe.counter("user:{U1}:day:" + d, "profile_views")).isEqualTo("1");
+        assertThat(keys.keySet()).filteredOn(k -> k.matches("(listing|user|development):\\{[^}]+}:day:\\d{8}:.+"))
+                .isNotEmpty().allMatch(k -> k.endsWith(":meta") || k.endsWith(":seen") || k.contains(":unique_"));
         Set<String> listingIndex = new HashSet<>();
         for (int shard = 0; shard < 16; shard++) {
             listingIndex.addAll(probe.redis().smembers(redis.keyPrefix() + "index:listing:{" + d + ":"
@@ -156,7 +160,7 @@ class IngestorTest {
         ingestor.ingest(List.of(view("L9", "S1", at)));
         assertThat(ids(ingestor.reader(), EntityKind.LISTING, day)).containsExactly("L9");
         long expected = day.plusDays(1).atStartOfDay(config.calendar().zone()).plusDays(7).toInstant().toEpochMilli();
-        probe.assertExpiresAt("listing:{L9}:day:" + Keys.day(day) + ":total_views", expected);
+        probe.assertExpiresAt("listing:{L9}:day:" + Keys.day(day), expected);
     }
 
     @Test
@@ -196,7 +200,7 @@ class IngestorTest {
         assertThat(ingestor.ingest(List.of(view)))
                 .isEqualTo(new IngestResult(1, 0, Map.of(Keys.day(twoDaysAgo), 1), List.of()));
         assertThat(ingestor.ingest(List.of(view))).isEqualTo(new IngestResult(0, 1, Map.of(), List.of()));
-        assertThat(probe.get("listing:{L7}:day:" + Keys.day(twoDaysAgo) + ":total_views")).isEqualTo("1");
+        assertThat(probe.counter("listing:{L7}:day:" + Keys.day(twoDaysAgo), "total_views")).isEqualTo("1");
         assertThat(ids(ingestor.reader(), EntityKind.LISTING, twoDaysAgo)).containsExactly("L7");
         assertThat(ids(ingestor.reader(), EntityKind.LISTING, LocalDate.now(ZoneOffset.UTC))).isEmpty();
     }
@@ -285,6 +289,44 @@ class IngestorTest {
         assertThat(result.duplicates()).isEqualTo(2);
         assertThat(counter("L1", "total_views")).isEqualTo(1);
         assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).containsExactly("L1");
+    }
+
+    @Test
+    void viewsOfOneListingInOneBatchAreOneIncrementPerCounterAndEachUuidCountsOnce() {
+        Event earlier = view("L1", "S1", Scenario.NOON);
+        ingestor.ingest(List.of(earlier));
+        List<Event> batch = new ArrayList<>();
+        batch.add(earlier);
+        for (int i = 0; i < 40; i++) {
+            batch.add(view("L1", "S" + i, Scenario.NOON));
+        }
+        batch.add(batch.get(7));
+        long before = hincrbyCalls();
+
+        IngestResult result = ingestor.ingest(batch);
+
+        assertThat(result.ingested()).isEqualTo(40);
+        assertThat(result.duplicates()).isEqualTo(2);
+        assertThat(counter("L1", "total_views")).isEqualTo(41);
+        // One HINCRBY per counter of the listing-day, and one for the day's property_view count in each uuid shard,
+        // for the whole batch, however many events it held.
+        String hash = redis.keyPrefix() + "listing:{L1}:day:" + Scenario.DAY_KEY;
+        Set<Integer> shards = new HashSet<>();
+        Keys keys = new Keys("", config.indexShards());
+        batch.subList(1, batch.size()).forEach(event -> shards.add(keys.shardOf(event.uuid())));
+        assertThat(probe.redis().hlen(hash)).isBetween(2L, 6L);
+        assertThat(hincrbyCalls() - before).isEqualTo(probe.redis().hlen(hash) + shards.size());
+    }
+
+    /** How many HINCRBYs the server has run (this JVM's tests run one at a time). */
+    private long hincrbyCalls() {
+        String stats = probe.redis().info("commandstats");
+        int at = stats.indexOf("cmdstat_hincrby:calls=");
+        if (at < 0) {
+            return 0;
+        }
+        int from = at + "cmdstat_hincrby:calls=".length();
+        return Long.parseLong(stats.substring(from, stats.indexOf(',', from)));
     }
 
     @Test
@@ -632,7 +674,7 @@ class IngestorTest {
     }
 
     private long counter(String listing, String metric) {
-        String value = probe.redis().get(redis.keyPrefix() + "listing:{" + listing + "}:day:" + Scenario.DAY_KEY + ":" + metric);
+        String value = probe.counter("listing:{" + listing + "}:day:" + Scenario.DAY_KEY, metric);
         return value == null ? 0 : Long.parseLong(value);
     }
 

@@ -64,6 +64,6 @@ final class MidnightRetry {
         }
         String nextDay = Keys.day(NEXT_DAY);
         assertThat(probe.keys().keySet()).noneMatch(key -> key.contains(nextDay));
-        assertThat(probe.get("listing:{L1}:day:" + Scenario.DAY_KEY + ":total_leads")).isEqualTo("1");
+        assertThat(probe.counter("listing:{L1}:day:" + Scenario.DAY_KEY, "total_leads")).isEqualTo("1");
     }
 }

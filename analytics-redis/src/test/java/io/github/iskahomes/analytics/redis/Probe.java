@@ -32,6 +32,11 @@ final class Probe {
         return redis.get(prefix + keyWithoutPrefix);
     }
 
+    /** A counter of an entity-day: a field of its counters hash {@code <kind>:{<id>}:day:<YYYYMMDD>}, or {@code null}. */
+    String counter(String entityDayWithoutPrefix, String metric) {
+        return redis.hget(prefix + entityDayWithoutPrefix, metric);
+    }
+
     /** Every key under the prefix, with its type. */
     Map<String, String> keys() {
         Map<String, String> keys = new TreeMap<>();

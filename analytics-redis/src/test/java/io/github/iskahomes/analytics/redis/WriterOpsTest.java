@@ -26,15 +26,16 @@ class WriterOpsTest {
     private final WritePlanner planner = new WritePlanner(new Keys("", config.indexShards()), config);
 
     @Test
-    void scriptsLoadedFromTheLuaResourcesAreTheOnesRedisKnewBeforeTheSplit() {
-        // The SHA-1s of the scripts as Script.java held them inline: same bytes, so EVALSHA sends the same names.
-        assertThat(Script.APPLY.sha()).isEqualTo("67b0d28563bc2cc43246dc2a7e6312169377f015");
-        assertThat(Script.COUNT.sha()).isEqualTo("8de46bbf0fb255e8d7907088bd1a4e6395614c00");
-        assertThat(Script.MANY.sha()).isEqualTo("2fe34ddc76a81907bb28300ff5d8742d2c397352");
+    void scriptsLoadedFromTheLuaResourcesHaveTheirPinnedSha1s() {
+        // Pinned so that any change of the script text is deliberate: a new SHA-1 is a new script to every server
+        // (these are the hash-layout scripts, with counters as fields of the entity-day's hash).
+        assertThat(Script.APPLY.sha()).isEqualTo("7ea05bde378da13f73217a924fdcfc6eda5ed934");
+        assertThat(Script.COUNT.sha()).isEqualTo("fb5b096bdb3b001de452567bb4bb9713a9af12bd");
+        assertThat(Script.MANY.sha()).isEqualTo("753f14c0e22a0b23b6eeae34f34b6b27f8e3117a");
     }
 
     @Test
-    void aViewIsOneSegmentOfIncrementUniqueAndFieldsOnItsListingDay() {
+    void aViewIsOneSegmentOfCounterUniqueAndFieldsOnItsListingDay() {
         EntityRef listing = EntityRef.listing("l-1");
         MutationPlan view = new MutationPlan("u-1", DAY, List.of(
                 new Mutation.Increment(listing, "views", 1),
@@ -48,17 +49,41 @@ class WriterOpsTest {
 
         assertThat(plan.entityDays()).hasSize(1);
         List<EntityDayOps.Planned> ops = plan.entityDays().get(0).ops(0);
-        assertThat(ops).extracting(op -> op.op).containsExactly(Op.INCREMENT, Op.UNIQUE, Op.FIELDS);
+        assertThat(ops).extracting(op -> op.op).containsExactly(Op.COUNTER, Op.UNIQUE, Op.FIELDS);
         assertThat(ops.get(2).values).containsExactly("city", "Lagos", "beds", "3");
         String expiry = Long.toString(planner.expiry(DAY));
-        // KEYS: 1 seen, 2 views, 3 uniques, 4 meta; then the segment: uuid, 3 ops, each code, key position, values.
+        // KEYS: 1 seen, 2 the counters hash, 3 uniques, 4 meta; then the segment: uuid, 3 ops, each code, key
+        // position, values.
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:seen",
+                "listing:{l-1}:day:20250115", "listing:{l-1}:day:20250115:uniques", "listing:{l-1}:day:20250115:meta");
         assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "4", "100", "u-1", "3",
-                "i", "2", "1", "u", "3", "visitor-1", "H", "4", "2", "city", "Lagos", "beds", "3");
+                "c", "2", "views", "1", "u", "3", "visitor-1", "H", "4", "2", "city", "Lagos", "beds", "3");
         // Calls in order: the index shard, the entity-day, the event count.
         assertThat(plan.calls()).extracting(call -> call.script).containsExactly(Script.APPLY, Script.APPLY,
                 Script.COUNT);
         assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "1", "S", "1", "1", "l-1");
         assertThat(plan.calls().get(2).args).containsExactly(expiry, "u-1", "property_view");
+    }
+
+    @Test
+    void twoViewsOfOneListingDayAreOneCallWithEachViewsCounterOpsBehindItsOwnUuid() {
+        EntityRef listing = EntityRef.listing("l-1");
+        List<MutationPlan> views = List.of(
+                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "views", 1))),
+                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "views", 1),
+                        new Mutation.Increment(listing, "from_home", 1))));
+
+        WritePlanner.WritePlan plan = planner.plan(views);
+
+        // The script, not the planner, sums the two: only it knows which uuids are new.
+        assertThat(plan.entityDayCalls()).hasSize(1);
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:seen",
+                "listing:{l-1}:day:20250115");
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100",
+                "u-1", "1", "c", "2", "views", "1",
+                "u-2", "2", "c", "2", "views", "1", "c", "2", "from_home", "1");
+        assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
+        assertThat(plan.segmentsOf()[1]).containsExactly(0, 1);
     }
 
     @Test
@@ -74,7 +99,7 @@ class WriterOpsTest {
 
         List<EntityDayOps.Planned> planned = plan.entityDays().get(0).ops(0);
         assertThat(planned).extracting(op -> op.op)
-                .containsExactly(Op.INCREMENT, Op.APPEND, Op.INCREMENT, Op.FIELDS);
+                .containsExactly(Op.COUNTER, Op.APPEND, Op.INCREMENT, Op.FIELDS);
         assertThat(decode(plan.entityDayCalls().get(0).args)).containsExactly(
                 wire(planned.get(0)), wire(planned.get(1)), wire(planned.get(2)), wire(planned.get(3)));
     }

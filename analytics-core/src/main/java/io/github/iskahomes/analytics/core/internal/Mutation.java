@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public sealed interface Mutation {
 
-    /** Add {@code by} to a counter of an entity's day ({@code INCRBY}). */
+    /** Add {@code by} to a counter of an entity's day (in Redis a field of the entity-day's counters hash). */
     record Increment(EntityRef entity, String metric, long by) implements Mutation {
         public Increment {
             Objects.requireNonNull(entity, "entity");

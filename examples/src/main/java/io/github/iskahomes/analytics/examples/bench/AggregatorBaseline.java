@@ -75,7 +75,8 @@ final class AggregatorBaseline {
      * Aggregator's, which favours this baseline.
      *
      * <p>Keys are built exactly as analytics-redis's package-private {@code Keys} builds them:
-     * {@code <prefix><kind>:{<id>}:day:<YYYYMMDD>:<metric>} for entity values and
+     * {@code <prefix><kind>:{<id>}:day:<YYYYMMDD>} for the counters hash (a field per counter),
+     * {@code <prefix><kind>:{<id>}:day:<YYYYMMDD>:<metric>} for the other entity values and
      * {@code <prefix>index:<kind>:{<YYYYMMDD>:<nn>}} for the index shards. Keep the two in step.
      */
     static Timing runSeedLoop(DataSource dataSource, RedisCommands<String, String> redis, IngestorConfig config,
@@ -114,13 +115,14 @@ final class AggregatorBaseline {
         return new Timing(rows, writeNanos);
     }
 
-    /** One entity-day read as the seed does: one awaited command per value. */
+    /** One entity-day read as the seed does: one awaited command per value (an HGET per counter of the hash). */
     private static EntityDay readAwaited(RedisCommands<String, String> redis, String prefix, EntityKind kind,
                                          String id, LocalDate day, String dayKey) {
         String base = prefix + RedisForms.keyName(kind) + ":{" + id + "}:day:" + dayKey + ':';
+        String countersHash = base.substring(0, base.length() - 1);
         Map<String, Long> counters = new LinkedHashMap<>();
         for (String counter : kind.counters()) {
-            String value = redis.get(base + counter);
+            String value = redis.hget(countersHash, counter);
             counters.put(counter, value == null ? 0L : Long.parseLong(value));
         }
         Map<String, Long> uniques = new LinkedHashMap<>();

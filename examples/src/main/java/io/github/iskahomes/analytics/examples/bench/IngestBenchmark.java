@@ -38,8 +38,11 @@ import java.util.concurrent.Future;
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests
  * java -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
- *     io.github.iskahomes.analytics.examples.bench.IngestBenchmark [--events 200000] [--naive-events 20000]
+ *     io.github.iskahomes.analytics.examples.bench.IngestBenchmark [--events 200000] [--naive-events 20000] \
+ *     [--mix property_view]
  * </pre>
+ * Also prints what the single-threaded run left in Redis per event: {@code used_memory} of {@code INFO memory} and
+ * {@code DBSIZE}, from the flushed server to after the run.
  * Uses {@code ANALYTICS_REDIS_URL} when set, otherwise an embedded Redis 6.2.
  */
 public final class IngestBenchmark {
@@ -80,6 +83,8 @@ public final class IngestBenchmark {
 
             List<List<Event>> measured = batches.subList(0, events / BATCH);
             redis.flushall();
+            long memoryBefore = Long.parseLong(info(redis, "memory").get("used_memory"));
+            long keysBefore = redis.dbsize();
             Map<String, String> before = info(redis, "stats");
             double cpuBefore = redisCpu(redis);
             long start = System.nanoTime();
@@ -100,6 +105,11 @@ public final class IngestBenchmark {
                     + " %.1f socket reads by Redis per batch of %d)%n", ours, n, seconds, (double) clientCommands / n,
                     (double) reads / measured.size(), BATCH);
             System.out.printf("                     Redis busy %.0f%% of one core during that run%n", redisBusy * 100);
+            // What the day's state costs: INFO memory's used_memory and DBSIZE, from the empty server to after the run.
+            long memory = Long.parseLong(info(redis, "memory").get("used_memory")) - memoryBefore;
+            long keyCount = redis.dbsize() - keysBefore;
+            System.out.printf("Redis memory:        %,10.0f bytes and %.2f keys per event  (used_memory +%,d bytes,"
+                    + " +%,d keys for %d events)%n", (double) memory / n, (double) keyCount / n, memory, keyCount, n);
 
             redis.flushall();
             cpuBefore = redisCpu(redis);
