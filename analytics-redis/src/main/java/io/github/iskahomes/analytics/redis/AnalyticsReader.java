@@ -90,18 +90,11 @@ public final class AnalyticsReader implements AutoCloseable {
 
     /** Whether Redis still holds any accepted event of the day. */
     public boolean hasData(LocalDate day) {
-        List<RedisFuture<Long>> exists = new ArrayList<>(keys.shards());
+        List<String> eventCounts = new ArrayList<>(keys.shards());
         for (int shard = 0; shard < keys.shards(); shard++) {
-            exists.add(store.async().exists(keys.eventCounts(day, shard)));
+            eventCounts.add(keys.eventCounts(day, shard));
         }
-        store.flush();
-        long deadline = store.deadline();
-        for (RedisFuture<Long> future : exists) {
-            if (store.await(future, deadline) > 0) {
-                return true;
-            }
-        }
-        return false;
+        return !existing(eventCounts).isEmpty();
     }
 
     /**

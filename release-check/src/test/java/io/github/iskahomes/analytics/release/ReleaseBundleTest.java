@@ -42,8 +42,7 @@ class ReleaseBundleTest {
     private static final Path WORK = Path.of(System.getProperty("release.check.work"));
     private static final Path SOURCE = WORK.resolve("source");
     private static final Path STAGING = SOURCE.resolve("target/central-staging");
-    private static String dryRunOutput;
-    private static int dryRunExit;
+    private static Run dryRun;
 
     @BeforeAll
     static void runTheDocumentedDryRun() throws Exception {
@@ -52,15 +51,12 @@ class ReleaseBundleTest {
         List<String> command = List.of("./mvnw", "-B", "-q", "-s", ".mvn/dry-run-settings.xml", "-Prelease", "deploy",
                 "-Drevision=" + VERSION, "-DskipTests", "-Dgpg.skip", "-DskipPublishing=true",
                 "-Dmaven.install.skip=true", "-pl", "!examples,!release-check");
-        Process process = new ProcessBuilder(command).directory(SOURCE.toFile()).redirectErrorStream(true).start();
-        dryRunOutput = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        dryRunExit = process.exitValue();
+        dryRun = Run.of(SOURCE, Map.of(), command);
     }
 
     @Test
     void theBundleHoldsEveryPublishedArtifactWithChecksumsAndNothingElse() throws IOException {
-        assertThat(dryRunExit).as(dryRunOutput).isZero();
+        assertThat(dryRun.exit()).as(dryRun.output()).isZero();
         Set<String> expected = new TreeSet<>();
         for (String artifact : PUBLISHED_JARS) {
             for (String suffix : List.of(".pom", ".jar", "-sources.jar", "-javadoc.jar")) {
@@ -88,7 +84,7 @@ class ReleaseBundleTest {
     @Test
     void aConsumerOfTheBundleAloneCompilesAndRunsOnTheModulePathAndTheClassPath(TestRedis redis, TestPostgres postgres)
             throws Exception {
-        assertThat(dryRunExit).as(dryRunOutput).isZero();
+        assertThat(dryRun.exit()).as(dryRun.output()).isZero();
         Path consumer = WORK.resolve("consumer");
         copySourceTree(Path.of(System.getProperty("release.check.consumer")), consumer);
         Path repository = WORK.resolve("consumer-repository");
@@ -98,19 +94,12 @@ class ReleaseBundleTest {
                 "-f", consumer.resolve("pom.xml").toString(), "-Dmaven.repo.local=" + repository,
                 "-Danalytics.version=" + VERSION, "-Dbundle.url=" + STAGING.toUri(), "-Dcache.url=" + cache.toUri(),
                 "package"));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(consumer.toFile()).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.put("ANALYTICS_REDIS_URL", redis.uri());
-        env.put("ANALYTICS_KEY_PREFIX", redis.keyPrefix());
-        env.put("ANALYTICS_JDBC_URL", postgres.jdbcUrl());
-        env.put("ANALYTICS_JDBC_USER", String.valueOf(postgres.user()));
-        env.put("ANALYTICS_JDBC_PASSWORD", String.valueOf(postgres.password()));
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        Run run = Run.of(consumer, Map.of("ANALYTICS_REDIS_URL", redis.uri(), "ANALYTICS_KEY_PREFIX", redis.keyPrefix(),
+                "ANALYTICS_JDBC_URL", postgres.jdbcUrl(), "ANALYTICS_JDBC_USER", String.valueOf(postgres.user()),
+                "ANALYTICS_JDBC_PASSWORD", String.valueOf(postgres.password())), command);
 
-        assertThat(process.exitValue()).as(output).isZero();
-        assertThat(output).contains("CONSUMER OK on the module-path: total_views=3 unique_views=2",
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("CONSUMER OK on the module-path: total_views=3 unique_views=2",
                 "CONSUMER OK on the class-path: total_views=3 unique_views=2");
         String classpath = Files.readString(consumer.resolve("target/compile-classpath.txt"));
         assertThat(classpath).contains("analytics-core-" + VERSION + ".jar", "analytics-jdbc-" + VERSION + ".jar")
@@ -125,21 +114,31 @@ class ReleaseBundleTest {
 
     @Test
     void theSameCommitBuildsByteIdenticalJars() throws Exception {
-        assertThat(dryRunExit).as(dryRunOutput).isZero();
+        assertThat(dryRun.exit()).as(dryRun.output()).isZero();
         Path second = WORK.resolve("second-build");
         copySourceTree(ROOT, second);
         List<String> command = List.of("./mvnw", "-B", "-q", "-Prelease", "package", "-Drevision=" + VERSION,
                 "-DskipTests", "-Dgpg.skip", "-pl", "!examples,!release-check");
-        Process process = new ProcessBuilder(command).directory(second.toFile()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        Run build = Run.of(second, Map.of(), command);
+        assertThat(build.exit()).as(build.output()).isZero();
         for (String artifact : PUBLISHED_JARS) {
             for (String suffix : List.of(".jar", "-sources.jar", "-javadoc.jar")) {
                 Path again = second.resolve(artifact + "/target/" + artifact + "-" + VERSION + suffix);
                 assertThat(sha256(again)).as(again + " is byte-identical to the bundle's")
                         .isEqualTo(sha256(STAGING.resolve(path(artifact, suffix))));
             }
+        }
+    }
+
+    /** A command run to its end in a folder, with its exit code and everything it printed. */
+    private record Run(int exit, String output) {
+        static Run of(Path directory, Map<String, String> env, List<String> command) throws Exception {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(10, TimeUnit.MINUTES)).isTrue();
+            return new Run(process.exitValue(), output);
         }
     }
 

@@ -155,7 +155,7 @@ public final class SoakBenchmark {
             }
             if (n % 200 == 0) {
                 pace(started, n);
-                awaitRoom(batchers);
+                batchers.forEach(Demo::awaitRoom); // within the queues while Redis is down: no drops by design
             }
             if (n % 50_000 == 0 && n > 0) {
                 System.out.printf("  %5.0f s  tracked %,d%n", (System.nanoTime() - started) / 1e9, n);
@@ -298,16 +298,6 @@ public final class SoakBenchmark {
     private void pace(long started, long tracked) {
         long due = started + (long) (tracked * 1e9 / rate);
         sleepUntil(due);
-    }
-
-    /** Keeps the generator within the batchers' queues while Redis is down, so the soak never drops by design. */
-    private static void awaitRoom(List<EventBatcher> batchers) {
-        for (EventBatcher batcher : batchers) {
-            int limit = batcher.config().maxQueueSize() / 2;
-            while (batcher.stats().values().stream().anyMatch(sink -> sink.pending() > limit)) {
-                sleep(5);
-            }
-        }
     }
 
     static String mib(List<Long> samplesKb) {

@@ -130,7 +130,8 @@ public final class Demo {
         return eventsByType;
     }
 
-    private static void awaitRoom(EventBatcher batcher) {
+    /** Waits until every sink of the batcher has its queue at most half full (a generator outruns any real app). */
+    public static void awaitRoom(EventBatcher batcher) {
         int limit = batcher.config().maxQueueSize() / 2;
         while (batcher.stats().values().stream().anyMatch(sink -> sink.pending() > limit)) {
             try {
