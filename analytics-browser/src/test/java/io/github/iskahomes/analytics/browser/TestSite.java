@@ -11,6 +11,7 @@ import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
 import io.github.iskahomes.analytics.jdbc.Schema;
 import io.github.iskahomes.analytics.redis.IngestHandler;
+import io.github.iskahomes.analytics.redis.IngestHandlerConfig;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.github.iskahomes.analytics.testing.TestPostgres;
@@ -25,11 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.jdbi.v3.core.Jdbi;
 
@@ -82,12 +84,17 @@ final class TestSite implements AutoCloseable {
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, String> pages = new ConcurrentHashMap<>();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    private volatile Fault fault;
-    private final AtomicInteger faultsLeft = new AtomicInteger();
+    private final java.util.Set<String> distinctIds = ConcurrentHashMap.newKeySet();
+    private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
 
     TestSite(TestRedis redis, TestPostgres postgres) {
+        this(redis, postgres, null);
+    }
+
+    /** A site whose ingest endpoint requires {@code secret} (when not null). */
+    TestSite(TestRedis redis, TestPostgres postgres, String secret) {
         ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build());
-        handler = new IngestHandler(ingestor);
+        handler = new IngestHandler(ingestor, IngestHandlerConfig.builder().webhookSecret(secret).build());
         jdbi = Jdbi.create(postgres.dataSource());
         Schema.migrate(jdbi);
         aggregator = Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults());
@@ -117,14 +124,20 @@ final class TestSite implements AutoCloseable {
         pages.put(path, html);
     }
 
-    /** Fails the next {@code count} ingest requests as {@code how}. */
+    /** Fails the next {@code count} ingest requests (after those already told to fail) as {@code how}. */
     void fail(Fault how, int count) {
-        fault = how;
-        faultsLeft.set(count);
+        for (int i = 0; i < count; i++) {
+            faults.add(how);
+        }
     }
 
     List<Delivery> deliveries() {
         return List.copyOf(deliveries);
+    }
+
+    /** The distinct ids of every event the server received. */
+    java.util.Set<String> receivedDistinctIds() {
+        return java.util.Set.copyOf(distinctIds);
     }
 
     /** The uuids of every event the server received, in every request (so retried ones more than once). */
@@ -166,11 +179,11 @@ final class TestSite implements AutoCloseable {
         String query = exchange.getRequestURI().getRawQuery();
         String mode = exchange.getRequestHeaders().getFirst("Sec-Fetch-Mode");
         boolean cookie = exchange.getRequestHeaders().containsKey("Cookie");
-        Fault now = faultsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? fault : null;
         if (!exchange.getRequestMethod().equals("POST")) {
             answer(exchange, handler.handle(request(exchange, query, InputStream.nullInputStream())));
             return;
         }
+        Fault now = faults.poll();
         if (now == Fault.CONNECTION_RESET) {
             // No answer at all: closing the exchange before any header is sent drops the connection.
             exchange.getRequestBody().readAllBytes();
@@ -208,12 +221,15 @@ final class TestSite implements AutoCloseable {
                 exchange.getRequestHeaders()::getFirst, body);
     }
 
-    private static List<String> uuids(byte[] json) {
+    private List<String> uuids(byte[] json) {
         List<String> uuids = new ArrayList<>();
         try {
             DecodedBatch batch = EventJson.decode(json, 100_000);
             for (DecodedEvent element : batch.events()) {
                 uuids.add(element.event() == null ? null : element.event().uuid());
+                if (element.event() != null && element.event().distinctId() != null) {
+                    distinctIds.add(element.event().distinctId());
+                }
             }
         } catch (RuntimeException e) {
             uuids.add("undecodable: " + e.getMessage());
