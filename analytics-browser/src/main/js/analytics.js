@@ -1,20 +1,18 @@
 // Iska Homes listing analytics: the browser batcher. https://github.com/iskahomes/listing-analytics (Apache-2.0)
 // Hand-written, dependency-free ES module. The build strips comment lines and indentation, and wraps the same code
 // as a classic script (window.IskaAnalytics): keep every comment on a line of its own and end statements with ';'.
-// The catalogue: event name, then its required properties (the server's EventType; a test keeps them equal).
-const CATALOGUE = 'property_view:listing_id listing_impression:listing_id impression_social_media:listing_id ' +
-  'impression_website_visit:listing_id impression_share:listing_id impression_saved_listing:listing_id ' +
-  'lead_phone:listing_id lead_message:listing_id lead_email:listing_id lead_appointment:listing_id ' +
-  'profile_view:profile_id,user_type development_view:development_id development_share:development_id ' +
-  'development_saved:development_id development_social_click:development_id development_interaction:development_id ' +
-  'listing_created:listing_id,lister_id,lister_type listing_updated:listing_id ' +
-  'listing_deleted:listing_id,lister_id,lister_type user_logged_in: user_logged_out: development_created:development_id';
+// The catalogue: event name, then its required properties, listing_id when none are written (the server's
+// EventType; a test keeps them equal).
+const CATALOGUE = 'property_view listing_impression impression_social_media impression_website_visit impression_share ' +
+  'impression_saved_listing lead_phone lead_message lead_email lead_appointment profile_view:profile_id,user_type ' +
+  'development_view:development_id development_share:development_id development_saved:development_id ' +
+  'development_social_click:development_id development_interaction:development_id ' +
+  'listing_created:listing_id,lister_id,lister_type listing_updated listing_deleted:listing_id,lister_id,lister_type ' +
+  'user_logged_in: user_logged_out: development_created:development_id';
 const REQUIRED = {};
-const HELPERS = {};
 CATALOGUE.split(' ').forEach(entry => {
-  const [name, required] = entry.split(':');
+  const [name, required = 'listing_id'] = entry.split(':');
   REQUIRED[name] = required ? required.split(',') : [];
-  HELPERS['track' + name.replace(/(^|_)(.)/g, (m, u, c) => c.toUpperCase())] = name;
 });
 // Storage keys: one queue per page instance (no two pages ever write the same key), and the anonymous id.
 const QUEUE_KEY = 'iska_analytics_q:';
@@ -40,24 +38,24 @@ function uuidv7(ms = Date.now()) {
   }
   b[6] = 0x70 | (b[6] & 15);
   b[8] = 0x80 | (b[8] & 63);
-  const h = Array.from(b, x => (x | 256).toString(16).slice(1)).join('');
-  return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  return Array.from(b, x => (x | 256).toString(16).slice(1)).join('')
+    .replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
 /** A tracker posting to options.endpoint; see docs/analytics-browser.md for every option. */
 function createAnalytics(options) {
   const o = Object.assign({}, DEFAULTS, options);
   if (!o.endpoint) {
-    throw new TypeError('endpoint is missing: createAnalytics({ endpoint: "/api/ingest/posthog" })');
+    throw new TypeError('endpoint is missing');
   }
-  const w = typeof window == 'object' ? window : {};
+  const w = window;
   const nav = w.navigator || {};
-  const doc = w.document;
+  const doc = document;
   // Reading localStorage throws where the page may not use it (sandboxed frames, some private modes).
   const store = o.persist ? attempt(() => w.localStorage.length >= 0 && w.localStorage, null) : null;
   const me = QUEUE_KEY + uuidv7();
   const counts = { sent: 0, dropped: 0, rejected: 0, retries: 0 };
-  const doNotTrack = o.respectDoNotTrack && (nav.doNotTrack == '1' || w.doNotTrack == '1' || nav.globalPrivacyControl === true);
+  const doNotTrack = o.respectDoNotTrack && (nav.doNotTrack == '1' || nav.globalPrivacyControl);
   // true: sending; undefined: waiting for optIn() (kept in memory only); false: opted out (nothing kept).
   let consent = o.requireConsent ? undefined : true;
   let queue = [];
@@ -264,10 +262,8 @@ function createAnalytics(options) {
     return uuid;
   };
   const timer = setInterval(() => queue.length && flush(), o.flushIntervalMs);
-  if (doc) {
-    doc.addEventListener('visibilitychange', onVisibility);
-    w.addEventListener('pagehide', unload);
-  }
+  doc.addEventListener('visibilitychange', onVisibility);
+  w.addEventListener('pagehide', unload);
 
   const tracker = {
     track,
@@ -289,17 +285,15 @@ function createAnalytics(options) {
       pending = [];
       inflight = null;
       bytes = 0;
-      store && attempt(() => store.removeItem(me) || store.removeItem(ID_KEY));
+      store && [me, ID_KEY].forEach(key => store.removeItem(key));
     },
     stats: () => Object.assign({ queued: queue.length + (inflight ? inflight.length : 0) }, counts),
     close: () => {
       unload();
       closed = true;
       clearInterval(timer);
-      if (doc) {
-        doc.removeEventListener('visibilitychange', onVisibility);
-        w.removeEventListener('pagehide', unload);
-      }
+      doc.removeEventListener('visibilitychange', onVisibility);
+      w.removeEventListener('pagehide', unload);
     },
     trackLead: (kind, properties) => {
       if (!REQUIRED['lead_' + kind]) {
@@ -308,8 +302,9 @@ function createAnalytics(options) {
       return track('lead_' + kind, properties);
     }
   };
-  Object.keys(HELPERS).forEach(helper => {
-    tracker[helper] = properties => track(HELPERS[helper], properties);
+  // One typed helper per catalogued type: property_view becomes trackPropertyView.
+  Object.keys(REQUIRED).forEach(name => {
+    tracker['track' + name.replace(/(^|_)(.)/g, (m, u, c) => c.toUpperCase())] = properties => track(name, properties);
   });
   if (consent) {
     adopt();
