@@ -74,15 +74,17 @@ export interface AnalyticsStats {
   sent: number;
   /** Events dropped, oldest first, because the buffer was full. */
   dropped: number;
-  /** Events the server refused (listed in its answer, or a 4xx, which is never retried). */
+  /** Events refused: by this script (a required property missing) or by the server (listed in its answer, or a
+   *  4xx, which is never retried). */
   rejected: number;
   /** Tries that failed and were retried (network error, 429, 5xx). */
   retries: number;
 }
 
 export interface Analytics {
-  /** Tracks any event and returns its uuid (null when not tracked: Do Not Track, opted out, closed). Names outside
-   *  the catalogue go to PostHog only. Throws a TypeError when a catalogued event lacks a required property. */
+  /** Tracks any event and returns its uuid, or null when it is not tracked: Do Not Track, opted out, closed, or a
+   *  catalogued event without a required property (then counted as rejected and reported to onError, as
+   *  "property_view: listing_id is missing"). Never throws. Names outside the catalogue go to PostHog only. */
   track(event: string, properties?: Record<string, unknown>): string | null;
   trackPropertyView(properties: PropertyViewProps): string | null;
   trackListingImpression(properties: ListingImpressionProps): string | null;

@@ -232,19 +232,24 @@ function createAnalytics(options) {
   };
   const onVisibility = () => doc.visibilityState == 'hidden' && unload();
 
+  // Like the server, a bad event is refused alone, reported and counted; tracking never throws into the page.
+  const refuse = message => {
+    counts.rejected++;
+    report(new TypeError(message));
+    return null;
+  };
   const track = (event, properties) => {
+    if (closed || doNotTrack || consent === false) {
+      return null;
+    }
     if (!event) {
-      throw new TypeError('event name is missing');
+      return refuse('event name is missing');
     }
     const props = Object.assign({}, properties);
     const required = REQUIRED[event];
-    (required || []).forEach(key => {
-      if (props[key] == null || props[key] === '') {
-        throw new TypeError(event + ': ' + key + ' is missing');
-      }
-    });
-    if (closed || doNotTrack || consent === false) {
-      return null;
+    const missing = (required || []).find(key => props[key] == null || props[key] === '');
+    if (missing) {
+      return refuse(event + ': ' + missing + ' is missing');
     }
     const ms = Date.now();
     const uuid = uuidv7(ms);
@@ -295,12 +300,8 @@ function createAnalytics(options) {
       doc.removeEventListener('visibilitychange', onVisibility);
       w.removeEventListener('pagehide', unload);
     },
-    trackLead: (kind, properties) => {
-      if (!REQUIRED['lead_' + kind]) {
-        throw new TypeError('lead kind "' + kind + '" is not one of phone, message, email, appointment');
-      }
-      return track('lead_' + kind, properties);
-    }
+    trackLead: (kind, properties) => REQUIRED['lead_' + kind] ? track('lead_' + kind, properties)
+      : refuse('lead kind "' + kind + '" is not one of phone, message, email, appointment')
   };
   // One typed helper per catalogued type: property_view becomes trackPropertyView.
   Object.keys(REQUIRED).forEach(name => {

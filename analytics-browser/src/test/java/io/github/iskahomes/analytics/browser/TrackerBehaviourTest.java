@@ -195,21 +195,21 @@ class TrackerBehaviourTest {
     @Test
     void everyCataloguedTypeHasItsHelperWhichRefusesAnEventWithoutARequiredProperty(BrowserPage page) {
         open(page, "flushIntervalMs: 3600000");
-        List<String> problems = new ArrayList<>();
+        List<String> expectedErrors = new ArrayList<>();
+        int refused = 0;
         for (EventType type : EventType.values()) {
             String helper = helperName(type);
             assertThat(page.script("return typeof tracker." + helper + ";")).as(helper).isEqualTo("function");
             for (String property : type.requiredProperties()) {
-                Object error = page.script("try { tracker." + helper + "(" + propertiesWithout(type, property)
-                        + "); return null; } catch (e) { return e.constructor.name + ': ' + e.message; }");
-                if (!("TypeError: " + type.wireName() + ": " + property + " is missing").equals(error)) {
-                    problems.add(helper + " without " + property + " gave " + error);
-                }
+                Object result = page.script("return tracker." + helper + "(" + propertiesWithout(type, property) + ");");
+                assertThat(result).as(helper + " without " + property).isNull();
+                expectedErrors.add(type.wireName() + ": " + property + " is missing");
+                refused++;
             }
             Object uuid = page.script("return tracker." + helper + "(" + propertiesWithout(type, null) + ");");
-            assertThat(uuid).as(helper).asString().matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+            assertThat(uuid).as(helper).asString()
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         }
-        assertThat(problems).isEmpty();
         // No helper for a type the catalogue lacks: the catalogue's helpers, trackLead and track, nothing else.
         @SuppressWarnings("unchecked")
         List<String> helpers = (List<String>) page.script(
@@ -219,12 +219,16 @@ class TrackerBehaviourTest {
             expected.add(helperName(type));
         }
         assertThat(helpers).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(page.script("try { tracker.trackLead('fax', { listing_id: 'L1' }); } catch (e) { return e.message; }"))
-                .isEqualTo("lead kind \"fax\" is not one of phone, message, email, appointment");
+        assertThat(page.script("return tracker.trackLead('fax', { listing_id: 'L1' });")).isNull();
+        expectedErrors.add("lead kind \"fax\" is not one of phone, message, email, appointment");
+        assertThat(page.script("return tracker.track('', {});")).isNull();
+        expectedErrors.add("event name is missing");
 
         Map<String, Object> stats = Pages.flush(page);
-        assertThat(stats).as("every helper's event accepted by the server").containsEntry("rejected", 0L)
+        assertThat(Pages.errors(page)).as("each refusal told to onError, nothing thrown").isEqualTo(expectedErrors);
+        assertThat(stats).as("every helper's event accepted by the server").containsEntry("rejected", refused + 2L)
                 .containsEntry("sent", (long) EventType.values().length);
+        assertThat(site.receivedUuids()).hasSize(EventType.values().length);
         page.assertNoConsoleErrors();
     }
 
