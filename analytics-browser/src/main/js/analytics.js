@@ -67,6 +67,7 @@ function createAnalytics(options) {
   let distinctId = o.distinctId;
   let anonymous;
   let pending = [];
+  let saving = 0;
 
   const report = error => o.onError ? o.onError(error) : console.warn('[analytics] ' + error.message);
   const posthog = () => {
@@ -95,9 +96,13 @@ function createAnalytics(options) {
       bytes -= queue.shift().length;
       counts.dropped++;
     }
+    // Stored once per burst of track() calls, not once per event.
+    saving = saving || setTimeout(persist);
   };
   // What was not confirmed yet survives a reload; written after every change of the queue's ownership.
   const persist = () => {
+    clearTimeout(saving);
+    saving = 0;
     if (!store || !consent) {
       return;
     }
@@ -229,6 +234,9 @@ function createAnalytics(options) {
       size += json.length + 1;
     });
     beacon();
+    // The stored copy already holds everything, beacons refused or not: keep it as it is.
+    clearTimeout(saving);
+    saving = 0;
   };
   const onVisibility = () => doc.visibilityState == 'hidden' && unload();
 

@@ -108,6 +108,19 @@ class TrackerBehaviourTest {
     }
 
     @Test
+    void trackedEventsAreStoredUntilTheServerConfirmsThem(BrowserPage page) {
+        open(page, "flushIntervalMs: 3600000");
+        List<String> uuids = Pages.track(page, views(3));
+        String stored = "Object.keys(localStorage).filter(k => k.startsWith('iska_analytics_q:'))"
+                + ".flatMap(k => JSON.parse(localStorage.getItem(k)).map(e => e.uuid))";
+
+        page.waitFor("the stored copy", stored + ".length == 3", Pages.GUARD);
+        assertThat(page.script("return " + stored + ";")).isEqualTo(uuids);
+        Pages.flush(page);
+        assertThat(page.script("return " + stored + ";")).isEqualTo(List.of());
+    }
+
+    @Test
     void nothingIsSentOrStoredBeforeOptInNotEvenOnTheWayOut(BrowserPage page) {
         open(page, "requireConsent: true");
         Pages.track(page, views(3));
