@@ -4,46 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.browser.TestSite.Delivery;
 import io.github.iskahomes.analytics.browser.TestSite.Fault;
-import io.github.iskahomes.analytics.testing.PostgresExtension;
-import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestPostgres;
 import io.github.iskahomes.analytics.testing.TestRedis;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
-import io.github.iskahomes.analytics.testing.browser.ChromiumExtension;
 import io.github.iskahomes.analytics.testing.browser.ConsoleEntry;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** How events leave the page: beacons on the way out, retries through an outage, the stored copy across a reload. */
-@ExtendWith({ChromiumExtension.class, RedisExtension.class, PostgresExtension.class})
-class DeliveryTest {
+class DeliveryTest extends SiteTest {
 
     /** No timer flush during the test: what leaves, leaves for the reason the test gives it. */
     private static final String NO_TIMER = "{ endpoint: '/api/ingest/posthog', flushIntervalMs: 3600000 }";
 
-    private TestSite site;
-
-    @BeforeEach
-    void start(TestRedis redis, TestPostgres postgres) {
-        site = new TestSite(redis, postgres);
-        site.page("/elsewhere", Pages.plain());
-    }
-
-    @AfterEach
-    void stop() {
-        site.close();
+    /** Tracks the known stream on a tracker page without timer flushes; returns its uuids. */
+    private List<String> trackTheKnownStream(BrowserPage page) {
+        openTracker(page, NO_TIMER);
+        return Pages.track(page, KnownStream.JS);
     }
 
     @Test
     void theLastEventsLeaveThroughSendBeaconWhenThePageNavigatesAway(BrowserPage page) {
-        site.page("/listing", Pages.tracker(NO_TIMER));
-        page.open(site.origin() + "/listing");
-        List<String> uuids = Pages.track(page, KnownStream.JS);
+        List<String> uuids = trackTheKnownStream(page);
         assertThat(Pages.stats(page)).containsEntry("queued", 44L);
 
         page.open(site.origin() + "/elsewhere");
@@ -61,9 +45,7 @@ class DeliveryTest {
 
     @Test
     void aBeaconLostOnTheWayIsSentAgainByTheNextPageAndCountedOnce(BrowserPage page) {
-        site.page("/listing", Pages.tracker(NO_TIMER));
-        page.open(site.origin() + "/listing");
-        List<String> uuids = Pages.track(page, KnownStream.JS);
+        List<String> uuids = trackTheKnownStream(page);
         site.fail(Fault.UNAVAILABLE, 1);
 
         // The beacon meets a 503 the page never learns of; the copy in localStorage is still there.
@@ -83,9 +65,7 @@ class DeliveryTest {
 
     @Test
     void aBeaconThatArrivedIsSentAgainByTheNextPageAndTheServerDropsTheDuplicates(BrowserPage page) {
-        site.page("/listing", Pages.tracker(NO_TIMER));
-        page.open(site.origin() + "/listing");
-        List<String> uuids = Pages.track(page, KnownStream.JS);
+        List<String> uuids = trackTheKnownStream(page);
 
         page.open(site.origin() + "/elsewhere");
         page.waitUntil("the beacon", Pages.GUARD, d -> site.receivedUuids().size() >= 44 ? true : null);
@@ -104,9 +84,8 @@ class DeliveryTest {
 
     @Test
     void withTheServerAnswering503ForAWhileNothingIsLostAndNothingIsCountedTwice(BrowserPage page) {
-        site.page("/listing", Pages.tracker("{ endpoint: '/api/ingest/posthog', flushIntervalMs: 3600000,"
-                + " flushAt: 20, retryBaseMs: 50, retryMaxMs: 200 }"));
-        page.open(site.origin() + "/listing");
+        openTracker(page, "{ endpoint: '/api/ingest/posthog', flushIntervalMs: 3600000,"
+                + " flushAt: 20, retryBaseMs: 50, retryMaxMs: 200 }");
         // Down (503, Retry-After: 1), then answers lost after the events were applied, then connections reset.
         site.fail(Fault.UNAVAILABLE, 3);
         site.fail(Fault.INGESTED_THEN_UNAVAILABLE, 2);
@@ -136,9 +115,8 @@ class DeliveryTest {
     }
 
     @Test
-    void aRefusalIsNeverRetriedAndIsReportedToThePage(BrowserPage page, TestRedis redis, TestPostgres postgres) {
-        site.page("/listing", Pages.tracker("{ endpoint: '/api/ingest/posthog', flushIntervalMs: 3600000 }"));
-        page.open(site.origin() + "/listing");
+    void aRefusalIsNeverRetriedAndIsReportedToThePage(BrowserPage page) {
+        openTracker(page, NO_TIMER);
         // A listing id with a brace passes the page's check (it is there) and is refused by the server's rules.
         page.script("tracker.trackPropertyView({ listing_id: 'L{1}', seeker_id: 's1' });"
                 + "tracker.trackPropertyView({ listing_id: 'L1', seeker_id: 's1' });");
@@ -156,9 +134,7 @@ class DeliveryTest {
     void aWrongSecretIs401AndThoseEventsAreNotRetried(BrowserPage page, TestRedis redis, TestPostgres postgres) {
         site.close();
         site = new TestSite(redis, postgres, "the-right-secret");
-        site.page("/listing", Pages.tracker("{ endpoint: '/api/ingest/posthog', flushIntervalMs: 3600000,"
-                + " secret: 'a-wrong-secret' }"));
-        page.open(site.origin() + "/listing");
+        openTracker(page, NO_TIMER.replace(" }", ", secret: 'a-wrong-secret' }"));
         page.script("tracker.trackPropertyView({ listing_id: 'L1', seeker_id: 's1' });");
 
         Map<String, Object> stats = Pages.flush(page);
@@ -176,8 +152,7 @@ class DeliveryTest {
         site.close();
         site = new TestSite(redis, postgres, "the-right-secret");
         site.page("/elsewhere", Pages.plain());
-        site.page("/listing", Pages.tracker(NO_TIMER.replace(" }", ", secret: 'the-right-secret' }")));
-        page.open(site.origin() + "/listing");
+        openTracker(page, NO_TIMER.replace(" }", ", secret: 'the-right-secret' }"));
         page.script("tracker.trackPropertyView({ listing_id: 'L1', seeker_id: 's1' });");
         Pages.flush(page);
         page.script("tracker.trackPropertyView({ listing_id: 'L1', seeker_id: 's2' });");

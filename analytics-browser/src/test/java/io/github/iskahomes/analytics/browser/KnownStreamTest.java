@@ -2,35 +2,14 @@ package io.github.iskahomes.analytics.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.testing.PostgresExtension;
-import io.github.iskahomes.analytics.testing.RedisExtension;
-import io.github.iskahomes.analytics.testing.TestPostgres;
-import io.github.iskahomes.analytics.testing.TestRedis;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
-import io.github.iskahomes.analytics.testing.browser.ChromiumExtension;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** A page tracks a known stream through the typed helpers; PostgreSQL ends up with exactly those counts. */
-@ExtendWith({ChromiumExtension.class, RedisExtension.class, PostgresExtension.class})
-class KnownStreamTest {
-
-    private TestSite site;
-
-    @BeforeEach
-    void start(TestRedis redis, TestPostgres postgres) {
-        site = new TestSite(redis, postgres);
-    }
-
-    @AfterEach
-    void stop() {
-        site.close();
-    }
+class KnownStreamTest extends SiteTest {
 
     @Test
     void everyCounterInPostgresEqualsWhatThePageTrackedThroughTheTypedHelpers(BrowserPage page) {

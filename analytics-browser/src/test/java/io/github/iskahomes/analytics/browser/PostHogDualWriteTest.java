@@ -3,38 +3,22 @@ package io.github.iskahomes.analytics.browser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.testing.PostgresExtension;
-import io.github.iskahomes.analytics.testing.RedisExtension;
-import io.github.iskahomes.analytics.testing.TestPostgres;
-import io.github.iskahomes.analytics.testing.TestRedis;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
-import io.github.iskahomes.analytics.testing.browser.ChromiumExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** posthog-js itself on the page: each event goes to PostHog and to the ingest endpoint with the same uuid. */
-@ExtendWith({ChromiumExtension.class, RedisExtension.class, PostgresExtension.class})
-class PostHogDualWriteTest {
+class PostHogDualWriteTest extends SiteTest {
 
-    private TestSite site;
-    private PostHogRecorder posthog;
-
-    @BeforeEach
-    void start(TestRedis redis, TestPostgres postgres) {
-        site = new TestSite(redis, postgres);
-        posthog = new PostHogRecorder();
-    }
+    private final PostHogRecorder posthog = new PostHogRecorder();
 
     @AfterEach
-    void stop() {
+    void stopRecorder() {
         posthog.close();
-        site.close();
     }
 
     @Test

@@ -8,9 +8,6 @@ import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.redis.IngestHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -33,14 +30,7 @@ final class PostHogRecorder implements AutoCloseable {
     private final List<String> paths = new CopyOnWriteArrayList<>();
 
     PostHogRecorder() {
-        try {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        http.setExecutor(executor);
-        http.createContext("/", this::handle);
-        http.start();
+        http = TestSite.serve(executor, this::handle);
     }
 
     String url() {

@@ -99,14 +99,24 @@ final class TestSite implements AutoCloseable {
         Schema.migrate(jdbi);
         aggregator = Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults());
         try {
-            http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        } catch (IOException e) {
+            http = serve(executor, this::route);
+        } catch (UncheckedIOException e) {
             ingestor.close();
+            throw e;
+        }
+    }
+
+    /** A started JDK HTTP server on a free loopback port, handling every path with {@code handler}. */
+    static HttpServer serve(ExecutorService executor, com.sun.net.httpserver.HttpHandler handler) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server.setExecutor(executor);
+            server.createContext("/", handler);
+            server.start();
+            return server;
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        http.setExecutor(executor);
-        http.createContext("/", this::route);
-        http.start();
     }
 
     /** {@code http://127.0.0.1:PORT}: where the ingest endpoint lives. */

@@ -4,43 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.browser.TestSite.Delivery;
 import io.github.iskahomes.analytics.core.EventType;
-import io.github.iskahomes.analytics.testing.PostgresExtension;
-import io.github.iskahomes.analytics.testing.RedisExtension;
-import io.github.iskahomes.analytics.testing.TestPostgres;
-import io.github.iskahomes.analytics.testing.TestRedis;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
-import io.github.iskahomes.analytics.testing.browser.ChromiumExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The tracker's rules, each seen from the server's side: when it sends, what it keeps, what it refuses. */
-@ExtendWith({ChromiumExtension.class, RedisExtension.class, PostgresExtension.class})
-class TrackerBehaviourTest {
+class TrackerBehaviourTest extends SiteTest {
 
     private static final String ENDPOINT = "endpoint: '/api/ingest/posthog'";
 
-    private TestSite site;
-
-    @BeforeEach
-    void start(TestRedis redis, TestPostgres postgres) {
-        site = new TestSite(redis, postgres);
-        site.page("/elsewhere", Pages.plain());
-    }
-
-    @AfterEach
-    void stop() {
-        site.close();
-    }
-
     private void open(BrowserPage page, String options) {
-        site.page("/listing", Pages.tracker("{ " + ENDPOINT + ", " + options + " }"));
-        page.open(site.origin() + "/listing");
+        openTracker(page, "{ " + ENDPOINT + ", " + options + " }");
     }
 
     private static String views(int count) {
