@@ -2,6 +2,7 @@ package io.github.iskahomes.analytics.autoconfigure;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
+import io.github.iskahomes.analytics.jdbc.AggregatorListener;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
@@ -61,11 +62,14 @@ public class AnalyticsJdbcAutoConfiguration {
         return Leads.create(dataSource);
     }
 
-    /** The aggregator's settings from {@code analytics.aggregation.*}. */
+    /** The aggregator's settings from {@code analytics.aggregation.*}, telling every {@link AggregatorListener} bean. */
     @Bean
     @ConditionalOnMissingBean
-    public AggregatorConfig analyticsAggregatorConfig(AnalyticsProperties properties) {
-        return AggregatorConfig.defaults().withChunkSize(properties.getAggregation().getChunkSize());
+    public AggregatorConfig analyticsAggregatorConfig(AnalyticsProperties properties,
+                                                      ObjectProvider<AggregatorListener> listeners) {
+        return AggregatorConfig.defaults().withChunkSize(properties.getAggregation().getChunkSize())
+                .withListener(AggregatorListener.composite(listeners.orderedStream()
+                        .toArray(AggregatorListener[]::new)));
     }
 
     /** The aggregator, reading through the ingestor's reader. */

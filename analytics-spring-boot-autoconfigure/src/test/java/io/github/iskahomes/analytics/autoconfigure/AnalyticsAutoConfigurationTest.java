@@ -9,7 +9,13 @@ import io.github.iskahomes.analytics.autoconfigure.web.AggregationController;
 import io.github.iskahomes.analytics.autoconfigure.web.AnalyticsReadController;
 import io.github.iskahomes.analytics.autoconfigure.web.CaptureEndpoint;
 import io.github.iskahomes.analytics.batcher.EventBatcher;
+import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.micrometer.AggregatorMetrics;
+import io.github.iskahomes.analytics.micrometer.BatcherMetrics;
+import io.github.iskahomes.analytics.micrometer.IngestorMetrics;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
@@ -49,7 +55,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 class AnalyticsAutoConfigurationTest {
     private static final AutoConfigurations ANALYTICS = AutoConfigurations.of(AnalyticsRedisAutoConfiguration.class,
             AnalyticsJdbcAutoConfiguration.class, AnalyticsBatcherAutoConfiguration.class,
-            AnalyticsWebAutoConfiguration.class, AnalyticsHealthAutoConfiguration.class);
+            AnalyticsWebAutoConfiguration.class, AnalyticsHealthAutoConfiguration.class,
+            AnalyticsMetricsAutoConfiguration.class);
 
     /**
      * A host bean whose lifecycle the host keeps: Spring would otherwise call its inferred close or shutdown method
@@ -166,6 +173,25 @@ class AnalyticsAutoConfigurationTest {
         withRedis(redis, postgres).withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context ->
                 assertThat(context).hasNotFailed().doesNotHaveBean(AnalyticsHealthIndicator.class)
                         .hasSingleBean(Ingestor.class).hasSingleBean(Aggregator.class));
+    }
+
+    @Test
+    void withMicrometerTheBindersAreTheListenersAndWithoutItThereAreNone(TestRedis redis, TestPostgres postgres) {
+        withRedis(redis, postgres).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(IngestorMetrics.class)
+                    .hasSingleBean(AggregatorMetrics.class).hasSingleBean(BatcherMetrics.class);
+            // The ingestor tells the binder: an ingest call is counted in a registry bound to it.
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean(IngestorMetrics.class).bindTo(registry);
+            context.getBean(Ingestor.class).ingest(List.of(new Event("property_view", "seeker-1", Instant.now(),
+                    UUID.randomUUID().toString(), Map.of("listing_id", "listing-" + UUID.randomUUID()))));
+            assertThat(registry.get(IngestorMetrics.EVENTS).tag("outcome", "ingested").counter().count())
+                    .isEqualTo(1);
+        });
+        withRedis(redis, postgres).withClassLoader(new FilteredClassLoader(MeterBinder.class)).run(context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(IngestorMetrics.class)
+                        .doesNotHaveBean(AggregatorMetrics.class).doesNotHaveBean(BatcherMetrics.class)
+                        .hasSingleBean(Ingestor.class).hasSingleBean(EventBatcher.class));
     }
 
     @Test
