@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @ExtendWith({RedisExtension.class, PostgresExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Closed after the class, while Redis and PostgreSQL still run: the batcher drains and nothing reconnects in vain.
+@DirtiesContext
 @SpringBootTest(classes = BootTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AnalyticsBootHttpTest {
     private static final String SECRET = "webhook-secret-1";
