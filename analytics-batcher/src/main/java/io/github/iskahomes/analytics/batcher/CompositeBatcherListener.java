@@ -19,37 +19,27 @@ final class CompositeBatcherListener implements BatcherListener {
 
     @Override
     public void onSent(String sink, int count) {
-        for (BatcherListener listener : listeners) {
-            Listeners.call(log, listener, "onSent", () -> listener.onSent(sink, count));
-        }
+        Listeners.each(log, listeners, "onSent", listener -> listener.onSent(sink, count));
     }
 
     @Override
     public void onRetry(String sink, int count, int attempt, Duration delay, String reason) {
-        for (BatcherListener listener : listeners) {
-            Listeners.call(log, listener, "onRetry", () -> listener.onRetry(sink, count, attempt, delay, reason));
-        }
+        Listeners.each(log, listeners, "onRetry", listener -> listener.onRetry(sink, count, attempt, delay, reason));
     }
 
     @Override
     public void onDropped(String sink, Event event, DropReason reason) {
-        for (BatcherListener listener : listeners) {
-            Listeners.call(log, listener, "onDropped", () -> listener.onDropped(sink, event, reason));
-        }
+        Listeners.each(log, listeners, "onDropped", listener -> listener.onDropped(sink, event, reason));
     }
 
     @Override
     public void onFailed(String sink, List<Event> events, String reason) {
-        for (BatcherListener listener : listeners) {
-            Listeners.call(log, listener, "onFailed", () -> listener.onFailed(sink, events, reason));
-        }
+        Listeners.each(log, listeners, "onFailed", listener -> listener.onFailed(sink, events, reason));
     }
 
     @Override
     public void onRejected(String sink, Event event, String reason) {
-        for (BatcherListener listener : listeners) {
-            Listeners.call(log, listener, "onRejected", () -> listener.onRejected(sink, event, reason));
-        }
+        Listeners.each(log, listeners, "onRejected", listener -> listener.onRejected(sink, event, reason));
     }
 
     @Override

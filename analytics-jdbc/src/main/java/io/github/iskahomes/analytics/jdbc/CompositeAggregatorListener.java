@@ -19,30 +19,22 @@ final class CompositeAggregatorListener implements AggregatorListener {
 
     @Override
     public void onRunStarted(Instant at) {
-        for (AggregatorListener listener : listeners) {
-            Listeners.call(log, listener, "onRunStarted", () -> listener.onRunStarted(at));
-        }
+        Listeners.each(log, listeners, "onRunStarted", listener -> listener.onRunStarted(at));
     }
 
     @Override
     public void onRunFinished(AggregationResult result, Duration elapsed) {
-        for (AggregatorListener listener : listeners) {
-            Listeners.call(log, listener, "onRunFinished", () -> listener.onRunFinished(result, elapsed));
-        }
+        Listeners.each(log, listeners, "onRunFinished", listener -> listener.onRunFinished(result, elapsed));
     }
 
     @Override
     public void onLockHeldElsewhere(Duration elapsed) {
-        for (AggregatorListener listener : listeners) {
-            Listeners.call(log, listener, "onLockHeldElsewhere", () -> listener.onLockHeldElsewhere(elapsed));
-        }
+        Listeners.each(log, listeners, "onLockHeldElsewhere", listener -> listener.onLockHeldElsewhere(elapsed));
     }
 
     @Override
     public void onRunFailed(Exception e, Duration elapsed) {
-        for (AggregatorListener listener : listeners) {
-            Listeners.call(log, listener, "onRunFailed", () -> listener.onRunFailed(e, elapsed));
-        }
+        Listeners.each(log, listeners, "onRunFailed", listener -> listener.onRunFailed(e, elapsed));
     }
 
     @Override

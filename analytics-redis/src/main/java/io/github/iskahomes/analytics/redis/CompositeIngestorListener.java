@@ -19,16 +19,12 @@ final class CompositeIngestorListener implements IngestorListener {
 
     @Override
     public void onBatch(IngestBatch batch) {
-        for (IngestorListener listener : listeners) {
-            Listeners.call(log, listener, "onBatch", () -> listener.onBatch(batch));
-        }
+        Listeners.each(log, listeners, "onBatch", listener -> listener.onBatch(batch));
     }
 
     @Override
     public void onUnavailable(StoreUnavailableException e, int events, Duration elapsed) {
-        for (IngestorListener listener : listeners) {
-            Listeners.call(log, listener, "onUnavailable", () -> listener.onUnavailable(e, events, elapsed));
-        }
+        Listeners.each(log, listeners, "onUnavailable", listener -> listener.onUnavailable(e, events, elapsed));
     }
 
     @Override

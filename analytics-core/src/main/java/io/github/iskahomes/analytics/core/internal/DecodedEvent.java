@@ -21,7 +21,10 @@ public record DecodedEvent(int index, Event event, String problem, RejectionCate
         }
     }
 
-    /** An element with no problem, or one the decoder could not read as an event ({@link RejectionCategory#INVALID_PAYLOAD}). */
+    /**
+     * An element with no problem, or one the decoder could not read as an event
+     * ({@link RejectionCategory#INVALID_PAYLOAD}).
+     */
     public DecodedEvent(int index, Event event, String problem) {
         this(index, event, problem, problem == null ? null : RejectionCategory.INVALID_PAYLOAD);
     }

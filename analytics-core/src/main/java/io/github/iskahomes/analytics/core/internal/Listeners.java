@@ -1,6 +1,8 @@
 package io.github.iskahomes.analytics.core.internal;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 
 /**
@@ -24,6 +26,16 @@ public final class Listeners {
         } catch (RuntimeException e) {
             log.warn("The listener {} threw from {}; ignoring it (the call it heard about is unaffected)", listener,
                     method, e);
+        }
+    }
+
+    /**
+     * Calls {@code method} on each of {@code listeners} in order, as {@link #call} does: one that throws is logged and
+     * the next is still called. What a composite listener does.
+     */
+    public static <L> void each(Logger log, List<L> listeners, String method, Consumer<L> call) {
+        for (L listener : listeners) {
+            call(log, listener, method, () -> call.accept(listener));
         }
     }
 }
