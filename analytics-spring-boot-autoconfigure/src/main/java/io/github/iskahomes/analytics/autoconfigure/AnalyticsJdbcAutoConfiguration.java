@@ -8,7 +8,6 @@ import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
 import io.github.iskahomes.analytics.jdbc.SalesLedger;
 import io.github.iskahomes.analytics.redis.Ingestor;
-import io.github.iskahomes.analytics.redis.IngestorConfig;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -44,14 +43,17 @@ public class AnalyticsJdbcAutoConfiguration {
     /** The sales the host records; days in the ingestor's business zone. */
     @Bean
     @ConditionalOnMissingBean
-    public SalesLedger analyticsSalesLedger(DataSource dataSource, ObjectProvider<IngestorConfig> ingestorConfig,
+    public SalesLedger analyticsSalesLedger(DataSource dataSource, ObjectProvider<Ingestor> ingestor,
                                             AnalyticsProperties properties,
                                             ObjectProvider<SchemaMigration> migration) {
         migration.ifAvailable(done -> { });
-        IngestorConfig ingest = ingestorConfig.getIfAvailable();
-        BusinessCalendar calendar = ingest != null ? ingest.calendar()
-                : new BusinessCalendar(properties.getIngest().getZone());
-        return SalesLedger.create(dataSource, calendar);
+        return SalesLedger.create(dataSource, calendar(ingestor, properties));
+    }
+
+    /** The business calendar of the ingestor in use (the host's own, if it declared one), else of the properties. */
+    private static BusinessCalendar calendar(ObjectProvider<Ingestor> ingestor, AnalyticsProperties properties) {
+        Ingestor inUse = ingestor.getIfUnique();
+        return inUse != null ? inUse.config().calendar() : new BusinessCalendar(properties.getIngest().getZone());
     }
 
     /** Lead status and notes, which belong to the host's users. */
@@ -106,8 +108,9 @@ public class AnalyticsJdbcAutoConfiguration {
     @ConditionalOnBean(AnalyticsAggregation.class)
     @ConditionalOnProperty(prefix = "analytics.aggregation.schedule", name = "enabled", matchIfMissing = true)
     public AggregationSchedule analyticsAggregationSchedule(AnalyticsAggregation aggregation,
+                                                            ObjectProvider<Ingestor> ingestor,
                                                             AnalyticsProperties properties) {
         return new AggregationSchedule(aggregation, properties.getAggregation().getSchedule().getCron(),
-                properties.getIngest().getZone());
+                calendar(ingestor, properties).zone());
     }
 }
