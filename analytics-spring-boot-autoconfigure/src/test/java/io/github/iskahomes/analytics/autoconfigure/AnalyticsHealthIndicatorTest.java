@@ -14,7 +14,6 @@ import io.github.iskahomes.analytics.testing.TestRedis;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -28,58 +27,34 @@ class AnalyticsHealthIndicatorTest {
     @Test
     void staleAggregationIsDownUntilARunSucceeds(TestRedis redis, TestPostgres postgres) {
         Schema.migrate(postgres.dataSource());
-        MovableClock clock = new MovableClock(Instant.now());
+        Instant start = Instant.now();
         try (Ingestor ingestor = Ingestor.connect(redis.uri(), IngestorConfig.builder().keyPrefix(redis.keyPrefix())
                 .build())) {
+            // The aggregation's clock stands at the start; each health below reads the time on its own clock.
             AnalyticsAggregation aggregation = new AnalyticsAggregation(Aggregator.create(postgres.dataSource(),
-                    ingestor.reader()), clock);
-            AnalyticsHealthIndicator health = new AnalyticsHealthIndicator(ingestor, postgres.dataSource(),
-                    aggregation, Duration.ofHours(2), clock);
+                    ingestor.reader()), Clock.fixed(start, ZoneOffset.UTC));
 
             // Just started: within the grace of one threshold.
-            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-
-            clock.advance(Duration.ofHours(2).plusSeconds(1));
-            Health stale = health.health();
+            assertThat(health(ingestor, postgres, aggregation, start.plusSeconds(7200)).getStatus())
+                    .isEqualTo(Status.UP);
+            Health stale = health(ingestor, postgres, aggregation, start.plusSeconds(7201));
             assertThat(stale.getStatus()).isEqualTo(Status.DOWN);
             assertThat(stale.getDetails()).containsEntry("redis", "UP").containsEntry("postgresql", "UP")
                     .containsEntry("aggregation", "DOWN: no successful aggregation since start-up 7201 s ago"
                             + " (threshold 7200 s)");
 
             aggregation.run();
-            assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-
-            clock.advance(Duration.ofHours(3));
-            assertThat(health.health().getDetails()).containsEntry("aggregation",
-                    "DOWN: the last successful aggregation was 10800 s ago (threshold 7200 s)");
+            assertThat(health(ingestor, postgres, aggregation, start.plusSeconds(3600)).getStatus())
+                    .isEqualTo(Status.UP);
+            assertThat(health(ingestor, postgres, aggregation, start.plusSeconds(10800)).getDetails())
+                    .containsEntry("aggregation", "DOWN: the last successful aggregation was 10800 s ago"
+                            + " (threshold 7200 s)");
         }
     }
 
-    /** A clock that stands still until the test moves it. */
-    private static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
+    private static Health health(Ingestor ingestor, TestPostgres postgres, AnalyticsAggregation aggregation,
+                                 Instant now) {
+        return new AnalyticsHealthIndicator(ingestor, postgres.dataSource(), aggregation, Duration.ofHours(2),
+                Clock.fixed(now, ZoneOffset.UTC)).health();
     }
 }
