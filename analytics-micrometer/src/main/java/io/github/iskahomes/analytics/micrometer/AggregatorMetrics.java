@@ -25,7 +25,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@value #RUN} (timer): each run, by {@code outcome}: {@code success}; {@code partial} when it committed but
- *       some entity could not be written or some day was skipped (see {@value #ERRORS} and {@value #DAYS});
+ *       some entity could not be written (see {@value #ERRORS}; skipped days are counted in {@value #DAYS}, not
+ *       here: a retained day Redis never held data for is skipped by every routine run);
  *       {@code lock_held} when another run held the lock; {@code failed} when it threw (nothing committed);</li>
  *   <li>{@value #ROWS} (counter, rows): rows written, by {@code table} ({@code listings}, {@code users},
  *       {@code developments}, {@code leads});</li>
@@ -35,7 +36,7 @@ import java.util.Optional;
  *   <li>{@value #STORE} (timer): the time committed runs spent in each {@code store}, {@code redis} or
  *       {@code postgres} (to tell which one is the bottleneck);</li>
  *   <li>{@value #LAST_SUCCESS} (gauge, seconds): the time since the last run that committed ({@code success} or
- *       {@code partial}), NaN before the first. A partial run counts: it wrote every day it did not skip, and a
+ *       {@code partial}), NaN before the first. A partial run counts: it wrote every entity but the failing ones, and a
  *       single entity that always fails must not make this age grow, and a health check alarm, while the rest is
  *       written; its errors are counted apart.</li>
  * </ul>
@@ -117,7 +118,8 @@ public final class AggregatorMetrics implements AggregatorListener, MeterBinder 
 
     @Override
     public void onRunFinished(AggregationResult result, Duration elapsed) {
-        boolean partial = !result.skippedDays().isEmpty();
+        // Skipped days are not a partial run: every routine run skips the retained days that never had data.
+        boolean partial = false;
         for (var table : result.processed().entrySet()) {
             registries.count(ROWS, ROWS_HELP, "rows", registries.tags("table", table.getKey()),
                     table.getValue().inserted());

@@ -136,7 +136,18 @@ class AggregatorMetricsTest {
     }
 
     @Test
-    void aSkippedDayOrAnEntityThatFailsMakesTheRunPartialAndIsCounted() {
+    void aDayRedisNeverHeldIsCountedSkippedAndTheRunIsStillASuccess() {
+        AggregationResult result = aggregator.run(D0, D1);
+
+        assertThat(result.skippedDays()).containsExactly(D0);
+        assertThat(days("written")).isEqualTo(1);
+        assertThat(days("skipped")).isEqualTo(1);
+        assertThat(runs("success")).isEqualTo(1);
+        assertThat(runs("partial")).isZero();
+    }
+
+    @Test
+    void anEntityThatFailsMakesTheRunPartialAndASkippedDayIsCountedApart() {
         // The lister's type, changed in Redis to one the aggregator refuses: that user fails, the rest is written.
         try (RedisClient client = RedisClient.create(redis.uri()); var connection = client.connect()) {
             connection.sync().hset(redis.keyPrefix() + "user:{agent-1}:day:"
