@@ -30,8 +30,9 @@ final class BatchWriter {
         this.store = store;
         this.keys = keys;
         this.config = config;
-        this.planner = new WritePlanner(keys, config);
-        this.runner = new ScriptRunner(store, calls);
+        boolean oneCall = !store.isCluster() && calls.batchAsOneCall();
+        this.planner = new WritePlanner(keys, config, oneCall);
+        this.runner = new ScriptRunner(store, calls, oneCall);
     }
 
     /** What the batch did to each event: whether any of its calls applied something. */

@@ -110,6 +110,9 @@ public final class IngestBenchmark {
             long keyCount = redis.dbsize() - keysBefore;
             System.out.printf("Redis memory:        %,10.0f bytes and %.2f keys per event  (used_memory +%,d bytes,"
                     + " +%,d keys for %d events)%n", (double) memory / n, (double) keyCount / n, memory, keyCount, n);
+            if (flags.containsKey("breakdown")) {
+                keyMemory(redis, n);
+            }
 
             redis.flushall();
             cpuBefore = redisCpu(redis);
@@ -241,6 +244,38 @@ public final class IngestBenchmark {
             out.lines().forEach(line -> System.out.println("ceiling: " + line));
         }
         process.waitFor();
+    }
+
+    /**
+     * Where the bytes are: {@code MEMORY USAGE ... SAMPLES 0} of every key, summed per kind of key (the key with its
+     * hash tags, day and shard numbers blanked) and encoding, per event of the run.
+     */
+    private static void keyMemory(RedisCommands<String, String> redis, long events) {
+        Map<String, long[]> kinds = new TreeMap<>();
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor, io.lettuce.core.ScanArgs.Builder.limit(1000));
+            for (String key : page.getKeys()) {
+                String kind = key.replaceAll("\\{[^}]*}", "{}").replaceAll("\\d{8}", "D").replaceAll(":\\d+$", ":n")
+                        + " (" + redis.type(key) + ", " + redis.objectEncoding(key) + ")";
+                long[] sums = kinds.computeIfAbsent(kind, k -> new long[2]);
+                sums[0]++;
+                sums[1] += (Long) redis.dispatch(io.lettuce.core.protocol.CommandType.MEMORY,
+                        new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                                .add("USAGE").addKey(key).add("SAMPLES").add(0));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        long total = 0;
+        System.out.printf("  %-62s %9s %9s %10s%n", "key kind (type, encoding)", "keys", "B/key", "B/event");
+        for (Map.Entry<String, long[]> kind : kinds.entrySet()) {
+            long[] sums = kind.getValue();
+            total += sums[1];
+            System.out.printf("  %-62s %,9d %9.0f %10.1f%n", kind.getKey(), sums[0], (double) sums[1] / sums[0],
+                    (double) sums[1] / events);
+        }
+        System.out.printf("  %-62s %9s %9s %10.1f%n", "all keys (MEMORY USAGE)", "", "", (double) total / events);
     }
 
     private static Map<String, String> info(RedisCommands<String, String> redis, String section) {
