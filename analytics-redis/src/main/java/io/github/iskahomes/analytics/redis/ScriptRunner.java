@@ -70,7 +70,7 @@ final class ScriptRunner {
     /** Queues every call, flushes once, waits; returns the calls Redis answered NOSCRIPT to. */
     private List<ScriptCall> send(List<ScriptCall> batch, boolean load) {
         Function<ScriptCall, Future<Object>> redis =
-                call -> store.script(call.script, load, call.type, call.keys, call.args);
+                call -> store.script(call.script, load, call.keys, call.args);
         for (ScriptCall call : batch) {
             call.future = calls.send(call, redis);
         }
