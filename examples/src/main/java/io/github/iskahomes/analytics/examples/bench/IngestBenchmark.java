@@ -117,6 +117,8 @@ public final class IngestBenchmark {
         row("ingest, 1 thread (events/s)", old, now, "rate1", "%,.0f");
         row("ingest, 4 threads (events/s)", old, now, "rate4", "%,.0f");
         row("Redis busy, 1 / 4 threads (% of a core)", old, now, "busy", "%s");
+        row("CPU per event, client JVM, 1 thread (µs)", old, now, "clientCpu", "%.1f");
+        row("CPU per event, Redis, 1 thread (µs)", old, now, "redisCpu", "%.1f");
         row("commands per event inside the scripts", old, now, "commands", "%.2f");
         row("Redis memory per event, standalone (bytes)", old, now, "memory", "%.0f");
         row("keys per event, standalone", old, now, "keys", "%.2f");
@@ -209,13 +211,16 @@ public final class IngestBenchmark {
             Map<String, String> before = info(redis, "stats");
             Map<String, String> commandsBefore = info(redis, "commandstats");
             double cpuBefore = redisCpu(redis);
+            long clientBefore = clientCpu();
             long start = System.nanoTime();
             long ingested = 0;
             for (List<Event> batch : measured) {
                 ingested += ingestor.ingest(batch).ingested();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double busy1 = (redisCpu(redis) - cpuBefore) / seconds;
+            double redisSeconds = redisCpu(redis) - cpuBefore;
+            double clientMicros = (clientCpu() - clientBefore) / 1e3 / ((long) measured.size() * BATCH);
+            double busy1 = redisSeconds / seconds;
             Map<String, String> after = info(redis, "stats");
             long n = (long) measured.size() * BATCH;
             check(ingested == n, "ingested " + ingested + " of " + n);
@@ -241,9 +246,13 @@ public final class IngestBenchmark {
             double busy4 = (redisCpu(redis) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
             System.out.printf("ingestor, 4 threads: %,10.0f events/s  (Redis busy %.0f%% of one core)%n", parallel,
                     busy4 * 100);
+            double redisMicros = redisSeconds * 1e6 / n;
+            System.out.printf("CPU per event, 1 thread: client (this JVM, all threads) %.1f µs, Redis %.1f µs%n",
+                    clientMicros, redisMicros);
             System.out.printf("RESULT rate1 %.1f%nRESULT rate4 %.1f%nRESULT busy %.0f%%/%.0f%%%nRESULT commands %.3f%n"
-                    + "RESULT memory %.1f%nRESULT keys %.3f%n", ours, parallel, busy1 * 100, busy4 * 100, inside,
-                    (double) memory / n, (double) keyCount / n);
+                    + "RESULT memory %.1f%nRESULT keys %.3f%nRESULT clientCpu %.2f%nRESULT redisCpu %.2f%n", ours,
+                    parallel, busy1 * 100, busy4 * 100, inside, (double) memory / n, (double) keyCount / n,
+                    clientMicros, redisMicros);
 
             redis.flushall();
             // The same work through the Ingestor again: every event must now be a duplicate (dedupe cost).
@@ -496,6 +505,12 @@ public final class IngestBenchmark {
             }
         }
         return values;
+    }
+
+    /** CPU nanoseconds this JVM has used so far, every thread (Lettuce's I/O thread too), GC and JIT included. */
+    private static long clientCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** CPU seconds the Redis server has used so far. */
