@@ -42,7 +42,7 @@ final class Keys {
         return CalendarParts.dayKey(day);
     }
 
-    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: HyperLogLogs, {@code meta} hash, {@code seen} set. */
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: HyperLogLogs, {@code meta} hash, {@code marks} bucket. */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
         return entityDayPrefix(entity, day(day)) + suffix;
     }
