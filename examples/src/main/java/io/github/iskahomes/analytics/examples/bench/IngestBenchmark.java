@@ -39,7 +39,7 @@ import java.util.concurrent.Future;
  * java -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
  *     io.github.iskahomes.analytics.examples.bench.IngestBenchmark --events 100000 --mix property_view \
  *     [--cluster] [--baseline-lib /tmp/old-30bd6c5/examples/target/lib] [--ceiling ../shared/bench/redis-ceiling.sh] \
- *     [--naive-events 1000] [--breakdown]
+ *     [--naive-events 1000] [--breakdown] [--rounds 3]
  * </pre>
  *
  * Each side is measured in a JVM of its own with a fresh embedded Redis 6.2 (and, with {@code --cluster}, a fresh
@@ -49,7 +49,8 @@ import java.util.concurrent.Future;
  * Redis memory and keys per event ({@code INFO memory}'s {@code used_memory} and {@code DBSIZE} from the flushed
  * server to after the single-threaded run; on the Cluster summed over the masters), and with {@code --breakdown}
  * {@code MEMORY USAGE} per kind of key. The load average is printed beside the figures: the rates are only
- * comparable within one run. Uses {@code ANALYTICS_REDIS_URL} instead of the embedded Redis when set.
+ * comparable within one run; {@code --rounds n} lets old and new take turns n times and reports each figure's median.
+ * Uses {@code ANALYTICS_REDIS_URL} instead of the embedded Redis when set.
  */
 public final class IngestBenchmark {
     private static final int BATCH = 200;
@@ -75,17 +76,40 @@ public final class IngestBenchmark {
         String ownJar = Path.of(IngestBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
         System.out.printf("load average at start: %s%n", load());
-        Map<String, String> old = null;
+        int rounds = Integer.parseInt(flags.getOrDefault("rounds", "1"));
+        List<Map<String, String>> olds = new ArrayList<>();
+        List<Map<String, String>> nows = new ArrayList<>();
         String baseline = flags.get("baseline-lib");
-        if (baseline != null) {
-            System.out.println("== old: this benchmark with the libraries in " + baseline);
-            old = side(ownJar + java.io.File.pathSeparator + Path.of(baseline).resolve("*"), passOn);
+        // Old and new take turns, so that a change of the machine's load hits both alike; each figure is the median.
+        for (int round = 1; round <= rounds; round++) {
+            if (baseline != null) {
+                System.out.printf("== old, round %d of %d: this benchmark with the libraries in %s%n", round, rounds,
+                        baseline);
+                olds.add(side(ownJar + java.io.File.pathSeparator + Path.of(baseline).resolve("*"), passOn));
+            }
+            System.out.printf("== new, round %d of %d: this build%n", round, rounds);
+            nows.add(side(System.getProperty("java.class.path"), passOn));
         }
-        System.out.println("== new: this build");
-        Map<String, String> now = side(System.getProperty("java.class.path"), passOn);
+        Map<String, String> old = baseline == null ? null : median(olds);
+        Map<String, String> now = median(nows);
         Map<String, String> ceiling = ceiling(flags.getOrDefault("ceiling", "../shared/bench/redis-ceiling.sh"));
         System.out.printf("load average at end: %s%n", load());
-        table(old, now, ceiling, flags.getOrDefault("mix", "marketplace"));
+        table(old, now, ceiling, flags.getOrDefault("mix", "marketplace"), rounds);
+    }
+
+    /** Per figure, the median over the rounds (the lower middle one of an even number; text figures: the first). */
+    private static Map<String, String> median(List<Map<String, String>> rounds) {
+        Map<String, String> median = new TreeMap<>();
+        for (String key : rounds.get(0).keySet()) {
+            List<String> values = rounds.stream().map(r -> r.get(key)).filter(java.util.Objects::nonNull).toList();
+            try {
+                median.put(key, values.stream().sorted(java.util.Comparator.comparingDouble(Double::parseDouble))
+                        .toList().get((values.size() - 1) / 2));
+            } catch (NumberFormatException e) {
+                median.put(key, values.get(0));
+            }
+        }
+        return median;
     }
 
     /** Runs one side in a JVM of its own, echoing its output; returns its {@code RESULT name value} lines. */
@@ -111,8 +135,9 @@ public final class IngestBenchmark {
 
     /** The final table: old, new, the ceiling, and the ratios the targets are stated in. */
     private static void table(Map<String, String> old, Map<String, String> now, Map<String, String> ceiling,
-                              String mix) {
-        System.out.printf("%n== %s mix, %s events; load average now %s%n", mix, now.get("events"), load());
+                              String mix, int rounds) {
+        System.out.printf("%n== %s mix, %s events, median of %s; load average now %s%n", mix, now.get("events"),
+                rounds == 1 ? "1 round" : rounds + " rounds", load());
         System.out.printf("%-44s %14s %14s %10s%n", "", "old", "new", "new / old");
         row("ingest, 1 thread (events/s)", old, now, "rate1", "%,.0f");
         row("ingest, 4 threads (events/s)", old, now, "rate4", "%,.0f");
