@@ -6,6 +6,7 @@ module io.github.iskahomes.analytics.redis {
     requires transitive io.github.iskahomes.analytics.core;
     requires transitive lettuce.core;
     requires io.netty.common; // shutting down the client resources it owns (a netty Future)
+    requires io.netty.buffer; // writing a script call's arguments straight into Lettuce's buffer (ScriptArgs)
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;

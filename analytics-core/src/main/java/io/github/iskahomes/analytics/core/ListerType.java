@@ -9,12 +9,15 @@ import java.util.stream.Collectors;
 public enum ListerType {
     DEVELOPER, AGENT, AGENCY, PROPERTY_MANAGER;
 
+    /** Computed once: every ingested view asks for its lister's type (the client profile showed the lower-casing). */
+    private final String wireName = name().toLowerCase(Locale.ROOT);
+
     /** All wire names, for messages: {@code developer, agent, agency, property_manager}. */
     public static final String NAMES = Arrays.stream(values()).map(ListerType::wireName).collect(Collectors.joining(", "));
 
     /** The name used in events and in the {@code user_type} column, for example {@code property_manager}. */
     public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
+        return wireName;
     }
 
     /** The lister type with this wire name (case-insensitive), if there is one. */

@@ -13,11 +13,11 @@ import java.util.Map;
  * Writes a batch's mutation plans to Redis in three steps, each its own class: {@link WritePlanner} maps the
  * mutations to {@link Op}s per hash slot, {@link EntityDayOps}, {@link IndexOps} and {@link CountOps} encode them as
  * script calls, and {@link ScriptRunner} sends the calls as one pipeline and reads their answers. Each event gives
- * one {@link Script#APPLY} call per entity it touches (listing, lister, development; a lead's keys share its
- * listing's slot), each deduplicated by the event uuid inside that slot. Per batch it adds one {@link Script#COUNT}
- * call per (day, uuid shard) for the per-type event counts, and one idempotent {@link Script#APPLY} call per index
- * shard touched. On a standalone Redis all of a batch's calls then go as one {@link Script#MANY} call. Stateless
- * apart from the store; thread-safe.
+ * one {@link Script#APPLY} segment per entity it touches (listing, lister, development; a lead's keys share its
+ * listing's slot) and one event count ({@link Script#COUNT}, per day and uuid shard), each batch one idempotent
+ * {@link Script#APPLY} call per index shard touched. On a Cluster every call checks its events' {@link Marker}s in a
+ * marker bucket of its own slot; on a standalone Redis all of a batch's calls go as one {@link Script#MANY} call, in
+ * which an event's count marker guards all of it. Stateless apart from the store; thread-safe.
  */
 final class BatchWriter {
     private final RedisStore store;
@@ -30,8 +30,9 @@ final class BatchWriter {
         this.store = store;
         this.keys = keys;
         this.config = config;
-        this.planner = new WritePlanner(keys, config);
-        this.runner = new ScriptRunner(store, calls);
+        boolean oneCall = !store.isCluster() && calls.batchAsOneCall();
+        this.planner = new WritePlanner(keys, config, oneCall);
+        this.runner = new ScriptRunner(store, calls, oneCall);
     }
 
     /** What the batch did to each event: whether any of its calls applied something. */

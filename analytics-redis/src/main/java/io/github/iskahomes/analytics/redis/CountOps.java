@@ -1,37 +1,57 @@
 package io.github.iskahomes.analytics.redis;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
-/** One (day, uuid shard) of per-type event counts for a batch: one {@link Script#COUNT} call. */
+/**
+ * One (day, uuid shard) of per-type event counts for a batch: one {@link Script#COUNT} call. Each event's uuid is
+ * marked in one of the shard's marker buckets (KEYS[2..]) and counted only if the marker is new. On a standalone Redis
+ * that marker is the event's only one: its entity-day segments refer to it. Not thread-safe: one batch's planning
+ * owns it.
+ */
 final class CountOps {
-    private final String seenKey;
-    private final String countsKey;
+    private final List<String> keys = new ArrayList<>(8);
+    private final Map<String, Integer> positions = new HashMap<>(16);
     private final String expiry;
-    private final List<String> uuidsAndTypes = new ArrayList<>();
+    /** Per event: its bucket's KEYS position, marker field, marker value, event type. */
+    private final List<String> parts = new ArrayList<>();
     /** Where the call's answers are: its place among the batch's count calls. */
     final int index;
 
-    CountOps(String seenKey, String countsKey, String expiry, int index) {
-        this.seenKey = seenKey;
-        this.countsKey = countsKey;
+    CountOps(String countsKey, String expiry, int index) {
+        keys.add(countsKey);
         this.expiry = expiry;
         this.index = index;
     }
 
-    /** Counts an event of {@code type}, once per uuid; returns its part of the call's reply. */
-    int add(String uuid, String type) {
-        uuidsAndTypes.add(uuid);
-        uuidsAndTypes.add(type);
-        return uuidsAndTypes.size() / 2 - 1;
+    /** Counts an event of {@code type} once per uuid, marked in {@code bucket}; returns its part of the reply. */
+    int add(String bucket, Marker marker, String type) {
+        Integer position = positions.get(bucket);
+        if (position == null) {
+            keys.add(bucket);
+            position = keys.size();
+            positions.put(bucket, position);
+        }
+        parts.add(ScriptCall.position(position));
+        parts.add(marker.field());
+        parts.add(marker.value());
+        parts.add(type);
+        return parts.size() / 4 - 1;
+    }
+
+    /** How many events the call counts (its reply's length). */
+    int size() {
+        return parts.size() / 4;
     }
 
     ScriptCall call() {
-        String[] args = new String[1 + uuidsAndTypes.size()];
+        String[] args = new String[1 + parts.size()];
         args[0] = expiry;
-        for (int i = 0; i < uuidsAndTypes.size(); i++) {
-            args[1 + i] = uuidsAndTypes.get(i);
+        for (int i = 0; i < parts.size(); i++) {
+            args[1 + i] = parts.get(i);
         }
-        return new ScriptCall(Script.COUNT, new String[] {seenKey, countsKey}, args, uuidsAndTypes.size() / 2);
+        return new ScriptCall(Script.COUNT, keys.toArray(new String[0]), args, size());
     }
 }

@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * The ops of a batch's events on one entity-day (one hash slot), encoded as one {@link Script#APPLY} call with one
- * segment per event, each segment deduplicated by its event's uuid in the entity-day's {@code seen} set. Not
- * thread-safe: one batch's planning owns it.
+ * segment per event. Each segment is deduplicated by its event's uuid: on a Cluster (and with one call per slot) by
+ * the event's {@link Marker} in the entity-day's own marker bucket ({@code …:marks}, KEYS[1]); on a standalone Redis,
+ * where the batch is one script, by the event's count marker, which the segment names as {@code ('#', k)}: the k-th
+ * event count of the script. Not thread-safe: one batch's planning owns it.
  */
 final class EntityDayOps {
     /** One planned op: its kind, its key (a day key's index, or {@code -1 - i} for the i-th span key), its values. */
@@ -36,8 +38,8 @@ final class EntityDayOps {
     private final Map<String, Integer> daySlots = new HashMap<>(16);
     private final List<String> spanKeys = new ArrayList<>(2);
     private final Map<String, Integer> spanSlots = new HashMap<>(4);
-    /** Per segment: its uuid and where its ops start in {@link #ops}. */
-    private final List<String> segmentUuids = new ArrayList<>(4);
+    /** Per segment: its event (its place in the batch) and where its ops start in {@link #ops}. */
+    private final List<Integer> segmentEvents = new ArrayList<>(4);
     private final List<Integer> segmentStarts = new ArrayList<>(4);
     private final List<Planned> ops = new ArrayList<>(8);
     /** Where the call's answers are: this group's place among the batch's entity-day calls. */
@@ -45,23 +47,26 @@ final class EntityDayOps {
     /** The event whose segment is open, {@code -1} before the first. */
     int lastEvent = -1;
 
-    EntityDayOps(String base, String expiry, String leadActionCap, int index) {
+    /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
+    EntityDayOps(String base, String expiry, String leadActionCap, int index, boolean marked) {
         this.base = base;
         this.expiry = expiry;
         this.leadActionCap = leadActionCap;
         this.index = index;
-        dayKeys.add(base + Keys.SEEN);
-        daySlots.put(Keys.SEEN, 0);
+        if (marked) {
+            dayKeys.add(base + Keys.MARKS);
+            daySlots.put(Keys.MARKS, 0);
+        }
     }
 
     int segmentCount() {
-        return segmentUuids.size();
+        return segmentEvents.size();
     }
 
-    /** Opens a segment for one event; {@code null} uuid means no uuid check (idempotent ops only). */
-    void begin(String uuid) {
+    /** Opens a segment for the batch's {@code event}-th event. */
+    void begin(int event) {
         segmentStarts.add(ops.size());
-        segmentUuids.add(uuid == null ? "" : uuid);
+        segmentEvents.add(event);
     }
 
     /** An op on this entity-day's key {@code <base><suffix>}. */
@@ -137,7 +142,11 @@ final class EntityDayOps {
         return ops.subList(segmentStarts.get(segment), end);
     }
 
-    ScriptCall call() {
+    /**
+     * The call, each segment headed by its event's dedupe check: {@code markFields[e]} and {@code markValues[e]}
+     * are the event's {@link Marker} (one call per slot) or {@code '#'} and its count's place in the script.
+     */
+    ScriptCall call(String[] markFields, String[] markValues) {
         String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
         for (int k = 0; k < dayKeys.size(); k++) {
             keyArray[k] = dayKeys.get(k);
@@ -145,7 +154,7 @@ final class EntityDayOps {
         for (int k = 0; k < spanKeys.size(); k++) {
             keyArray[dayKeys.size() + k] = spanKeys.get(k);
         }
-        int argCount = 3 + 2 * segmentUuids.size();
+        int argCount = 3 + 3 * segmentEvents.size();
         for (Planned op : ops) {
             argCount += op.op.argCount(op.op == Op.FIELDS ? op.values.size() / 2 : op.values.size());
         }
@@ -154,9 +163,11 @@ final class EntityDayOps {
         args[a++] = expiry;
         args[a++] = ScriptCall.position(dayKeys.size());
         args[a++] = leadActionCap;
-        for (int s = 0; s < segmentUuids.size(); s++) {
+        for (int s = 0; s < segmentEvents.size(); s++) {
             List<Planned> segment = ops(s);
-            args[a++] = segmentUuids.get(s);
+            int event = segmentEvents.get(s);
+            args[a++] = markFields[event];
+            args[a++] = markValues[event];
             args[a++] = ScriptCall.position(segment.size());
             for (Planned op : segment) {
                 args[a++] = op.op.code;
@@ -171,6 +182,6 @@ final class EntityDayOps {
                 }
             }
         }
-        return new ScriptCall(Script.APPLY, keyArray, args, segmentUuids.size());
+        return new ScriptCall(Script.APPLY, keyArray, args, segmentEvents.size());
     }
 }

@@ -3,8 +3,8 @@ package io.github.iskahomes.analytics.redis;
 import java.util.LinkedHashSet;
 
 /**
- * One index shard's new members for a batch: one {@link Script#APPLY} call of one segment without uuid (the adds are
- * idempotent, so no uuid check), of {@link Op#MEMBERS} ops of up to {@link Script#MAX_UNPACK} members each.
+ * One index shard's new members for a batch: one {@link Script#APPLY} call of one segment without marker ({@code ''}:
+ * the adds are idempotent, so no uuid check), of {@link Op#MEMBERS} ops of up to {@link Script#MAX_UNPACK} members each.
  */
 final class IndexOps {
     private final String key;
@@ -24,11 +24,12 @@ final class IndexOps {
 
     ScriptCall call() {
         int chunks = (members.size() + Script.MAX_UNPACK - 1) / Script.MAX_UNPACK;
-        String[] args = new String[5 + Op.MEMBERS.argCount(0) * chunks + members.size()];
+        String[] args = new String[6 + Op.MEMBERS.argCount(0) * chunks + members.size()];
         int a = 0;
         args[a++] = expiry;
         args[a++] = "1";
         args[a++] = leadActionCap;
+        args[a++] = "";
         args[a++] = "";
         args[a++] = ScriptCall.position(chunks);
         int left = members.size();

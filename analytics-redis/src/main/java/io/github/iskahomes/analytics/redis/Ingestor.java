@@ -312,7 +312,7 @@ public final class Ingestor implements AutoCloseable {
 
     /**
      * Warns (once, at start-up) when Redis may evict keys: every key the ingestor writes has an expiry, so even the
-     * {@code volatile-*} policies can pick them, and an evicted {@code seen} set makes the next retry of its events
+     * {@code volatile-*} policies can pick them, and an evicted marker bucket makes the next retry of its events
      * count again. Never fails: a managed Redis may refuse {@code CONFIG}, which is only worth an info line.
      * Returns the warning, or {@code null}.
      */

@@ -19,7 +19,10 @@ import java.util.List;
  */
 final class Keys {
     static final String META = "meta";
-    static final String SEEN = "seen";
+    /** The entity-day's marker bucket (Cluster and one call per slot): {@code P<kind>:{<id>}:day:<YYYYMMDD>:marks}. */
+    static final String MARKS = "marks";
+    /** How many first-level marker buckets the event-count markers of one day are spread over, all shards together. */
+    static final int DAY_MARKER_BUCKETS = 1024;
     static final String LEAD_KIND = "lead";
 
     private final String prefix;
@@ -39,7 +42,7 @@ final class Keys {
         return CalendarParts.dayKey(day);
     }
 
-    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: HyperLogLogs, {@code meta} hash, {@code seen} set. */
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: HyperLogLogs, {@code meta} hash, {@code marks} bucket. */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
         return entityDayPrefix(entity, day(day)) + suffix;
     }
@@ -97,13 +100,18 @@ final class Keys {
         return prefix + "events:{" + day + ':' + twoDigits(shard) + '}';
     }
 
-    /** {@code Pevents:{<YYYYMMDD>:<nn>}:seen}: the uuids counted in {@link #eventCounts}. */
-    String eventsSeen(LocalDate day, int shard) {
-        return eventCounts(day, shard) + ":seen";
+    /** How many first-level marker buckets each event-count shard has: {@link #DAY_MARKER_BUCKETS} over the shards. */
+    int markerBuckets() {
+        return (DAY_MARKER_BUCKETS + shards - 1) / shards;
     }
 
-    String eventsSeen(String day, int shard) {
-        return eventCounts(day, shard) + ":seen";
+    /**
+     * {@code Pevents:{<YYYYMMDD>:<nn>}:marks:<b>}: a first-level marker bucket of the uuids counted in
+     * {@link #eventCounts}; {@code b} comes from {@link Marker#spread()}. Full buckets continue in sub-buckets
+     * {@code …:marks:<b>:<0-15>} that the script names.
+     */
+    String eventMarks(String day, int shard, Marker marker) {
+        return eventCounts(day, shard) + ":marks:" + marker.spread() % markerBuckets();
     }
 
     /**

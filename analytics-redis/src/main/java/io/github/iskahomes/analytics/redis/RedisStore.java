@@ -72,7 +72,7 @@ final class RedisStore implements AutoCloseable {
     static RedisStore standalone(RedisClient client, RedisURI uri, Duration timeout, List<AutoCloseable> owned) {
         String server = "Redis at " + describe(uri);
         try {
-            var connection = client.connect(uri);
+            var connection = client.connect(Utf8Codec.INSTANCE, uri);
             owned.add(0, connection);
             return new RedisStore(server, connection, connection.async(), timeout, owned);
         } catch (RuntimeException e) {
@@ -84,7 +84,7 @@ final class RedisStore implements AutoCloseable {
     static RedisStore cluster(RedisClusterClient client, Duration timeout, List<AutoCloseable> owned) {
         String server = "Redis Cluster";
         try {
-            var connection = client.connect();
+            var connection = client.connect(Utf8Codec.INSTANCE);
             server = "Redis Cluster at " + client.getPartitions().stream()
                     .map(node -> describe(node.getUri())).sorted().collect(Collectors.joining(","));
             owned.add(0, connection);
@@ -296,8 +296,17 @@ final class RedisStore implements AutoCloseable {
 
     private static final String MAXMEMORY_POLICY = "maxmemory-policy";
 
-    /** Queues {@code EVALSHA}, or {@code EVAL} when reloading (which also caches the script on that node). */
-    <T> RedisFuture<T> script(Script script, boolean load, ScriptOutputType type, String[] keys, String[] args) {
-        return load ? async.eval(script.body(), type, keys, args) : async.evalsha(script.sha(), type, keys, args);
+    /**
+     * Queues {@code EVALSHA} of a call whose reply is a list ({@link ScriptArgs} writes its arguments), or
+     * {@code EVAL} when reloading (which also caches the script on that node).
+     */
+    @SuppressWarnings("unchecked")
+    RedisFuture<Object> script(Script script, boolean load, String[] keys, String[] args) {
+        if (load) {
+            return async.eval(script.body(), ScriptOutputType.MULTI, keys, args);
+        }
+        RedisFuture<?> reply = async.dispatch(io.lettuce.core.protocol.CommandType.EVALSHA,
+                new io.lettuce.core.output.NestedMultiOutput<>(Utf8Codec.INSTANCE), new ScriptArgs(script.sha(), keys, args));
+        return (RedisFuture<Object>) reply;
     }
 }

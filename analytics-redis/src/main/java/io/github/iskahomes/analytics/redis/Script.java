@@ -28,36 +28,36 @@ record Script(String body, String sha) {
 
     /**
      * Applies the mutations of one or more events to one entity-day (one hash slot), each at most once per uuid.
-     * KEYS[1..n] are keys of that day, all expiring at ARGV[1]; KEYS[1] is the entity-day set of applied uuids when a
-     * segment has a uuid. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
-     * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: {@code uuid} ({@code ''}: no uuid check,
-     * for idempotent index entries), the number of ops, then the ops, each its {@link Op} wire code, its key's position
-     * in KEYS and its arguments as {@link Op.Shape} says. The writer keeps a counted op at most {@link #MAX_UNPACK}
-     * elements, since {@code unpack} of a range is limited by Lua's C stack. The uuid check and the ops of one segment
-     * are atomic together, so an event is never half-applied to a slot. Returns one 1 (applied now) or 0 (applied
-     * before) per segment.
+     * KEYS[1..n] are keys of that day, all expiring at ARGV[1]; on a Cluster (one call per slot) KEYS[1] is the
+     * entity-day's marker bucket. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
+     * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: its dedupe check as two arguments (a
+     * {@link Marker}'s field and value, checked and added in the marker bucket; {@code '#', k}: the k-th event count of
+     * the same {@link #MANY} script decides; {@code '', ''}: no check, for idempotent index entries), the number of
+     * ops, then the ops, each its {@link Op} wire code, its key's position in KEYS and its arguments as
+     * {@link Op.Shape} says. The writer keeps a counted op at most {@link #MAX_UNPACK} elements, since {@code unpack}
+     * of a range is limited by Lua's C stack. The check and the ops of one segment are atomic together, so an event is
+     * never half-applied to a slot. Returns one 1 (applied now) or 0 (applied before) per segment.
      *
      * <p>A day's expiry is one absolute instant, the same for every write, so a day key needs EXPIREAT only in the
      * call that creates it; the script tells creation from each command's reply (INCRBY answering its own increment,
      * HSET or SADD adding something, EXISTS before PFADD, the counters hash's first HINCRBY answering its own sum with
-     * HLEN 1) instead of paying an EXPIREAT per key per call. Counter ops ({@link Op#COUNTER}) are not run where they
-     * stand: the script sums them per field over the segments whose uuid check passed and, after the last segment,
-     * runs one HINCRBY per field. The whole call is one script, so a batch cut by a failure is cut between calls,
-     * never between a uuid's SADD and its increments. Every key of
-     * an entity-day is written first in the call that creates its uuid set KEYS[1], so a creation in the call also
-     * sets KEYS[1]'s expiry, unless an op of a uuid segment found its key there from an earlier call: then KEYS[1]
-     * was created (and given its expiry) by that earlier call. A replied increment can
-     * only over-report creation (a counter that came back to exactly the increment), which costs one harmless
-     * EXPIREAT. Span keys touched by an applied segment are checked every time, since their expiry moves.
+     * HLEN 1, a marker bucket's HLEN 0) instead of paying an EXPIREAT per key per call. Counter ops
+     * ({@link Op#COUNTER}) are not run where they stand: the script sums them per field over the segments whose check
+     * passed and, after the last segment, runs one HINCRBY per field. The whole call is one script, so a batch cut by
+     * a failure is cut between calls, never between a marker and its increments. A replied increment can only
+     * over-report creation (a counter that came back to exactly the increment), which costs one harmless EXPIREAT.
+     * Span keys touched by an applied segment are checked every time, since their expiry moves.
      */
     static final Script APPLY = load("apply.lua");
 
     /**
-     * Counts events per type for one day and uuid shard, at most once per uuid. KEYS[1] = the shard's set of counted
-     * uuids, KEYS[2] = its hash of counts per type; ARGV[1] = the day's expiry, then pairs (uuid, type). Returns one
-     * 1 (counted now) or 0 (counted before) per pair. The counts of one type are summed over the call and added with
-     * one HINCRBY. Both keys are created by the first count, whose HINCRBY answers its own sum, so the day's expiry
-     * (one fixed instant) is set only when some type's count starts at the call's sum.
+     * Counts events per type for one day and uuid shard, at most once per uuid. KEYS[1] = the shard's hash of counts
+     * per type, KEYS[2..] = the marker buckets its events fall in; ARGV[1] = the day's expiry, then per event its
+     * bucket's position in KEYS, its {@link Marker}'s field and value, and its type. Returns one 1 (counted now) or 0
+     * (counted before) per event, and notes the same per event for the {@code '#', k} checks of later parts of a
+     * {@link #MANY} script. The counts of one type are summed over the call and added with one HINCRBY; the counts
+     * hash gets the day's expiry (one fixed instant) when some type's count starts at the call's sum, each marker
+     * bucket when its first marker is added.
      */
     static final Script COUNT = load("count.lua");
 
@@ -65,7 +65,8 @@ record Script(String body, String sha) {
      * For a standalone Redis, where any keys may share a call: the calls of a whole batch as one. ARGV is a sequence
      * of parts, each {@code kind keyCount argCount} followed by that many arguments of a {@link #APPLY} ({@code a})
      * or {@link #COUNT} ({@code c}) call, whose keys come next in KEYS. Each part behaves exactly as its own call
-     * would; the reply is the parts' replies concatenated. The whole batch is atomic.
+     * would; the reply is the parts' replies concatenated. The whole batch is atomic, so the counts come first and an
+     * event's entity-day segments take their check from its count ({@code '#', k}): one marker per event.
      */
     static final Script MANY = load("many.lua");
 

@@ -1,6 +1,5 @@
 package io.github.iskahomes.analytics.redis;
 
-import io.lettuce.core.ScriptOutputType;
 import java.util.List;
 import java.util.concurrent.Future;
 
@@ -10,7 +9,6 @@ import java.util.concurrent.Future;
  */
 final class ScriptCall {
     final Script script;
-    final ScriptOutputType type;
     final String[] keys;
     final String[] args;
     /** How many 0/1 answers its reply has. */
@@ -20,7 +18,6 @@ final class ScriptCall {
 
     ScriptCall(Script script, String[] keys, String[] args, int parts) {
         this.script = script;
-        this.type = ScriptOutputType.MULTI;
         this.keys = keys;
         this.args = args;
         this.parts = parts;

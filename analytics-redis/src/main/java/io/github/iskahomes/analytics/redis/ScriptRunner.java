@@ -23,10 +23,10 @@ final class ScriptRunner {
     /** Whether a batch goes as one {@link Script#MANY} call: on a standalone Redis any keys may share a call. */
     private final boolean oneCall;
 
-    ScriptRunner(RedisStore store, ScriptCalls calls) {
+    ScriptRunner(RedisStore store, ScriptCalls calls, boolean oneCall) {
         this.store = store;
         this.calls = calls;
-        this.oneCall = !store.isCluster() && calls.batchAsOneCall();
+        this.oneCall = oneCall;
     }
 
     /** Runs the calls, in order, and sets each one's {@link ScriptCall#result}. */
@@ -70,7 +70,7 @@ final class ScriptRunner {
     /** Queues every call, flushes once, waits; returns the calls Redis answered NOSCRIPT to. */
     private List<ScriptCall> send(List<ScriptCall> batch, boolean load) {
         Function<ScriptCall, Future<Object>> redis =
-                call -> store.script(call.script, load, call.type, call.keys, call.args);
+                call -> store.script(call.script, load, call.keys, call.args);
         for (ScriptCall call : batch) {
             call.future = calls.send(call, redis);
         }

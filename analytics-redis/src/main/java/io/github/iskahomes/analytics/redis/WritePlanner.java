@@ -18,17 +18,23 @@ import java.util.Map;
  * Plans a batch: maps each mutation of each event to {@link Op}s on the keys of one hash slot. An event's ops on one
  * entity-day (listing, lister, development; a lead's keys share its listing's slot) are one segment of that
  * entity-day's {@link EntityDayOps}; index entries gather per index shard ({@link IndexOps}), per-type event counts
- * per (day, uuid shard) ({@link CountOps}). Stateless apart from its settings; thread-safe.
+ * per (day, uuid shard) ({@link CountOps}). Every event has an event count, so every event has a count marker; with
+ * {@code oneCall} (a standalone Redis, whose batch is one script) that is its only marker and its segments refer to
+ * it, otherwise each entity-day call marks the event again in its own slot. Stateless apart from its settings;
+ * thread-safe.
  */
 final class WritePlanner {
     private final Keys keys;
     private final IngestorConfig config;
     private final String leadActionCap;
+    /** Whether the batch goes as one script call, so that an event's count marker can guard all its segments. */
+    private final boolean oneCall;
 
-    WritePlanner(Keys keys, IngestorConfig config) {
+    WritePlanner(Keys keys, IngestorConfig config, boolean oneCall) {
         this.keys = keys;
         this.config = config;
         this.leadActionCap = Integer.toString(config.leadActionCap());
+        this.oneCall = oneCall;
     }
 
     /**
@@ -62,10 +68,15 @@ final class WritePlanner {
         Map<LocalDate, DayText> days = new HashMap<>(4);
         int[][] segmentsOf = new int[plans.size()][];
         int[][] countOf = new int[plans.size()][];
+        String[] markFields = new String[plans.size()];
+        String[] markValues = new String[plans.size()];
         int[] touched = new int[8];
         for (int e = 0; e < plans.size(); e++) {
             MutationPlan plan = plans.get(e);
             DayText day = days.computeIfAbsent(plan.day(), this::dayText);
+            Marker marker = Marker.of(plan.uuid());
+            markFields[e] = marker.field();
+            markValues[e] = marker.value();
             int touchedCount = 0;
             for (Mutation mutation : plan.mutations()) {
                 EntityDayOps group = null;
@@ -94,10 +105,11 @@ final class WritePlanner {
                     String key = keys.eventCounts(day.text, shard);
                     CountOps count = counts.get(key);
                     if (count == null) {
-                        count = new CountOps(keys.eventsSeen(day.text, shard), key, day.expiry, counts.size());
+                        count = new CountOps(key, day.expiry, counts.size());
                         counts.put(key, count);
                     }
-                    countOf[e] = new int[] {count.index, count.add(plan.uuid(), m.type().wireName())};
+                    countOf[e] = new int[] {count.index,
+                            count.add(keys.eventMarks(day.text, shard, marker), marker, m.type().wireName())};
                 } else {
                     throw new IllegalStateException("no Redis mapping for " + mutation);
                 }
@@ -117,21 +129,38 @@ final class WritePlanner {
             segmentsOf[e] = own;
         }
         List<ScriptCall> calls = new ArrayList<>(indexes.size() + groupList.size() + counts.size());
-        // Index entries first: they are idempotent, and an entity is then never left with data nobody can find.
+        List<ScriptCall> countCalls = new ArrayList<>(counts.size());
+        int[] countStart = new int[counts.size()];
+        int counted = 0;
+        for (CountOps count : counts.values()) {
+            countCalls.add(count.call());
+            countStart[count.index] = counted;
+            counted += count.size();
+        }
+        if (oneCall) {
+            // The batch is one script: the counts run first, and an event's segments name its count's answer.
+            calls.addAll(countCalls);
+            for (int e = 0; e < plans.size(); e++) {
+                if (countOf[e] == null) {
+                    throw new IllegalStateException("event " + plans.get(e).uuid() + " has no event count to mark");
+                }
+                markFields[e] = "#";
+                markValues[e] = Integer.toString(countStart[countOf[e][0]] + countOf[e][1] + 1);
+            }
+        }
+        // Index entries before entity-days: they are idempotent, and an entity is then never left with data nobody
+        // can find when a batch is cut between calls.
         for (IndexOps index : indexes.values()) {
             calls.add(index.call());
         }
         List<ScriptCall> groupCalls = new ArrayList<>(groupList.size());
         for (EntityDayOps group : groupList) {
-            ScriptCall call = group.call();
+            ScriptCall call = group.call(markFields, markValues);
             groupCalls.add(call);
             calls.add(call);
         }
-        List<ScriptCall> countCalls = new ArrayList<>(counts.size());
-        for (CountOps count : counts.values()) {
-            ScriptCall call = count.call();
-            countCalls.add(call);
-            calls.add(call);
+        if (!oneCall) {
+            calls.addAll(countCalls);
         }
         return new WritePlan(calls, groupList, groupCalls, countCalls, segmentsOf, countOf);
     }
@@ -167,13 +196,13 @@ final class WritePlanner {
         EntityDayOps group = groups.get(id);
         if (group == null) {
             group = new EntityDayOps(keys.entityDayPrefix(entity, day.text), day.expiry, leadActionCap,
-                    groupList.size());
+                    groupList.size(), !oneCall);
             groups.put(id, group);
             groupList.add(group);
         }
         if (group.lastEvent != e) {
             group.lastEvent = e;
-            group.begin(plan.uuid());
+            group.begin(e);
         }
         return group;
     }

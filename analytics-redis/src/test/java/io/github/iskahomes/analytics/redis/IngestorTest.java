@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +85,6 @@ class IngestorTest {
         assertThat(keys).containsEntry("listing:{L1}:day:" + d, "hash")
                 .containsEntry("listing:{L1}:day:" + d + ":unique_views", "string")
                 .containsEntry("listing:{L1}:day:" + d + ":meta", "hash")
-                .containsEntry("listing:{L1}:day:" + d + ":seen", "set")
                 .containsEntry("user:{U1}:day:" + d, "hash")
                 .containsEntry("development:{DV1}:day:" + d, "hash")
                 .containsEntry("lead:{L1}:{S1}:actions", "list")
@@ -92,15 +92,18 @@ class IngestorTest {
                 .containsEntry("lead:{L1}:{S1}:day:" + d + ":actions", "string");
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("index:listing:")).allMatch(
                 k -> k.matches("index:listing:\\{" + d + ":\\d\\d}"));
+        // A standalone Redis marks each uuid once, in the marker buckets of its event count; entity-days have none.
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("events:")).allMatch(
-                k -> k.matches("events:\\{" + d + ":\\d\\d}(:seen)?"));
+                k -> k.matches("events:\\{" + d + ":\\d\\d}(:marks:\\d{1,2})?"));
+        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSizeBetween(1, 25)
+                .allMatch(k -> keys.get(k).equals("hash"));
         // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
         assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
         // Counters are fields of the entity-day's hash, never keys of their own.
         assertThat(probe.counter("listing:{L1}:day:" + d, "total_views")).isEqualTo("3");
         assertThat(probe.counter("user:{U1}:day:" + d, "profile_views")).isEqualTo("1");
         assertThat(keys.keySet()).filteredOn(k -> k.matches("(listing|user|development):\\{[^}]+}:day:\\d{8}:.+"))
-                .isNotEmpty().allMatch(k -> k.endsWith(":meta") || k.endsWith(":seen") || k.contains(":unique_"));
+                .isNotEmpty().allMatch(k -> k.endsWith(":meta") || k.contains(":unique_"));
         Set<String> listingIndex = new HashSet<>();
         for (int shard = 0; shard < 16; shard++) {
             listingIndex.addAll(probe.redis().smembers(redis.keyPrefix() + "index:listing:{" + d + ":"
@@ -143,8 +146,10 @@ class IngestorTest {
         List<String> dayKeys = probe.keys().keySet().stream()
                 .filter(k -> k.contains(Scenario.DAY_KEY) && !k.startsWith("index:") && !k.startsWith("events:"))
                 .toList();
-        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY + ":seen",
-                "user:{U1}:day:" + Scenario.DAY_KEY + ":seen");
+        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY + ":meta",
+                "user:{U1}:day:" + Scenario.DAY_KEY);
+        assertThat(probe.keys().keySet()).filteredOn(k -> k.startsWith("events:{" + Scenario.DAY_KEY)).isNotEmpty()
+                .allSatisfy(key -> probe.assertExpiresAt(key, expected));
         for (String key : dayKeys) {
             probe.assertExpiresAt(key, expected);
         }
@@ -652,24 +657,33 @@ class IngestorTest {
 
     @Test
     void dedupeMarkerMemoryPerEvent() {
-        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE.
-        int events = 1000;
+        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE. 100,000
+        // events a day fill the 1,024 marker buckets of a day to about 98 markers each: 50 buckets' worth here.
+        int events = 4900;
         List<Event> views = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
-            views.add(new Event("listing_impression", "S1", Scenario.NOON, UUID.randomUUID().toString(),
-                    Map.of("listing_id", "L1")));
+        Keys keys = new Keys("", config.indexShards());
+        Set<String> buckets = new HashSet<>();
+        for (int i = 0; views.size() < events; i++) {
+            String uuid = UUID.randomUUID().toString();
+            String bucket = keys.eventMarks(Scenario.DAY_KEY, keys.shardOf(uuid), Marker.of(uuid));
+            if (buckets.size() < 50 || buckets.contains(bucket)) {
+                buckets.add(bucket);
+                views.add(new Event("listing_impression", "S1", Scenario.NOON, uuid, Map.of("listing_id", "L1")));
+            }
         }
-        for (int i = 0; i < events; i += 500) {
-            ingestor.ingest(views.subList(i, i + 500));
+        for (int i = 0; i < events; i += 700) {
+            ingestor.ingest(views.subList(i, i + 700));
         }
-        long entitySet = memory("listing:{L1}:day:" + Scenario.DAY_KEY + ":seen");
-        long eventSets = 0;
-        for (int shard = 0; shard < 16; shard++) {
-            eventSets += memory("events:{" + Scenario.DAY_KEY + ":" + String.format("%02d", shard) + "}:seen");
+        long marks = 0;
+        for (String key : probe.keys().keySet()) {
+            if (key.contains(":marks")) {
+                marks += memory(key);
+                assertThat(probe.redis().objectEncoding(redis.keyPrefix() + key)).isEqualTo("ziplist");
+            }
         }
         // Events sent without a timestamp also pin it under their uuid: one small key each.
         List<Event> untimed = new ArrayList<>();
-        for (int i = 0; i < events; i++) {
+        for (int i = 0; i < 1000; i++) {
             untimed.add(new Event("listing_impression", "S1", null, UUID.randomUUID().toString(),
                     Map.of("listing_id", "L2")));
         }
@@ -678,12 +692,92 @@ class IngestorTest {
         for (Event event : untimed) {
             pins += memory("uuid:{" + event.uuid() + "}:timestamp");
         }
-        System.out.printf("dedupe markers: %.1f bytes per event per entity set, %.1f bytes per event in the event-count"
-                + " sets, %.1f bytes per untimed event's pinned timestamp (36-character uuids)%n",
-                entitySet / (double) events, eventSets / (double) events, pins / (double) events);
-        assertThat(entitySet / events).isBetween(40L, 200L);
-        assertThat(eventSets / events).isBetween(40L, 200L);
-        assertThat(pins / events).isBetween(40L, 200L);
+        System.out.printf("dedupe markers: %.1f bytes per event in ziplist marker buckets of ~98, %.1f bytes per"
+                + " untimed event's pinned timestamp (36-character uuids)%n", marks / (double) events,
+                pins / 1000.0);
+        assertThat(marks / events).isBetween(15L, 30L);
+        assertThat(pins / 1000).isBetween(40L, 200L);
+    }
+
+    @Test
+    void aFullMarkerBucketContinuesInSubBucketsThatStayZiplistsAndDedupeAsBefore() {
+        // 2,600 uuids that all fall in one first-level bucket: 120 stay there, the rest go one and two levels down.
+        Keys keys = new Keys("", config.indexShards());
+        String uuid0 = UUID.randomUUID().toString();
+        String bucket = keys.eventMarks(Scenario.DAY_KEY, keys.shardOf(uuid0), Marker.of(uuid0));
+        List<Event> views = new ArrayList<>();
+        views.add(view("L1", "S1", Scenario.NOON, uuid0));
+        while (views.size() < 2600) {
+            String uuid = UUID.randomUUID().toString();
+            if (keys.eventMarks(Scenario.DAY_KEY, keys.shardOf(uuid), Marker.of(uuid)).equals(bucket)) {
+                views.add(view("L1", "S" + views.size(), Scenario.NOON, uuid));
+            }
+        }
+        long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        for (CutOff mode : List.of(CutOff.asOneCall(), CutOff.perSlot())) {
+            String prefix = redis.keyPrefix() + mode.batchAsOneCall() + ":";
+            try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
+                    config.toBuilder().keyPrefix(prefix).build(), mode)) {
+                for (int i = 0; i < views.size(); i += 650) {
+                    assertThat(own.ingest(views.subList(i, i + 650)).ingested()).isEqualTo(650);
+                }
+                for (int i = 0; i < views.size(); i += 650) {
+                    assertThat(own.ingest(views.subList(i, i + 650)).duplicates()).isEqualTo(650);
+                }
+            }
+            Probe own = new Probe(probe.redis(), prefix);
+            assertThat(own.counter("listing:{L1}:day:" + Scenario.DAY_KEY, "total_views")).isEqualTo("2600");
+            // The count markers' bucket, and with one call per slot the listing-day's own bucket too.
+            List<String> full = mode.batchAsOneCall() ? List.of(bucket)
+                    : List.of(bucket, "listing:{L1}:day:" + Scenario.DAY_KEY + ":marks");
+            for (String first : full) {
+                List<String> marks = own.keys().keySet().stream().filter(k -> k.startsWith(first)).toList();
+                assertThat(probe.redis().hlen(prefix + first)).isEqualTo(120);
+                assertThat(marks).anyMatch(k -> k.substring(first.length()).matches(":\\d+")) // level 2
+                        .anyMatch(k -> k.substring(first.length()).matches(":\\d+:\\d+")); // level 3
+                long total = 0;
+                for (String key : marks) {
+                    total += probe.redis().hlen(prefix + key);
+                    assertThat(probe.redis().objectEncoding(prefix + key)).as(key).isEqualTo("ziplist");
+                    own.assertExpiresAt(key, expected);
+                }
+                assertThat(total).isEqualTo(2600);
+            }
+        }
+    }
+
+    @Test
+    void uuidsThatShareTheirFirstHalfAreTwoEvents() {
+        // The marker field is a canonical uuid's first 64 bits; the value tells two such uuids apart.
+        String first = "0190c8e2-7b4a-7def-8123-456789abcdef";
+        String second = "0190c8e2-7b4a-7def-8123-456789abcde0";
+        for (CutOff mode : List.of(CutOff.asOneCall(), CutOff.perSlot())) {
+            try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
+                    config.toBuilder().keyPrefix(redis.keyPrefix() + mode.batchAsOneCall() + ":").build(), mode)) {
+                List<Event> both = List.of(view("L1", "S1", Scenario.NOON, first), view("L1", "S2", Scenario.NOON, second));
+                assertThat(own.ingest(both.subList(0, 1)).ingested()).isEqualTo(1);
+                assertThat(own.ingest(both).ingested()).isEqualTo(1);
+                assertThat(own.ingest(both).duplicates()).isEqualTo(2);
+                assertThat(own.ingest(List.of(view("L1", "S3", Scenario.NOON, second.toUpperCase()))).ingested())
+                        .isEqualTo(1);
+                assertThat(probe.redis().hget(redis.keyPrefix() + mode.batchAsOneCall()
+                        + ":listing:{L1}:day:" + Scenario.DAY_KEY, "total_views")).isEqualTo("3");
+            }
+        }
+    }
+
+    @Test
+    void withOneCallPerSlotEachEntityDayHasItsOwnMarkerBucket() {
+        try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
+                config.toBuilder().keyPrefix(redis.keyPrefix() + "slots:").build(), CutOff.perSlot())) {
+            Scenario scenario = new Scenario();
+            own.ingest(scenario.events);
+            Map<String, String> keys = new Probe(probe.redis(), redis.keyPrefix() + "slots:").keys();
+            assertThat(keys).containsEntry("listing:{L1}:day:" + Scenario.DAY_KEY + ":marks", "hash")
+                    .containsEntry("user:{U1}:day:" + Scenario.DAY_KEY + ":marks", "hash");
+            assertThat(own.ingest(scenario.events).duplicates()).isEqualTo(25);
+            scenario.assertState(own.reader());
+        }
     }
 
     private long memory(String key) {
@@ -703,7 +797,11 @@ class IngestorTest {
     }
 
     static Event view(String listing, String seeker, Instant at) {
-        return new Event("property_view", seeker, at, UUID.randomUUID().toString(), Map.of("listing_id", listing));
+        return view(listing, seeker, at, UUID.randomUUID().toString());
+    }
+
+    static Event view(String listing, String seeker, Instant at, String uuid) {
+        return new Event("property_view", seeker, at, uuid, Map.of("listing_id", listing));
     }
 
     static IngestResult retryUntilAvailable(Ingestor ingestor, List<Event> events) throws InterruptedException {

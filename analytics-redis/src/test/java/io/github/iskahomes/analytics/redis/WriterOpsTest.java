@@ -23,15 +23,17 @@ import org.junit.jupiter.api.Test;
 class WriterOpsTest {
     private static final LocalDate DAY = LocalDate.of(2025, 1, 15);
     private final IngestorConfig config = IngestorConfig.defaults();
-    private final WritePlanner planner = new WritePlanner(new Keys("", config.indexShards()), config);
+    /** One call per hash slot, as on a Cluster: every entity-day call marks its events itself. */
+    private final WritePlanner planner = new WritePlanner(new Keys("", config.indexShards()), config, false);
 
     @Test
     void scriptsLoadedFromTheLuaResourcesHaveTheirPinnedSha1s() {
         // Pinned so that any change of the script text is deliberate: a new SHA-1 is a new script to every server
-        // (these are the hash-layout scripts, with counters as fields of the entity-day's hash).
-        assertThat(Script.APPLY.sha()).isEqualTo("7ea05bde378da13f73217a924fdcfc6eda5ed934");
-        assertThat(Script.COUNT.sha()).isEqualTo("fb5b096bdb3b001de452567bb4bb9713a9af12bd");
-        assertThat(Script.MANY.sha()).isEqualTo("753f14c0e22a0b23b6eeae34f34b6b27f8e3117a");
+        // (these are the scripts of the hash layout with compact marker buckets: counters as fields of the entity-day's
+        // hash, uuids as fields of small hashes, one marker per event on a standalone Redis).
+        assertThat(Script.APPLY.sha()).isEqualTo("f221d4ad25af9369e5884296ab67ab883547200f");
+        assertThat(Script.COUNT.sha()).isEqualTo("fd142dfb4525be6de9e9c8837e270e092a6c8760");
+        assertThat(Script.MANY.sha()).isEqualTo("b28fd08fa06507ed1b243ed4586e25f5845b8347");
     }
 
     @Test
@@ -52,17 +54,65 @@ class WriterOpsTest {
         assertThat(ops).extracting(op -> op.op).containsExactly(Op.COUNTER, Op.UNIQUE, Op.FIELDS);
         assertThat(ops.get(2).values).containsExactly("city", "Lagos", "beds", "3");
         String expiry = Long.toString(planner.expiry(DAY));
-        // KEYS: 1 seen, 2 the counters hash, 3 uniques, 4 meta; then the segment: uuid, 3 ops, each code, key
-        // position, values.
-        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:seen",
+        // KEYS: 1 the marker bucket, 2 the counters hash, 3 uniques, 4 meta; then the segment: the uuid's marker
+        // (field and value; "u-1" is no canonical UUID, so it stays text behind '~'), 3 ops, each code, key position,
+        // values.
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:marks",
                 "listing:{l-1}:day:20250115", "listing:{l-1}:day:20250115:uniques", "listing:{l-1}:day:20250115:meta");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "4", "100", "u-1", "3",
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "4", "100", "~u-1", "1", "3",
                 "c", "2", "views", "1", "u", "3", "visitor-1", "H", "4", "2", "city", "Lagos", "beds", "3");
         // Calls in order: the index shard, the entity-day, the event count.
         assertThat(plan.calls()).extracting(call -> call.script).containsExactly(Script.APPLY, Script.APPLY,
                 Script.COUNT);
-        assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "1", "S", "1", "1", "l-1");
-        assertThat(plan.calls().get(2).args).containsExactly(expiry, "u-1", "property_view");
+        assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "", "1", "S", "1", "1", "l-1");
+        // The count: KEYS 1 the shard's counts, 2 the marker bucket; ARGV the expiry, then per event its bucket's
+        // position, its marker and its type.
+        int shard = new Keys("", 16).shardOf("u-1");
+        String bucket = "events:{20250115:" + String.format("%02d", shard) + "}:marks:"
+                + Marker.of("u-1").spread() % 64;
+        assertThat(plan.calls().get(2).keys).containsExactly(
+                "events:{20250115:" + String.format("%02d", shard) + "}", bucket);
+        assertThat(plan.calls().get(2).args).containsExactly(expiry, "2", "~u-1", "1", "property_view");
+    }
+
+    @Test
+    void onAStandaloneRedisAnEventsCountMarkerIsItsOnlyMarker() {
+        // The batch is one script there: the counts go first, and each entity-day segment names its event's count
+        // ('#', its place among the script's counts) instead of marking the uuid again in a bucket of its own.
+        WritePlanner oneCall = new WritePlanner(new Keys("", config.indexShards()), config, true);
+        EntityRef listing = EntityRef.listing("l-1");
+        List<MutationPlan> views = List.of(
+                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "views", 1),
+                        new Mutation.IndexAdd(listing), new Mutation.EventCounted(EventType.PROPERTY_VIEW))),
+                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "views", 1),
+                        new Mutation.EventCounted(EventType.PROPERTY_VIEW))));
+
+        WritePlanner.WritePlan plan = oneCall.plan(views);
+
+        List<ScriptCall> counts = plan.countCalls();
+        assertThat(plan.calls().subList(0, counts.size())).containsExactlyElementsOf(counts);
+        assertThat(plan.calls().get(counts.size()).script).isEqualTo(Script.APPLY); // the index shard
+        ScriptCall entityDay = plan.entityDayCalls().get(0);
+        assertThat(entityDay.keys).containsExactly("listing:{l-1}:day:20250115");
+        // The two events' counts are the script's first and second, whether they share a shard or not.
+        assertThat(entityDay.args).containsExactly(Long.toString(oneCall.expiry(DAY)), "1", "100",
+                "#", "1", "1", "c", "1", "views", "1",
+                "#", "2", "1", "c", "1", "views", "1");
+    }
+
+    @Test
+    void aCanonicalUuidIsMarkedByItsTwoHalvesAndAnyOtherByItsText() {
+        Marker marker = Marker.of("0190c8e2-7b4a-7def-8123-456789abcdef");
+        assertThat(marker.field()).isEqualTo(Long.toString(0x0190c8e27b4a7defL));
+        assertThat(marker.value()).isEqualTo(Long.toString(0x8123456789abcdefL));
+        // Upper case, braces or missing dashes are other strings than the canonical form: they keep their text, so
+        // two uuids the validator tells apart never share a marker.
+        assertThat(Marker.of("0190C8E2-7B4A-7DEF-8123-456789ABCDEF").field())
+                .isEqualTo("~0190C8E2-7B4A-7DEF-8123-456789ABCDEF");
+        assertThat(Marker.of("0190c8e27b4a7def8123456789abcdef").field()).isEqualTo("~0190c8e27b4a7def8123456789abcdef");
+        assertThat(Marker.of("0190c8e2-7b4a-7def-8123-456789abcdeg").field()).startsWith("~");
+        assertThat(Marker.of("-1").field()).isEqualTo("~-1");
+        assertThat(Marker.of("-1").value()).isEqualTo("1");
     }
 
     @Test
@@ -77,11 +127,11 @@ class WriterOpsTest {
 
         // The script, not the planner, sums the two: only it knows which uuids are new.
         assertThat(plan.entityDayCalls()).hasSize(1);
-        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:seen",
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:marks",
                 "listing:{l-1}:day:20250115");
         assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100",
-                "u-1", "1", "c", "2", "views", "1",
-                "u-2", "2", "c", "2", "views", "1", "c", "2", "from_home", "1");
+                "~u-1", "1", "1", "c", "2", "views", "1",
+                "~u-2", "1", "2", "c", "2", "views", "1", "c", "2", "from_home", "1");
         assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
         assertThat(plan.segmentsOf()[1]).containsExactly(0, 1);
     }
@@ -120,8 +170,8 @@ class WriterOpsTest {
     /** Reads the ops of a one-segment APPLY call's ARGV back by each op's {@link Op.Shape}, as the script does. */
     private static List<String> decode(String[] args) {
         List<String> ops = new ArrayList<>();
-        int count = Integer.parseInt(args[4]);
-        int i = 5;
+        int count = Integer.parseInt(args[5]);
+        int i = 6;
         for (int o = 0; o < count; o++) {
             String code = args[i];
             Op op = Arrays.stream(Op.values()).filter(kind -> kind.code.equals(code)).findFirst().orElseThrow();

@@ -22,8 +22,12 @@ public final class RedisForms {
 
     /** The word that starts a kind's Redis keys and index names: {@code listing}, {@code user}, {@code development}. */
     public static String keyName(EntityKind kind) {
-        return kind.name().toLowerCase(Locale.ROOT);
+        return KEY_NAMES[kind.ordinal()];
     }
+
+    /** Computed once: every key of every event starts with one (the client profile showed the lower-casing). */
+    private static final String[] KEY_NAMES = java.util.Arrays.stream(EntityKind.values())
+            .map(kind -> kind.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 
     /**
      * A lead action as stored in Redis (and copied into the {@code lead_actions} JSON array):

@@ -11,6 +11,7 @@ import io.github.iskahomes.analytics.examples.demo.TrafficSimulator;
 import io.github.iskahomes.analytics.redis.IngestResult;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.testing.EmbeddedRedisCluster;
 import io.github.iskahomes.analytics.testing.EmbeddedRedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -30,20 +31,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Ingest throughput: the Ingestor (validation, dedupe, one Lua script per event and slot, pipelined) against the
- * seed's loop (one awaited command at a time, {@link NaiveIngestor}) on the same Redis, with the same realistic
- * events in batches of 200, next to the ceiling Redis itself reaches for a comparable command mix
- * ({@code shared/bench/redis-ceiling.sh}, run when found).
+ * Ingest throughput and Redis memory per event of the Ingestor, next to the code it replaces and to the ceiling Redis
+ * itself reaches ({@code shared/bench/redis-ceiling.sh}), all measured in one run and printed as one final table.
  *
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests
  * java -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
- *     io.github.iskahomes.analytics.examples.bench.IngestBenchmark [--events 200000] [--naive-events 20000] \
- *     [--mix property_view]
+ *     io.github.iskahomes.analytics.examples.bench.IngestBenchmark --events 100000 --mix property_view \
+ *     [--cluster] [--baseline-lib /tmp/old-30bd6c5/examples/target/lib] [--ceiling ../shared/bench/redis-ceiling.sh] \
+ *     [--naive-events 1000] [--breakdown] [--rounds 3]
  * </pre>
- * Also prints what the single-threaded run left in Redis per event: {@code used_memory} of {@code INFO memory} and
- * {@code DBSIZE}, from the flushed server to after the run.
- * Uses {@code ANALYTICS_REDIS_URL} when set, otherwise an embedded Redis 6.2.
+ *
+ * Each side is measured in a JVM of its own with a fresh embedded Redis 6.2 (and, with {@code --cluster}, a fresh
+ * 3-master embedded Redis Cluster): this benchmark's own code runs in both, with this build's libraries for "new" and
+ * the libraries of {@code --baseline-lib} (an older build's {@code examples/target/lib}) for "old", so the two differ
+ * only in the library under test. Per side: 1 and 4 ingesting threads over the same seeded events in batches of 200,
+ * Redis memory and keys per event ({@code INFO memory}'s {@code used_memory} and {@code DBSIZE} from the flushed
+ * server to after the single-threaded run; on the Cluster summed over the masters), and with {@code --breakdown}
+ * {@code MEMORY USAGE} per kind of key. The load average is printed beside the figures: the rates are only
+ * comparable within one run; {@code --rounds n} lets old and new take turns n times and reports each figure's median.
+ * Uses {@code ANALYTICS_REDIS_URL} instead of the embedded Redis when set.
  */
 public final class IngestBenchmark {
     private static final int BATCH = 200;
@@ -53,71 +60,224 @@ public final class IngestBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = flags(args);
-        int events = Integer.parseInt(flags.getOrDefault("events", "200000"));
-        int naiveEvents = Integer.parseInt(flags.getOrDefault("naive-events", "20000"));
-        String ceilingScript = flags.getOrDefault("ceiling", "../shared/bench/redis-ceiling.sh");
-        String mix = flags.getOrDefault("mix", "marketplace");
+        if (flags.containsKey("measure")) {
+            measure(flags);
+            return;
+        }
+        List<String> passOn = new ArrayList<>();
+        for (String flag : List.of("events", "naive-events", "mix", "cluster", "breakdown")) {
+            if (flags.containsKey(flag)) {
+                passOn.add("--" + flag);
+                passOn.add(flags.get(flag));
+            }
+        }
+        passOn.add("--measure");
+        passOn.add("true");
+        String ownJar = Path.of(IngestBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
+        System.out.printf("load average at start: %s%n", load());
+        int rounds = Integer.parseInt(flags.getOrDefault("rounds", "1"));
+        List<Map<String, String>> olds = new ArrayList<>();
+        List<Map<String, String>> nows = new ArrayList<>();
+        String baseline = flags.get("baseline-lib");
+        // Old and new take turns, so that a change of the machine's load hits both alike; each figure is the median.
+        for (int round = 1; round <= rounds; round++) {
+            if (baseline != null) {
+                System.out.printf("== old, round %d of %d: this benchmark with the libraries in %s%n", round, rounds,
+                        baseline);
+                olds.add(side(ownJar + java.io.File.pathSeparator + Path.of(baseline).resolve("*"), passOn));
+            }
+            System.out.printf("== new, round %d of %d: this build%n", round, rounds);
+            nows.add(side(System.getProperty("java.class.path"), passOn));
+        }
+        Map<String, String> old = baseline == null ? null : median(olds);
+        Map<String, String> now = median(nows);
+        Map<String, String> ceiling = ceiling(flags.getOrDefault("ceiling", "../shared/bench/redis-ceiling.sh"));
+        System.out.printf("load average at end: %s%n", load());
+        table(old, now, ceiling, flags.getOrDefault("mix", "marketplace"), rounds);
+    }
 
-        String external = System.getenv("ANALYTICS_REDIS_URL");
-        EmbeddedRedisServer embedded = external == null ? EmbeddedRedisServer.start() : null;
-        String uri = external != null ? external : embedded.uri();
-        System.out.printf("Redis %s, %d cores, Java %s%n", uri, Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"));
+    /** Per figure, the median over the rounds (the lower middle one of an even number; text figures: the first). */
+    private static Map<String, String> median(List<Map<String, String>> rounds) {
+        Map<String, String> median = new TreeMap<>();
+        for (String key : rounds.get(0).keySet()) {
+            List<String> values = rounds.stream().map(r -> r.get(key)).filter(java.util.Objects::nonNull).toList();
+            try {
+                median.put(key, values.stream().sorted(java.util.Comparator.comparingDouble(Double::parseDouble))
+                        .toList().get((values.size() - 1) / 2));
+            } catch (NumberFormatException e) {
+                median.put(key, values.get(0));
+            }
+        }
+        return median;
+    }
+
+    /** Runs one side in a JVM of its own, echoing its output; returns its {@code RESULT name value} lines. */
+    private static Map<String, String> side(String classPath, List<String> flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", classPath, IngestBenchmark.class.getName()));
+        command.addAll(flags);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Map<String, String> results = new TreeMap<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            out.lines().forEach(line -> {
+                if (line.startsWith("RESULT ")) {
+                    String[] parts = line.split(" ");
+                    results.put(parts[1], parts[2]);
+                } else if (!line.contains(" DEBUG ") && !line.startsWith("[main] DEBUG")) {
+                    System.out.println("  " + line);
+                }
+            });
+        }
+        check(process.waitFor() == 0, "a measuring JVM failed: " + command);
+        return results;
+    }
+
+    /** The final table: old, new, the ceiling, and the ratios the targets are stated in. */
+    private static void table(Map<String, String> old, Map<String, String> now, Map<String, String> ceiling,
+                              String mix, int rounds) {
+        System.out.printf("%n== %s mix, %s events, median of %s; load average now %s%n", mix, now.get("events"),
+                rounds == 1 ? "1 round" : rounds + " rounds", load());
+        System.out.printf("%-44s %14s %14s %10s%n", "", "old", "new", "new / old");
+        row("ingest, 1 thread (events/s)", old, now, "rate1", "%,.0f");
+        row("ingest, 4 threads (events/s)", old, now, "rate4", "%,.0f");
+        row("Redis busy, 1 / 4 threads (% of a core)", old, now, "busy", "%s");
+        row("CPU per event, client JVM, 1 thread (µs)", old, now, "clientCpu", "%.1f");
+        row("CPU per event, Redis, 1 thread (µs)", old, now, "redisCpu", "%.1f");
+        row("commands per event inside the scripts", old, now, "commands", "%.2f");
+        row("Redis memory per event, standalone (bytes)", old, now, "memory", "%.0f");
+        row("keys per event, standalone", old, now, "keys", "%.2f");
+        row("Cluster (3 masters), ingest 1 thread (events/s)", old, now, "clusterRate1", "%,.0f");
+        row("Cluster, ingest 4 threads (events/s)", old, now, "clusterRate4", "%,.0f");
+        row("Redis memory per event, Cluster (bytes)", old, now, "clusterMemory", "%.0f");
+        row("keys per event, Cluster", old, now, "clusterKeys", "%.2f");
+        String commands = ceiling.get("commands");
+        if (commands != null) {
+            double limit = Double.parseDouble(commands);
+            System.out.printf("ceiling (redis-ceiling.sh, same run): %,.0f events/s plain commands, %s events/s one"
+                    + " script per event%n", limit, ceiling.getOrDefault("lua", "?"));
+            System.out.printf("new / plain-command ceiling: 1 thread %.2fx, 4 threads %.2fx%n",
+                    Double.parseDouble(now.get("rate1")) / limit, Double.parseDouble(now.get("rate4")) / limit);
+            if (old != null) {
+                System.out.printf("old / plain-command ceiling: 1 thread %.2fx, 4 threads %.2fx%n",
+                        Double.parseDouble(old.get("rate1")) / limit, Double.parseDouble(old.get("rate4")) / limit);
+            }
+        }
+    }
+
+    private static void row(String label, Map<String, String> old, Map<String, String> now, String key, String form) {
+        String o = old == null ? null : old.get(key);
+        String n = now.get(key);
+        if (o == null && n == null) {
+            return;
+        }
+        String ratio = o != null && n != null && !key.equals("busy")
+                ? String.format("%.2fx", Double.parseDouble(n) / Double.parseDouble(o)) : "";
+        System.out.printf("%-44s %14s %14s %10s%n", label, format(o, form), format(n, form), ratio);
+    }
+
+    private static String format(String value, String form) {
+        if (value == null) {
+            return "-";
+        }
+        return form.equals("%s") ? value : String.format(form, Double.parseDouble(value));
+    }
+
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** One side's measurements, printed for people and as {@code RESULT name value} lines for the table. */
+    private static void measure(Map<String, String> flags) throws Exception {
+        int events = Integer.parseInt(flags.getOrDefault("events", "200000"));
+        int naiveEvents = Integer.parseInt(flags.getOrDefault("naive-events", "0"));
+        String mix = flags.getOrDefault("mix", "marketplace");
         List<List<Event>> batches = mix.equals("property_view")
                 ? propertyViewBatches(events + 40_000, 7782)
                 : batches(events + 40_000, 7782);
-        System.out.printf("event mix: %s%n", mix.equals("property_view")
+        List<List<Event>> measured = batches.subList(0, events / BATCH);
+        List<List<Event>> warmUp = batches.subList(batches.size() - 200, batches.size());
+        long n = (long) measured.size() * BATCH;
+        System.out.printf("event mix: %s; Java %s, %d cores%n", mix.equals("property_view")
                 ? "property_view only, as redis-ceiling.sh (20,000 listings, 2,000 listers, 1,000,000 seekers)"
-                : "the demo's marketplace mix (views, impressions, leads, profiles, developments, system events)");
+                : "the demo's marketplace mix (views, impressions, leads, profiles, developments, system events)",
+                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        System.out.println("RESULT events " + n);
+        standalone(flags, measured, warmUp, naiveEvents);
+        if (flags.containsKey("cluster")) {
+            cluster(measured, warmUp);
+        }
+    }
+
+    private static void standalone(Map<String, String> flags, List<List<Event>> measured, List<List<Event>> warmUp,
+                                   int naiveEvents) throws Exception {
+        String external = System.getenv("ANALYTICS_REDIS_URL");
+        EmbeddedRedisServer embedded = external == null ? EmbeddedRedisServer.start() : null;
+        String uri = external != null ? external : embedded.uri();
         RedisClient client = RedisClient.create(uri);
         try (StatefulRedisConnection<String, String> admin = client.connect();
              Ingestor ingestor = Ingestor.connect(uri, IngestorConfig.builder().keyPrefix("bench:").build())) {
             RedisCommands<String, String> redis = admin.sync();
-            System.out.printf("server: redis %s%n", info(redis, "server").get("redis_version"));
+            System.out.printf("standalone: redis %s at %s%n", info(redis, "server").get("redis_version"), uri);
 
             // Warm-up: JIT, script cache, connections (200 batches, not measured).
             redis.flushall();
-            for (List<Event> batch : batches.subList(batches.size() - 200, batches.size())) {
+            for (List<Event> batch : warmUp) {
                 ingestor.ingest(batch);
             }
 
-            List<List<Event>> measured = batches.subList(0, events / BATCH);
             redis.flushall();
             long memoryBefore = Long.parseLong(info(redis, "memory").get("used_memory"));
             long keysBefore = redis.dbsize();
             Map<String, String> before = info(redis, "stats");
+            Map<String, String> commandsBefore = info(redis, "commandstats");
             double cpuBefore = redisCpu(redis);
+            long clientBefore = clientCpu();
             long start = System.nanoTime();
             long ingested = 0;
             for (List<Event> batch : measured) {
-                IngestResult result = ingestor.ingest(batch);
-                ingested += result.ingested();
+                ingested += ingestor.ingest(batch).ingested();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            double redisBusy = (redisCpu(redis) - cpuBefore) / seconds;
+            double redisSeconds = redisCpu(redis) - cpuBefore;
+            double clientMicros = (clientCpu() - clientBefore) / 1e3 / ((long) measured.size() * BATCH);
+            double busy1 = redisSeconds / seconds;
             Map<String, String> after = info(redis, "stats");
             long n = (long) measured.size() * BATCH;
             check(ingested == n, "ingested " + ingested + " of " + n);
             double ours = n / seconds;
             long clientCommands = delta(before, after, "total_commands_processed");
-            long reads = delta(before, after, "total_reads_processed");
+            double inside = (scriptCommands(info(redis, "commandstats")) - scriptCommands(commandsBefore)) / (double) n;
             System.out.printf("ingestor, 1 thread:  %,10.0f events/s  (%d events in %.2f s; %.2f client commands/event,"
-                    + " %.1f socket reads by Redis per batch of %d)%n", ours, n, seconds, (double) clientCommands / n,
-                    (double) reads / measured.size(), BATCH);
-            System.out.printf("                     Redis busy %.0f%% of one core during that run%n", redisBusy * 100);
+                    + " %.2f commands/event inside the scripts; Redis busy %.0f%% of one core)%n", ours, n, seconds,
+                    (double) clientCommands / n, inside, busy1 * 100);
             // What the day's state costs: INFO memory's used_memory and DBSIZE, from the empty server to after the run.
             long memory = Long.parseLong(info(redis, "memory").get("used_memory")) - memoryBefore;
             long keyCount = redis.dbsize() - keysBefore;
             System.out.printf("Redis memory:        %,10.0f bytes and %.2f keys per event  (used_memory +%,d bytes,"
                     + " +%,d keys for %d events)%n", (double) memory / n, (double) keyCount / n, memory, keyCount, n);
+            if (flags.containsKey("breakdown")) {
+                keyMemory(redis, n);
+            }
 
             redis.flushall();
             cpuBefore = redisCpu(redis);
             start = System.nanoTime();
             double parallel = parallel(ingestor, measured, 4);
-            redisBusy = (redisCpu(redis) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
+            double busy4 = (redisCpu(redis) - cpuBefore) / ((System.nanoTime() - start) / 1e9);
             System.out.printf("ingestor, 4 threads: %,10.0f events/s  (Redis busy %.0f%% of one core)%n", parallel,
-                    redisBusy * 100);
+                    busy4 * 100);
+            double redisMicros = redisSeconds * 1e6 / n;
+            System.out.printf("CPU per event, 1 thread: client (this JVM, all threads) %.1f µs, Redis %.1f µs%n",
+                    clientMicros, redisMicros);
+            System.out.printf("RESULT rate1 %.1f%nRESULT rate4 %.1f%nRESULT busy %.0f%%/%.0f%%%nRESULT commands %.3f%n"
+                    + "RESULT memory %.1f%nRESULT keys %.3f%nRESULT clientCpu %.2f%nRESULT redisCpu %.2f%n", ours,
+                    parallel, busy1 * 100, busy4 * 100, inside, (double) memory / n, (double) keyCount / n,
+                    clientMicros, redisMicros);
 
             redis.flushall();
             // The same work through the Ingestor again: every event must now be a duplicate (dedupe cost).
@@ -134,33 +294,108 @@ public final class IngestBenchmark {
             System.out.printf("replayed batches:    %,10.0f events/s, all %d counted as duplicates%n",
                     50.0 * BATCH / seconds, duplicates);
 
-            redis.flushall();
-            NaiveIngestor naive = new NaiveIngestor(redis, "naive:");
-            EventValidator validator = new EventValidator(ValidationRules.defaults());
-            List<Event> naiveStream = measured.stream().flatMap(List::stream).limit(naiveEvents).toList();
-            before = info(redis, "stats");
-            start = System.nanoTime();
-            Instant now = Instant.now();
-            for (Event event : naiveStream) {
-                Validation validation = validator.validate(event, now);
-                if (validation instanceof Validation.Accepted accepted) {
-                    naive.apply(MetricContract.plan(accepted.event()));
-                }
+            if (naiveEvents > 0) {
+                naive(redis, measured, naiveEvents, ours);
             }
-            seconds = (System.nanoTime() - start) / 1e9;
-            after = info(redis, "stats");
-            double naiveRate = naiveStream.size() / seconds;
-            System.out.printf("naive (seed's loop): %,10.0f events/s  (%d events in %.2f s; %.2f commands/event,"
-                    + " one round trip each)%n", naiveRate, naiveStream.size(), seconds,
-                    (double) delta(before, after, "total_commands_processed") / naiveStream.size());
-            System.out.printf("ingestor / naive:    %10.1fx%n", ours / naiveRate);
         } finally {
             client.shutdown();
             if (embedded != null) {
                 embedded.close();
             }
         }
-        ceiling(ceilingScript);
+    }
+
+    /** The same events on a fresh 3-master Cluster: rates, and memory summed over the masters. */
+    private static void cluster(List<List<Event>> measured, List<List<Event>> warmUp) throws Exception {
+        try (EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start()) {
+            List<RedisClient> clients = new ArrayList<>();
+            List<RedisCommands<String, String>> masters = new ArrayList<>();
+            for (String node : cluster.nodeUris()) {
+                RedisClient client = RedisClient.create(node);
+                clients.add(client);
+                masters.add(client.connect().sync());
+            }
+            String seeds = String.join(",", cluster.nodeUris().stream().map(u -> u.substring("redis://".length()))
+                    .toList());
+            try (Ingestor ingestor = Ingestor.connect("redis-cluster://" + seeds,
+                    IngestorConfig.builder().keyPrefix("bench:").build())) {
+                for (List<Event> batch : warmUp.subList(0, 50)) {
+                    ingestor.ingest(batch);
+                }
+                masters.forEach(RedisCommands::flushall);
+                long memoryBefore = 0;
+                long keysBefore = 0;
+                for (RedisCommands<String, String> master : masters) {
+                    memoryBefore += Long.parseLong(info(master, "memory").get("used_memory"));
+                    keysBefore += master.dbsize();
+                }
+                long start = System.nanoTime();
+                long ingested = 0;
+                for (List<Event> batch : measured) {
+                    ingested += ingestor.ingest(batch).ingested();
+                }
+                double rate = ingested / ((System.nanoTime() - start) / 1e9);
+                long n = (long) measured.size() * BATCH;
+                check(ingested == n, "cluster ingested " + ingested + " of " + n);
+                long memory = -memoryBefore;
+                long keys = -keysBefore;
+                for (RedisCommands<String, String> master : masters) {
+                    memory += Long.parseLong(info(master, "memory").get("used_memory"));
+                    keys += master.dbsize();
+                }
+                System.out.printf("Cluster, 1 thread:   %,10.0f events/s; Redis memory %,.0f bytes and %.2f keys per"
+                        + " event (used_memory +%,d bytes and +%,d keys over 3 masters)%n", rate, (double) memory / n,
+                        (double) keys / n, memory, keys);
+                masters.forEach(RedisCommands::flushall);
+                double parallel = parallel(ingestor, measured, 4);
+                System.out.printf("Cluster, 4 threads:  %,10.0f events/s%n", parallel);
+                System.out.printf("RESULT clusterRate1 %.1f%nRESULT clusterRate4 %.1f%nRESULT clusterMemory %.1f%n"
+                        + "RESULT clusterKeys %.3f%n", rate, parallel, (double) memory / n, (double) keys / n);
+            } finally {
+                clients.forEach(RedisClient::shutdown);
+            }
+        }
+    }
+
+    /** The seed's loop (one awaited command at a time) on the same Redis, for the ingestor / naive ratio. */
+    private static void naive(RedisCommands<String, String> redis, List<List<Event>> measured, int naiveEvents,
+                              double ours) {
+        redis.flushall();
+        NaiveIngestor naive = new NaiveIngestor(redis, "naive:");
+        EventValidator validator = new EventValidator(ValidationRules.defaults());
+        List<Event> naiveStream = measured.stream().flatMap(List::stream).limit(naiveEvents).toList();
+        Map<String, String> before = info(redis, "stats");
+        long start = System.nanoTime();
+        Instant now = Instant.now();
+        for (Event event : naiveStream) {
+            Validation validation = validator.validate(event, now);
+            if (validation instanceof Validation.Accepted accepted) {
+                naive.apply(MetricContract.plan(accepted.event()));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, String> after = info(redis, "stats");
+        double naiveRate = naiveStream.size() / seconds;
+        System.out.printf("naive (seed's loop): %,10.0f events/s  (%d events in %.2f s; %.2f commands/event,"
+                + " one round trip each)%n", naiveRate, naiveStream.size(), seconds,
+                (double) delta(before, after, "total_commands_processed") / naiveStream.size());
+        System.out.printf("ingestor / naive:    %10.1fx%n", ours / naiveRate);
+    }
+
+    /** Commands Redis ran that were not script calls themselves (so: the ones inside the scripts), from commandstats. */
+    private static long scriptCommands(Map<String, String> commandStats) {
+        long total = 0;
+        for (Map.Entry<String, String> stat : commandStats.entrySet()) {
+            String name = stat.getKey();
+            if (name.startsWith("cmdstat_") && !name.equals("cmdstat_evalsha") && !name.equals("cmdstat_eval")
+                    && !name.equals("cmdstat_info") && !name.equals("cmdstat_dbsize") && !name.equals("cmdstat_flushall")
+                    && !name.equals("cmdstat_script")) {
+                String value = stat.getValue();
+                int from = value.indexOf("calls=") + "calls=".length();
+                total += Long.parseLong(value.substring(from, value.indexOf(',', from)));
+            }
+        }
+        return total;
     }
 
     private static double parallel(Ingestor ingestor, List<List<Event>> batches, int threads) throws Exception {
@@ -230,17 +465,60 @@ public final class IngestBenchmark {
         return batches;
     }
 
-    private static void ceiling(String script) throws Exception {
+    /** Runs the ceiling script, echoing it; returns its figures ({@code commands}, {@code lua}: events/s). */
+    private static Map<String, String> ceiling(String script) throws Exception {
+        Map<String, String> figures = new TreeMap<>();
         Path path = Path.of(script);
         if (!Files.isRegularFile(path)) {
             System.out.println("ceiling: " + script + " not found; run shared/bench/redis-ceiling.sh to compare");
-            return;
+            return figures;
         }
+        System.out.println("== ceiling: " + script);
         Process process = new ProcessBuilder("bash", path.toString()).redirectErrorStream(true).start();
+        java.util.regex.Pattern figure = java.util.regex.Pattern.compile("ceiling (commands|lua): (\\d+) events/s.*");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            out.lines().forEach(line -> System.out.println("ceiling: " + line));
+            out.lines().forEach(line -> {
+                System.out.println("  ceiling: " + line);
+                java.util.regex.Matcher m = figure.matcher(line);
+                if (m.matches()) {
+                    figures.put(m.group(1), m.group(2));
+                }
+            });
         }
         process.waitFor();
+        return figures;
+    }
+
+    /**
+     * Where the bytes are: {@code MEMORY USAGE ... SAMPLES 0} of every key, summed per kind of key (the key with its
+     * hash tags, day and shard numbers blanked) and encoding, per event of the run.
+     */
+    private static void keyMemory(RedisCommands<String, String> redis, long events) {
+        Map<String, long[]> kinds = new TreeMap<>();
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor, io.lettuce.core.ScanArgs.Builder.limit(1000));
+            for (String key : page.getKeys()) {
+                String kind = key.replaceAll("\\{[^}]*}", "{}").replaceAll("\\d{8}", "D").replaceAll("(:\\d+)+$", ":n")
+                        + " (" + redis.type(key) + ", " + redis.objectEncoding(key) + ")";
+                long[] sums = kinds.computeIfAbsent(kind, k -> new long[2]);
+                sums[0]++;
+                sums[1] += (Long) redis.dispatch(io.lettuce.core.protocol.CommandType.MEMORY,
+                        new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+                        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+                                .add("USAGE").addKey(key).add("SAMPLES").add(0));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        long total = 0;
+        System.out.printf("  %-62s %9s %9s %10s%n", "key kind (type, encoding)", "keys", "B/key", "B/event");
+        for (Map.Entry<String, long[]> kind : kinds.entrySet()) {
+            long[] sums = kind.getValue();
+            total += sums[1];
+            System.out.printf("  %-62s %,9d %9.0f %10.1f%n", kind.getKey(), sums[0], (double) sums[1] / sums[0],
+                    (double) sums[1] / events);
+        }
+        System.out.printf("  %-62s %9s %9s %10.1f%n", "all keys (MEMORY USAGE)", "", "", (double) total / events);
     }
 
     private static Map<String, String> info(RedisCommands<String, String> redis, String section) {
@@ -252,6 +530,12 @@ public final class IngestBenchmark {
             }
         }
         return values;
+    }
+
+    /** CPU nanoseconds this JVM has used so far, every thread (Lettuce's I/O thread too), GC and JIT included. */
+    private static long clientCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** CPU seconds the Redis server has used so far. */
