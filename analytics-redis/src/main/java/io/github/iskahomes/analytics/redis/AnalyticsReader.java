@@ -56,12 +56,14 @@ public final class AnalyticsReader implements AutoCloseable {
     private final Keys keys;
     private final IngestorConfig config;
     private final boolean owns;
+    private final EntityDayReads entityDays;
 
     AnalyticsReader(RedisStore store, Keys keys, IngestorConfig config, boolean owns) {
         this.store = store;
         this.keys = keys;
         this.config = config;
         this.owns = owns;
+        this.entityDays = new EntityDayReads(store, keys);
     }
 
     /** A reader on a standalone Redis through the host's client (left open on {@link #close()}). */
@@ -172,59 +174,14 @@ public final class AnalyticsReader implements AutoCloseable {
     /**
      * Streams every entity of {@code kind} active on {@code day}, in chunks of at most {@code chunkSize}, each with
      * all its counters, unique counts, raw sketches and metadata. An id appears once per chunk; in the rare case
-     * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values).
+     * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values). A chunk
+     * is read by one script call per {@value EntityDayReads#MAX_PER_CALL} entity-days (per hash slot on a Cluster);
+     * unique counts are what {@code PFCOUNT} answers, computed here from the sketch bytes. The reading never writes.
      */
     public void forEachEntity(EntityKind kind, LocalDate day, int chunkSize, Consumer<List<EntityDay>> chunk) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(chunk, "chunk");
-        scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
-    }
-
-    private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
-        var async = store.async();
-        List<String> counters = kind.counters();
-        List<String> uniques = kind.uniques();
-        List<RedisFuture<Map<String, String>>> values = new ArrayList<>(ids.size());
-        List<List<RedisFuture<Long>>> counts = new ArrayList<>(ids.size());
-        List<List<RedisFuture<byte[]>>> sketches = new ArrayList<>(ids.size());
-        List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            EntityRef entity = new EntityRef(kind, id);
-            values.add(async.hgetall(keys.counters(entity, day)));
-            List<RedisFuture<Long>> entityCounts = new ArrayList<>(uniques.size());
-            List<RedisFuture<byte[]>> entitySketches = new ArrayList<>(uniques.size());
-            for (String metric : uniques) {
-                String key = keys.entityDay(entity, day, metric);
-                entityCounts.add(async.pfcount(key));
-                entitySketches.add(raw(key));
-            }
-            counts.add(entityCounts);
-            sketches.add(entitySketches);
-            metadata.add(async.hgetall(keys.entityDay(entity, day, Keys.META)));
-        }
-        store.flush();
-        long deadline = store.deadline();
-        List<EntityDay> result = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            Map<String, Long> counterValues = new LinkedHashMap<>();
-            Map<String, String> got = store.await(values.get(i), deadline);
-            for (String metric : counters) {
-                String value = got.get(metric);
-                counterValues.put(metric, value == null ? 0L : Long.parseLong(value));
-            }
-            Map<String, Long> uniqueValues = new LinkedHashMap<>();
-            Map<String, byte[]> sketchValues = new LinkedHashMap<>();
-            for (int u = 0; u < uniques.size(); u++) {
-                uniqueValues.put(uniques.get(u), store.await(counts.get(i).get(u), deadline));
-                byte[] sketch = store.await(sketches.get(i).get(u), deadline);
-                if (sketch != null) {
-                    sketchValues.put(uniques.get(u), sketch);
-                }
-            }
-            result.add(new EntityDay(new EntityRef(kind, ids.get(i)), day, counterValues, uniqueValues, sketchValues,
-                    store.await(metadata.get(i), deadline)));
-        }
-        return result;
+        scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(entityDays.read(kind, day, ids)));
     }
 
     /** The estimated number of distinct members of one entity's unique metric over several days (an HLL union). */
@@ -344,9 +301,15 @@ public final class AnalyticsReader implements AutoCloseable {
         ScanArgs limit = ScanArgs.Builder.limit(chunkSize);
         for (int shard = 0; shard < keys.shards(); shard++) {
             String key = keys.index(kindName, day, shard);
-            ScanCursor cursor = ScanCursor.INITIAL;
+            RedisFuture<ValueScanCursor<String>> next = store.async().sscan(key, ScanCursor.INITIAL, limit);
+            ValueScanCursor<String> page;
             do {
-                ValueScanCursor<String> page = now(store.async().sscan(key, cursor, limit));
+                page = now(next);
+                // The next page is asked for before this one's ids are read, so the scan overlaps the reading.
+                if (!page.isFinished()) {
+                    next = store.async().sscan(key, page, limit);
+                    store.flush();
+                }
                 for (String id : page.getValues()) {
                     buffer.add(id);
                     if (buffer.size() == chunkSize) {
@@ -354,8 +317,7 @@ public final class AnalyticsReader implements AutoCloseable {
                         buffer.clear();
                     }
                 }
-                cursor = page;
-            } while (!cursor.isFinished());
+            } while (!page.isFinished());
         }
         if (!buffer.isEmpty()) {
             chunk.accept(List.copyOf(buffer));

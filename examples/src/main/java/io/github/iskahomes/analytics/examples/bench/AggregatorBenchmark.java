@@ -13,10 +13,13 @@ import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -75,10 +78,11 @@ public final class AggregatorBenchmark {
         for (String size : flags.getOrDefault("listings", "10000,100000").split(",")) {
             sizes.add(Integer.parseInt(size.trim()));
         }
-        int chunk = Integer.parseInt(flags.getOrDefault("chunk", "1000"));
+        Options options = new Options(Integer.parseInt(flags.getOrDefault("chunk", "1000")),
+                Long.parseLong(flags.getOrDefault("seed-limit", "10000")),
+                !"off".equals(flags.getOrDefault("baselines", "on")), "on".equals(flags.getOrDefault("unnest", "off")),
+                "read".equals(flags.get("only")));
         String fsync = flags.getOrDefault("fsync", "on");
-        long seedLimit = Long.parseLong(flags.getOrDefault("seed-limit", "10000"));
-        boolean baselines = !"off".equals(flags.getOrDefault("baselines", "on"));
         try (Infrastructure infra = Infrastructure.start()) {
             Db db;
             if (infra.embeddedPostgres() != null && "on".equals(fsync)) {
@@ -102,28 +106,40 @@ public final class AggregatorBenchmark {
                 rs.next();
                 System.out.printf("PostgreSQL: fsync=%s synchronous_commit=%s, %s%n", rs.getString(1), rs.getString(2),
                         rs.getString(3));
-                run(infra, db, sizes, chunk, seedLimit, baselines);
+                run(infra, db, sizes, options);
             }
         }
     }
 
-    private static void run(Infrastructure infra, Db db, List<Integer> sizes, int chunk, long seedLimit,
-                            boolean baselines) throws Exception {
+    private static void run(Infrastructure infra, Db db, List<Integer> sizes, Options options) throws Exception {
         System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
                 db.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024));
         Map<Integer, String> summary = new LinkedHashMap<>();
+        Map<Integer, String> baselineLines = new LinkedHashMap<>();
         // Warm-up (JIT, connections, prepared statements); its figures are not reported.
-        measure(infra, db, 2000, chunk, 2000, baselines);
+        measure(infra, db, 2000, options.withSeedLimit(2000), new LinkedHashMap<>());
         for (int listings : sizes) {
-            summary.put(listings, measure(infra, db, listings, chunk, seedLimit, baselines));
+            summary.put(listings, measure(infra, db, listings, options, baselineLines));
         }
         System.out.println();
+        System.out.println("| listings | load (1 min) | Redis read alone | end to end (writing) | COPY-merge ceiling"
+                + " | end to end / ceiling | peak live heap (pools) |");
+        System.out.println("|---|---|---|---|---|---|---|");
         summary.forEach((n, line) -> System.out.println(line));
+        baselineLines.forEach((n, line) -> System.out.println(line));
     }
 
-    private static String measure(Infrastructure infra, Db db, int listings, int chunk, long seedLimit,
-                                  boolean baselines) throws Exception {
+    /** The benchmark's flags. */
+    private record Options(int chunk, long seedLimit, boolean baselines, boolean unnest, boolean readOnly) {
+        Options withSeedLimit(long value) {
+            return new Options(chunk, value, baselines, unnest, readOnly);
+        }
+    }
+
+    private static String measure(Infrastructure infra, Db db, int listings, Options options,
+                                  Map<Integer, String> baselineLines) throws Exception {
+        int chunk = options.chunk();
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
@@ -135,21 +151,35 @@ public final class AggregatorBenchmark {
             System.out.printf("%n%,d listings: ingested %,d events in %.1f s%n", listings, events,
                     (System.nanoTime() - start) / 1e9);
             AnalyticsReader reader = ingestor.reader();
+            String loadBefore = load();
 
-            // Redis read alone, for reference: what both writers below pay before writing anything.
+            // Redis read alone, for reference: what the writer below pays before writing anything. The CPU seconds of
+            // this JVM and of the Redis server during it say which side of the connection the reading costs.
+            double redisCpu = redisCpuSeconds(infra);
+            long javaCpu = processCpuNanos();
             start = System.nanoTime();
             AtomicLong read = new AtomicLong();
             for (EntityKind kind : EntityKind.values()) {
                 reader.forEachEntity(kind, day, chunk, rows -> read.addAndGet(rows.size()));
             }
             double readSeconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s)%n", read.get() / readSeconds,
-                    read.get(), readSeconds);
+            double readRate = read.get() / readSeconds;
+            double redisCpuRead = redisCpuSeconds(infra) - redisCpu;
+            double javaCpuRead = (processCpuNanos() - javaCpu) / 1e9;
+            System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s; CPU: this JVM %.2f s,"
+                    + " Redis %.2f s)%n", readRate, read.get(), readSeconds, javaCpuRead, redisCpuRead);
+            if (options.readOnly()) {
+                return String.format("| %,d | %s | %,.0f/s (JVM %.2f s, Redis %.2f s CPU) | - | - | - | - |",
+                        listings, loadBefore, readRate, javaCpuRead, redisCpuRead);
+            }
 
-            // The same rows three ways: the Aggregator by unnest upserts, the Aggregator by COPY plus merge, and
-            // PostgreSQL's own COPY-merge ceiling (pre-encoded rows, no Redis read, no row building).
-            Run unnest = aggregate(db, "aggbench_unnest_" + listings, reader, day, chunk, false, listings);
-            System.out.printf("  Aggregator, unnest:     %s%n", unnest);
+            Run unnest = null;
+            if (options.unnest()) {
+                unnest = aggregate(db, "aggbench_unnest_" + listings, reader, day, chunk, false, listings);
+                System.out.printf("  Aggregator, unnest:     %s%n", unnest);
+            }
+            // The Aggregator (COPY plus merge, the default) and PostgreSQL's own COPY-merge ceiling for the same
+            // rows (pre-encoded, no Redis read, no row building), one right after the other.
             HeapWatch heap = HeapWatch.start();
             Run copy = aggregate(db, "aggbench_" + listings, reader, day, chunk, true, listings);
             HeapWatch.Peak peak = heap.stop();
@@ -160,19 +190,19 @@ public final class AggregatorBenchmark {
             Schema.migrate(ceilingSchema);
             CopyCeiling.Timing ceiling = CopyCeiling.run(ceilingSchema, reader, day, chunk);
             double ceilingRate = ceiling.rows() / (ceiling.nanos() / 1e9);
+            String loadAfter = load();
             System.out.printf("  COPY-merge ceiling:     %,9.0f entity rows/s (%,d pre-encoded rows in %.2f s: stage"
                     + " table, COPY and merge per chunk, one transaction)%n", ceilingRate, ceiling.rows(),
                     ceiling.nanos() / 1e9);
-            System.out.printf("  COPY / unnest: %.2fx end to end, %.2fx writing;  COPY / ceiling: %.2f end to end,"
-                    + " %.2f writing%n", copy.rate() / unnest.rate(), copy.writeRate() / unnest.writeRate(),
-                    copy.rate() / ceilingRate, copy.writeRate() / ceilingRate);
-            String threeWays = String.format("%,8d listings: unnest %,7.0f rows/s (writing %,7.0f) | COPY %,7.0f"
-                            + " rows/s (writing %,7.0f) | ceiling %,7.0f rows/s | Redis read %,7.0f/s | peak live heap"
-                            + " %d MB (pools %d MB)", listings, unnest.rate(), unnest.writeRate(), copy.rate(),
-                    copy.writeRate(), ceilingRate, read.get() / readSeconds, peak.liveAfterGcBytes() / (1024 * 1024),
+            System.out.printf("  Aggregator / ceiling: %.2f end to end, %.2f writing%s%n", copy.rate() / ceilingRate,
+                    copy.writeRate() / ceilingRate, unnest == null ? "" : String.format(
+                            ";  COPY / unnest: %.2fx end to end", copy.rate() / unnest.rate()));
+            String line = String.format("| %,d | %s-%s | %,.0f/s | **%,.0f** (%,.0f) | %,.0f | %.2f | %d MB (%d MB) |",
+                    listings, loadBefore, loadAfter, readRate, copy.rate(), copy.writeRate(), ceilingRate,
+                    copy.rate() / ceilingRate, peak.liveAfterGcBytes() / (1024 * 1024),
                     peak.poolPeakBytes() / (1024 * 1024));
-            if (!baselines) {
-                return threeWays;
+            if (!options.baselines()) {
+                return line;
             }
             long entityRows = copy.rows();
             double oursRate = copy.rate();
@@ -198,7 +228,7 @@ public final class AggregatorBenchmark {
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
                 connection.setTimeout(config.commandTimeout());
                 start = System.nanoTime();
-                seedRun = AggregatorBaseline.runSeedLoop(seed, connection.sync(), config, day, seedLimit);
+                seedRun = AggregatorBaseline.runSeedLoop(seed, connection.sync(), config, day, options.seedLimit());
                 seedSeconds = (System.nanoTime() - start) / 1e9;
             } finally {
                 client.shutdown();
@@ -214,10 +244,45 @@ public final class AggregatorBenchmark {
             System.out.printf("  Aggregator / seed's loop: %.1fx end to end;  Aggregator / row-at-a-time upserts:"
                     + " %.1fx end to end, %.1fx upserting%n", oursRate / seedRate, oursRate / naiveRate,
                     oursWrite / naiveWrite);
-            return threeWays + String.format("%n          seed's loop %,6.0f rows/s (%s) -> %.1fx"
+            baselineLines.put(listings, String.format("%,8d listings: seed's loop %,6.0f rows/s (%s) -> %.1fx"
                             + " | row-at-a-time upserts, pipelined reads %,6.0f rows/s -> %.1fx (upserting %,7.0f vs"
-                            + " %,6.0f rows/s, %.1fx)", seedRate, seedScope, oursRate / seedRate, naiveRate,
-                    oursRate / naiveRate, oursWrite, naiveWrite, oursWrite / naiveWrite);
+                            + " %,6.0f rows/s, %.1fx)", listings, seedRate, seedScope, oursRate / seedRate, naiveRate,
+                    oursRate / naiveRate, oursWrite, naiveWrite, oursWrite / naiveWrite));
+            return line;
+        }
+    }
+
+    /** The 1-minute load average, as {@code uptime} prints it (the machine may be shared). */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** CPU time this JVM has used so far. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    /** The Redis server's {@code used_cpu_user + used_cpu_sys}, or NaN when it cannot be asked (a Cluster). */
+    private static double redisCpuSeconds(Infrastructure infra) {
+        if (infra.redisUri().contains("cluster")) {
+            return Double.NaN;
+        }
+        RedisClient client = RedisClient.create(RedisURI.create(infra.redisUri()));
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            double seconds = 0;
+            for (String line : connection.sync().info("cpu").split("\\r?\\n")) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return seconds;
+        } finally {
+            client.shutdown();
         }
     }
 
