@@ -299,8 +299,13 @@ public final class Aggregator {
                 tally.error(entity.entity().id(), day, problem);
             }
         }
-        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> copy != null && rows.size() > 1
-                ? upsert.copy(handle, copy, day, rows) : upsert.execute(handle, day, rows));
+        boolean byCopy = copy != null && good.size() > 1;
+        if (byCopy) {
+            // In the day's savepoint, not the chunk's: see EntityUpsert#emptyStage.
+            upsert.emptyStage(handle);
+        }
+        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> byCopy && rows.size() > 1
+                ? upsert.copyAndMerge(handle, copy, day, upsert.encode(rows)) : upsert.execute(handle, day, rows));
     }
 
     /**

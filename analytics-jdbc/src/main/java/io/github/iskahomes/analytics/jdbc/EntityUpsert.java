@@ -4,20 +4,16 @@ import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.redis.EntityDay;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.core.statement.Update;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
@@ -115,10 +111,33 @@ final class EntityUpsert {
      */
     int copy(Handle handle, CopyManager copy, LocalDate date, List<EntityDay> rows) {
         byte[] encoded = encode(rows);
+        emptyStage(handle);
+        return copyAndMerge(handle, copy, date, encoded);
+    }
+
+    /**
+     * Creates the stage table if this transaction has none yet, and empties it. The Aggregator runs this outside the
+     * chunk's savepoint, in the day's: PostgreSQL truncates a table in place (no new file, no catalog rows) only in
+     * the subtransaction that created it or last gave it a new file, so a TRUNCATE inside each chunk's own savepoint
+     * cost a new relation file and catalog updates per chunk (about 7 ms of 35 per chunk of 1,000 measured).
+     */
+    void emptyStage(Handle handle) {
         handle.execute(stageSql);
+    }
+
+    /** COPY of encoded rows into the emptied stage table, then the merge; returns how many rows were written. */
+    int copyAndMerge(Handle handle, CopyManager copy, LocalDate date, byte[] encoded) {
         try {
-            copy.copyIn(copySql, new ByteArrayInputStream(encoded));
-        } catch (SQLException | IOException e) {
+            CopyIn in = copy.copyIn(copySql);
+            try {
+                in.writeToCopy(encoded, 0, encoded.length);
+                in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
         return calendar(handle.createUpdate(mergeSql), date).execute();
@@ -136,65 +155,159 @@ final class EntityUpsert {
      * the unnest path, exactly as before COPY.
      */
     byte[] encode(List<EntityDay> rows) {
-        StringBuilder out = new StringBuilder(rows.size() * 256);
+        // Straight to UTF-8 bytes: a StringBuilder, then a CharBuffer, a ByteBuffer and a copy of it made four
+        // copies of each chunk, garbage the collector paid for beside PostgreSQL.
+        CopyText out = new CopyText(Math.max(1024, rows.size() * sizeHint));
         for (EntityDay row : rows) {
-            text(out, row.entity().id());
+            out.text(row.entity().id());
             if (kind == EntityKind.USER) {
-                out.append('\t');
-                text(out, row.metadata().get(Metrics.META_USER_TYPE).toLowerCase(java.util.Locale.ROOT));
+                out.tab().text(row.metadata().get(Metrics.META_USER_TYPE).toLowerCase(java.util.Locale.ROOT));
             }
             for (String field : metadata) {
-                out.append('\t');
-                text(out, row.metadata().get(field));
+                out.tab().text(row.metadata().get(field));
             }
             for (String counter : kind.counters()) {
-                out.append('\t').append(row.counter(counter));
+                out.tab().number(row.counter(counter));
             }
             for (String unique : kind.uniques()) {
-                out.append('\t').append(row.unique(unique)).append('\t');
-                byte[] sketch = row.sketches().get(unique);
-                if (sketch == null) {
-                    out.append("\\N");
-                } else {
-                    // bytea's hex form, its backslash escaped for COPY.
-                    out.append("\\\\x");
-                    for (byte b : sketch) {
-                        out.append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
-                    }
-                }
+                // bytea's hex form, its backslash escaped for COPY; \N when there is no sketch.
+                out.tab().number(row.unique(unique)).tab().hex(row.sketches().get(unique));
             }
-            out.append('\n');
+            out.newline();
         }
-        try {
-            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(out));
-            byte[] encoded = new byte[bytes.remaining()];
-            bytes.get(encoded);
-            return encoded;
-        } catch (CharacterCodingException e) {
-            throw new UnableToExecuteStatementException("a row holds text that is not valid UTF-16 (an unpaired"
-                    + " surrogate)", e, null);
-        }
+        byte[] encoded = out.toByteArray();
+        sizeHint = Math.max(64, encoded.length / Math.max(1, rows.size()) + 16);
+        return encoded;
     }
 
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Bytes per row of the last chunk encoded: where the next chunk's buffer starts (a hint; races are harmless). */
+    private volatile int sizeHint = 256;
 
-    /** A text value in COPY's text format: null as \N, backslash and the row and column separators escaped. */
-    private static void text(StringBuilder out, String value) {
-        if (value == null) {
-            out.append("\\N");
-            return;
+    /**
+     * COPY's text format, encoded to UTF-8 as it is written. Text that is not valid UTF-16 (an unpaired surrogate)
+     * is refused here rather than replaced by '?': the chunk then goes row by row through the unnest path, exactly
+     * as before COPY.
+     */
+    private static final class CopyText {
+        private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        private byte[] bytes;
+        private int size;
+
+        CopyText(int capacity) {
+            bytes = new byte[capacity];
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\t' -> out.append("\\t");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                default -> out.append(c);
+
+        private void room(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
             }
+        }
+
+        CopyText tab() {
+            room(1);
+            bytes[size++] = '\t';
+            return this;
+        }
+
+        void newline() {
+            room(1);
+            bytes[size++] = '\n';
+        }
+
+        private void nullValue() {
+            room(2);
+            bytes[size++] = '\\';
+            bytes[size++] = 'N';
+        }
+
+        CopyText number(long value) {
+            room(20);
+            if (value == Long.MIN_VALUE) {
+                for (byte b : Long.toString(value).getBytes(StandardCharsets.US_ASCII)) {
+                    bytes[size++] = b;
+                }
+                return this;
+            }
+            if (value < 0) {
+                bytes[size++] = '-';
+                value = -value;
+            }
+            int start = size;
+            do {
+                bytes[size++] = (byte) ('0' + value % 10);
+                value /= 10;
+            } while (value != 0);
+            for (int i = start, j = size - 1; i < j; i++, j--) {
+                byte b = bytes[i];
+                bytes[i] = bytes[j];
+                bytes[j] = b;
+            }
+            return this;
+        }
+
+        void hex(byte[] value) {
+            if (value == null) {
+                nullValue();
+                return;
+            }
+            room(3 + value.length * 2);
+            bytes[size++] = '\\';
+            bytes[size++] = '\\';
+            bytes[size++] = 'x';
+            for (byte b : value) {
+                bytes[size++] = HEX[(b >> 4) & 0xF];
+                bytes[size++] = HEX[b & 0xF];
+            }
+        }
+
+        /** A text value: null as \N, backslash and the row and column separators escaped. */
+        CopyText text(String value) {
+            if (value == null) {
+                nullValue();
+                return this;
+            }
+            // Every char takes at most 3 bytes here (an escape 2, a surrogate pair 4 for its 2 chars).
+            room(value.length() * 3);
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x80) {
+                    switch (c) {
+                        case '\\' -> escaped('\\');
+                        case '\t' -> escaped('t');
+                        case '\n' -> escaped('n');
+                        case '\r' -> escaped('r');
+                        default -> bytes[size++] = (byte) c;
+                    }
+                } else if (c < 0x800) {
+                    bytes[size++] = (byte) (0xC0 | (c >> 6));
+                    bytes[size++] = (byte) (0x80 | (c & 0x3F));
+                } else if (Character.isSurrogate(c)) {
+                    if (!Character.isHighSurrogate(c) || i + 1 == value.length()
+                            || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                        throw new UnableToExecuteStatementException("a row holds text that is not valid UTF-16 (an"
+                                + " unpaired surrogate)", null);
+                    }
+                    int code = Character.toCodePoint(c, value.charAt(++i));
+                    bytes[size++] = (byte) (0xF0 | (code >> 18));
+                    bytes[size++] = (byte) (0x80 | ((code >> 12) & 0x3F));
+                    bytes[size++] = (byte) (0x80 | ((code >> 6) & 0x3F));
+                    bytes[size++] = (byte) (0x80 | (code & 0x3F));
+                } else {
+                    bytes[size++] = (byte) (0xE0 | (c >> 12));
+                    bytes[size++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                    bytes[size++] = (byte) (0x80 | (c & 0x3F));
+                }
+            }
+            return this;
+        }
+
+        private void escaped(char letter) {
+            bytes[size++] = '\\';
+            bytes[size++] = (byte) letter;
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
         }
     }
 

@@ -23,6 +23,7 @@ import io.lettuce.core.protocol.CommandType;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -56,14 +57,14 @@ public final class AnalyticsReader implements AutoCloseable {
     private final Keys keys;
     private final IngestorConfig config;
     private final boolean owns;
-    private final EntityDayReads entityDays;
+    private final BulkReads reads;
 
     AnalyticsReader(RedisStore store, Keys keys, IngestorConfig config, boolean owns) {
         this.store = store;
         this.keys = keys;
         this.config = config;
         this.owns = owns;
-        this.entityDays = new EntityDayReads(store, keys);
+        this.reads = new BulkReads(store);
     }
 
     /** A reader on a standalone Redis through the host's client (left open on {@link #close()}). */
@@ -175,13 +176,69 @@ public final class AnalyticsReader implements AutoCloseable {
      * Streams every entity of {@code kind} active on {@code day}, in chunks of at most {@code chunkSize}, each with
      * all its counters, unique counts, raw sketches and metadata. An id appears once per chunk; in the rare case
      * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values). A chunk
-     * is read by one script call per {@value EntityDayReads#MAX_PER_CALL} entity-days (per hash slot on a Cluster);
+     * is read by one script call per {@value BulkReads#MAX_PER_CALL} entity-days (per hash slot on a Cluster);
      * unique counts are what {@code PFCOUNT} answers, computed here from the sketch bytes. The reading never writes.
      */
     public void forEachEntity(EntityKind kind, LocalDate day, int chunkSize, Consumer<List<EntityDay>> chunk) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(chunk, "chunk");
-        scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(entityDays.read(kind, day, ids)));
+        scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
+    }
+
+    /**
+     * Per entity-day: HGETALL of its counters hash, GET of each HyperLogLog, HGETALL of its meta hash. Unique counts
+     * are what PFCOUNT answers, counted from the sketch bytes here ({@link HyperLogLogs}).
+     */
+    private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
+        List<String> counters = kind.counters();
+        List<String> uniques = kind.uniques();
+        Map<String, Integer> counterIndex = indexOf(counters);
+        Map<String, Integer> uniqueIndex = indexOf(uniques);
+        String dayText = Keys.day(day);
+        return reads.read(ids.size(), "h" + "g".repeat(uniques.size()) + "h", position -> {
+            String prefix = keys.entityDayPrefix(new EntityRef(kind, ids.get(position)), dayText);
+            String[] entityKeys = new String[uniques.size() + 2];
+            entityKeys[0] = Keys.countersOf(prefix);
+            for (int u = 0; u < uniques.size(); u++) {
+                entityKeys[1 + u] = prefix + uniques.get(u);
+            }
+            entityKeys[entityKeys.length - 1] = prefix + Keys.META;
+            return entityKeys;
+        }, (position, entityKeys, reply) -> {
+            long[] values = new long[counters.size()];
+            int fields = reply.length();
+            for (int f = 0; f < fields; f += 2) {
+                Integer index = counterIndex.get(reply.text());
+                long value = reply.integer(entityKeys[0]);
+                if (index != null) {
+                    values[index] = value;
+                }
+            }
+            long[] counts = new long[uniques.size()];
+            Map<String, byte[]> sketches = new LinkedHashMap<>(uniques.size() * 2);
+            for (int u = 0; u < uniques.size(); u++) {
+                byte[] sketch = reply.bytes();
+                long count = 0;
+                if (sketch != null) {
+                    try {
+                        count = HyperLogLogs.count(sketch);
+                    } catch (IllegalArgumentException e) {
+                        throw new AnalyticsException(store.server() + " holds " + entityKeys[1 + u] + ", which is "
+                                + e.getMessage(), e);
+                    }
+                    sketches.put(uniques.get(u), sketch);
+                }
+                counts[u] = count;
+            }
+            int metaFields = reply.length();
+            Map<String, String> metadata = new LinkedHashMap<>(Math.max(4, metaFields));
+            for (int f = 0; f < metaFields; f += 2) {
+                metadata.put(reply.text(), reply.text());
+            }
+            return new EntityDay(new EntityRef(kind, ids.get(position)), day,
+                    new MetricValues(counters, counterIndex, values), new MetricValues(uniques, uniqueIndex, counts),
+                    sketches, metadata);
+        });
     }
 
     /** The estimated number of distinct members of one entity's unique metric over several days (an HLL union). */
@@ -244,34 +301,40 @@ public final class AnalyticsReader implements AutoCloseable {
         scanIndex(Keys.LEAD_KIND, day, chunkSize, members -> chunk.accept(readLeads(day, members)));
     }
 
-    private List<LeadState> readLeads(LocalDate day, List<String> members) {
-        var async = store.async();
-        List<LeadRef> leads = members.stream().map(Keys::leadOfMember).toList();
-        List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(leads.size());
-        List<RedisFuture<List<String>>> actions = new ArrayList<>(leads.size());
-        List<RedisFuture<String>> onDay = new ArrayList<>(leads.size());
-        for (LeadRef lead : leads) {
-            metadata.add(async.hgetall(keys.leadMetadata(lead)));
-            actions.add(async.lrange(keys.leadActions(lead), 0, -1));
-            onDay.add(async.get(keys.leadDayActions(lead, day)));
+    private static Map<String, Integer> indexOf(List<String> names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
         }
-        store.flush();
-        long deadline = store.deadline();
-        List<LeadState> result = new ArrayList<>(leads.size());
-        for (int i = 0; i < leads.size(); i++) {
-            List<LeadAction> decoded = new ArrayList<>();
-            for (String json : store.await(actions.get(i), deadline)) {
+        return index;
+    }
+
+    /** Per lead: HGETALL of its metadata, LRANGE of its capped action list, GET of its count of actions that day. */
+    private List<LeadState> readLeads(LocalDate day, List<String> members) {
+        List<LeadRef> leads = members.stream().map(Keys::leadOfMember).toList();
+        String dayText = Keys.day(day);
+        return reads.read(leads.size(), "hlg", position -> {
+            LeadRef lead = leads.get(position);
+            return new String[] {keys.leadMetadata(lead), keys.leadActions(lead), keys.leadDayActions(lead, dayText)};
+        }, (position, leadKeys, reply) -> {
+            LeadRef lead = leads.get(position);
+            int fields = reply.length();
+            Map<String, String> metadata = new LinkedHashMap<>(Math.max(4, fields));
+            for (int f = 0; f < fields; f += 2) {
+                metadata.put(reply.text(), reply.text());
+            }
+            int stored = reply.length();
+            List<LeadAction> decoded = new ArrayList<>(stored);
+            for (int a = 0; a < stored; a++) {
+                String json = reply.text();
                 try {
                     decoded.add(RedisForms.decodeLeadAction(json));
                 } catch (MalformedPayloadException e) {
-                    log.warn("skipping an unreadable action of lead {}: {}", leads.get(i), e.getMessage());
+                    log.warn("skipping an unreadable action of lead {}: {}", lead, e.getMessage());
                 }
             }
-            String count = store.await(onDay.get(i), deadline);
-            result.add(new LeadState(leads.get(i), day, store.await(metadata.get(i), deadline), decoded,
-                    count == null ? 0 : Long.parseLong(count)));
-        }
-        return result;
+            return new LeadState(lead, day, metadata, decoded, reply.integer(leadKeys[2]));
+        });
     }
 
     /** How many events of each type were accepted on a day (types without events are left out). */

@@ -81,7 +81,7 @@ public final class AggregatorBenchmark {
         Options options = new Options(Integer.parseInt(flags.getOrDefault("chunk", "1000")),
                 Long.parseLong(flags.getOrDefault("seed-limit", "10000")),
                 !"off".equals(flags.getOrDefault("baselines", "on")), "on".equals(flags.getOrDefault("unnest", "off")),
-                "read".equals(flags.get("only")));
+                "read".equals(flags.get("only")), Integer.parseInt(flags.getOrDefault("warmup", "10000")));
         String fsync = flags.getOrDefault("fsync", "on");
         try (Infrastructure infra = Infrastructure.start()) {
             Db db;
@@ -117,8 +117,9 @@ public final class AggregatorBenchmark {
                 Runtime.getRuntime().maxMemory() / (1024 * 1024));
         Map<Integer, String> summary = new LinkedHashMap<>();
         Map<Integer, String> baselineLines = new LinkedHashMap<>();
-        // Warm-up (JIT, connections, prepared statements); its figures are not reported.
-        measure(infra, db, 2000, options.withSeedLimit(2000), new LinkedHashMap<>());
+        // Warm-up (JIT, connections, prepared statements); its figures are not reported. JFR and the JIT threads' CPU
+        // showed 2,000 listings left C2 still compiling the write path during the 100,000-listing run.
+        measure(infra, db, options.warmup(), options.withSeedLimit(2000), new LinkedHashMap<>());
         for (int listings : sizes) {
             summary.put(listings, measure(infra, db, listings, options, baselineLines));
         }
@@ -131,9 +132,10 @@ public final class AggregatorBenchmark {
     }
 
     /** The benchmark's flags. */
-    private record Options(int chunk, long seedLimit, boolean baselines, boolean unnest, boolean readOnly) {
+    private record Options(int chunk, long seedLimit, boolean baselines, boolean unnest, boolean readOnly,
+                           int warmup) {
         Options withSeedLimit(long value) {
-            return new Options(chunk, value, baselines, unnest, readOnly);
+            return new Options(chunk, value, baselines, unnest, readOnly, warmup);
         }
     }
 
@@ -181,19 +183,24 @@ public final class AggregatorBenchmark {
             // The Aggregator (COPY plus merge, the default) and PostgreSQL's own COPY-merge ceiling for the same
             // rows (pre-encoded, no Redis read, no row building), one right after the other.
             HeapWatch heap = HeapWatch.start();
+            Cpu before = Cpu.now(infra, db);
             Run copy = aggregate(db, "aggbench_" + listings, reader, day, chunk, true, listings);
+            Cpu aggregatorCpu = Cpu.now(infra, db).minus(before);
             HeapWatch.Peak peak = heap.stop();
             System.out.printf("  Aggregator, COPY:       %s%n", copy);
             System.out.printf("  peak heap during run:   %d MB live after GC, %d MB peak of heap pools%n",
                     peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
             DataSource ceilingSchema = schema(db, "aggbench_ceiling_" + listings);
             Schema.migrate(ceilingSchema);
-            CopyCeiling.Timing ceiling = CopyCeiling.run(ceilingSchema, reader, day, chunk);
+            CopyCeiling.Timing ceiling = CopyCeiling.run(ceilingSchema, reader, day, chunk, () -> Cpu.now(infra, db));
+            Cpu ceilingCpu = ceiling.cpu();
             double ceilingRate = ceiling.rows() / (ceiling.nanos() / 1e9);
             String loadAfter = load();
             System.out.printf("  COPY-merge ceiling:     %,9.0f entity rows/s (%,d pre-encoded rows in %.2f s: stage"
                     + " table, COPY and merge per chunk, one transaction)%n", ceilingRate, ceiling.rows(),
                     ceiling.nanos() / 1e9);
+            System.out.printf("  CPU seconds per 100,000 entity rows: Aggregator %s; ceiling %s%n",
+                    aggregatorCpu.per(copy.rows()), ceilingCpu.per(ceiling.rows()));
             System.out.printf("  Aggregator / ceiling: %.2f end to end, %.2f writing%s%n", copy.rate() / ceilingRate,
                     copy.writeRate() / ceilingRate, unnest == null ? "" : String.format(
                             ";  COPY / unnest: %.2fx end to end", copy.rate() / unnest.rate()));
@@ -250,6 +257,100 @@ public final class AggregatorBenchmark {
                     oursRate / naiveRate, oursWrite, naiveWrite, oursWrite / naiveWrite));
             return line;
         }
+    }
+
+    /**
+     * CPU seconds used so far by this JVM, the Redis server and the PostgreSQL server (NaN where they cannot be
+     * asked): load-independent, where rates on a shared machine are not.
+     */
+    record Cpu(double jvm, double gc, double jit, double redis, double postgres) {
+        static Cpu now(Infrastructure infra, Db db) {
+            double[] threads = jvmThreadSeconds();
+            return new Cpu(processCpuNanos() / 1e9, threads[0], threads[1], redisCpuSeconds(infra),
+                    postgresCpuSeconds(db));
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(jvm - earlier.jvm, gc - earlier.gc, jit - earlier.jit, redis - earlier.redis,
+                    postgres - earlier.postgres);
+        }
+
+        String per(long rows) {
+            double scale = 100_000.0 / rows;
+            return String.format("JVM %.2f (GC %.2f, JIT %.2f), Redis %.2f, PostgreSQL %.2f", jvm * scale,
+                    gc * scale, jit * scale, redis * scale, postgres * scale);
+        }
+    }
+
+    /** CPU seconds of this JVM's garbage collector and JIT compiler threads so far (Linux {@code /proc}). */
+    private static double[] jvmThreadSeconds() {
+        double[] seconds = new double[2];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] fields = stat("self/task/" + task.getFileName());
+                    String name = fields[1];
+                    double used = (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+                    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        seconds[0] += used;
+                    } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        seconds[1] += used;
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        return seconds;
+    }
+
+    /**
+     * The PostgreSQL server's CPU seconds, when it runs on this machine: its postmaster's own and reaped children's
+     * time plus its live backends' ({@code /proc}, Linux only), found through the data directory's postmaster.pid.
+     */
+    static double postgresCpuSeconds(Db db) {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT current_setting('data_directory')")) {
+            rs.next();
+            String pid = Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim();
+            double ticks = 100.0;
+            String[] own = stat(pid);
+            long total = Long.parseLong(own[13]) + Long.parseLong(own[14]) + Long.parseLong(own[15])
+                    + Long.parseLong(own[16]);
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : (Iterable<Path>) procs::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String[] fields = stat(name);
+                        if (fields[3].equals(pid)) {
+                            total += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            }
+            return total / ticks;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name (so index 0 is the pid, 3 the parent, 13 utime). */
+    private static String[] stat(String pid) throws IOException {
+        String text = Files.readString(Path.of("/proc", pid, "stat"));
+        int close = text.lastIndexOf(')');
+        String[] rest = text.substring(close + 2).split(" ");
+        String[] fields = new String[rest.length + 2];
+        fields[0] = pid;
+        fields[1] = text.substring(text.indexOf('(') + 1, close);
+        System.arraycopy(rest, 0, fields, 2, rest.length);
+        return fields;
     }
 
     /** The 1-minute load average, as {@code uptime} prints it (the machine may be shared). */
@@ -365,7 +466,7 @@ public final class AggregatorBenchmark {
     }
 
     /** The database written to, and the server started for it (closed with it), if any. */
-    private record Db(String url, String user, String password, AutoCloseable server) implements AutoCloseable {
+    record Db(String url, String user, String password, AutoCloseable server) implements AutoCloseable {
         Connection connect() throws SQLException {
             return DriverManager.getConnection(url, user, password);
         }

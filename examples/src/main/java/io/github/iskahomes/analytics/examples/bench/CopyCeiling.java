@@ -36,13 +36,14 @@ import org.postgresql.copy.CopyManager;
  * reflection (the benchmark runs on the class path) so the ceiling can never drift from what the Aggregator runs.
  */
 final class CopyCeiling {
-    record Timing(long rows, long nanos) {
+    record Timing(long rows, long nanos, AggregatorBenchmark.Cpu cpu) {
     }
 
     private CopyCeiling() {
     }
 
-    static Timing run(DataSource target, AnalyticsReader reader, LocalDate day, int chunk) throws Exception {
+    static Timing run(DataSource target, AnalyticsReader reader, LocalDate day, int chunk,
+                      java.util.function.Supplier<AggregatorBenchmark.Cpu> cpu) throws Exception {
         Map<EntityKind, Object> upserts = new EnumMap<>(EntityKind.class);
         Class<?> type = Class.forName("io.github.iskahomes.analytics.jdbc.EntityUpsert");
         Constructor<?> create = type.getDeclaredConstructor(EntityKind.class);
@@ -79,6 +80,7 @@ final class CopyCeiling {
             return jdbi.inTransaction(handle -> {
                 CopyManager copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
                 long rows = 0;
+                AggregatorBenchmark.Cpu before = cpu.get();
                 long start = System.nanoTime();
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
                     while (true) {
@@ -100,7 +102,8 @@ final class CopyCeiling {
                         rows += merged;
                     }
                 }
-                return new Timing(rows, System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                return new Timing(rows, nanos, cpu.get().minus(before));
             });
         } finally {
             Files.deleteIfExists(file);
