@@ -153,7 +153,7 @@ final class BulkReads {
             this.values = values;
         }
 
-        /** The length an {@code h} or {@code l} read starts with. */
+        /** The length of what an {@code h} or {@code l} read answered. */
         int length() {
             return Math.toIntExact((Long) values.get(at++));
         }
@@ -202,12 +202,27 @@ final class BulkReads {
     }
 
     /**
-     * The reply as it arrives, flattened: byte arrays for bulk strings ({@code null} for nil), longs for integers.
-     * Copying the bytes is all the event loop does.
+     * The reply as it arrives, flattened: byte arrays for bulk strings ({@code null} for nil), longs for integers, and
+     * each nested array as its length followed by its elements. Copying the bytes is all the event loop does.
      */
     private static final class Flat extends CommandOutput<String, String, List<Object>> {
+        private boolean top = true;
+
         Flat() {
             super(StringCodec.UTF8, new ArrayList<>());
+        }
+
+        @Override
+        public void multi(int count) {
+            if (top) {
+                // The reply's own array: its length is not part of any item.
+                top = false;
+                if (count > 0) {
+                    ((ArrayList<Object>) output).ensureCapacity(count * 4);
+                }
+                return;
+            }
+            output.add((long) count);
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.testing.RedisClusterExtension;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
@@ -12,6 +13,11 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +48,55 @@ class AnalyticsReaderTest {
             Ingestor ingestor = Ingestor.create(client, config);
             Keys keys = new Keys(config.keyPrefix(), config.indexShards());
             check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
+            ingestor.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void theReaderReadsTheSameStateAfterRedisForgetsItsScript(TestRedis redis) {
+        RedisClient client = RedisClient.create(redis.uri());
+        try (StatefulRedisConnection<String, String> raw = client.connect()) {
+            IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
+            Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+            Scenario scenario = new Scenario();
+            assertThat(ingestor.ingest(scenario.events).rejected()).isEmpty();
+            scenario.assertState(ingestor.reader());
+            // EVALSHA answers NOSCRIPT now: the reader sends the script itself and reads on.
+            raw.sync().scriptFlush();
+            scenario.assertState(ingestor.reader());
+            ingestor.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Test
+    void aChunkLargerThanOneScriptCallIsReadWhole(TestRedis redis) {
+        RedisClient client = RedisClient.create(redis.uri());
+        try {
+            IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
+            Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+            int listings = BulkReads.MAX_PER_CALL * 2 + 7;
+            List<Event> views = new ArrayList<>();
+            for (int i = 0; i < listings; i++) {
+                views.add(new Event("property_view", "seeker-" + i, Scenario.NOON,
+                        UUID.randomUUID().toString(), Map.of("listing_id", "L" + i,
+                                "lister_id", "U1", "lister_type", "agent")));
+            }
+            for (int from = 0; from < listings; from += 500) {
+                assertThat(ingestor.ingest(views.subList(from, Math.min(listings, from + 500))).rejected()).isEmpty();
+            }
+            Map<String, EntityDay> read = new HashMap<>();
+            ingestor.reader().forEachEntity(EntityKind.LISTING, Scenario.DAY, listings, chunk -> chunk.forEach(
+                    day -> read.put(day.entity().id(), day)));
+            assertThat(read).hasSize(listings);
+            assertThat(read.values()).allSatisfy(day -> {
+                assertThat(day.counter("total_views")).isEqualTo(1);
+                assertThat(day.unique("unique_views")).isEqualTo(1);
+                assertThat(day.metadata()).containsEntry("lister_id", "U1");
+            });
             ingestor.close();
         } finally {
             client.shutdown();
