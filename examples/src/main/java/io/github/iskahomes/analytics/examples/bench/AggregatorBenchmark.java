@@ -37,28 +37,32 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Aggregation throughput, side by side in one run on the same Redis data and the same PostgreSQL (fresh schemas), for
- * each listing count asked:
+ * each listing count asked. It ends with one table: per listing count, the load average, the Redis read alone, the
+ * {@link Aggregator} end to end (and its writing rate), PostgreSQL's own COPY-merge ceiling for the same rows
+ * ({@link CopyCeiling}: the Aggregator's statements over pre-encoded rows, no Redis read, no row building), their
+ * ratio, and the live heap. Per listing count:
  * <ol>
- *   <li>the {@link Aggregator} three ways for the same rows: by {@code unnest} upserts
- *   ({@code AggregatorConfig.withCopy(false)}), by COPY into a temporary table plus one merge per chunk (the
- *   default), and PostgreSQL's own COPY-merge ceiling for these rows ({@link CopyCeiling}: the same statements over
- *   pre-encoded rows, no Redis read, no row building); chunks of 1000, one transaction;</li>
- *   <li>the seed's loop ({@link AggregatorBaseline#runSeedLoop}): per entity, one awaited Redis command per value
- *   ({@code GET} per counter, {@code PFCOUNT} per unique, {@code HGETALL} for metadata), then one single-row
- *   {@code INSERT … ON CONFLICT DO UPDATE}, autocommit; timed on the first {@code --seed-limit} entity-days
- *   (default 10,000) since it is slow;</li>
- *   <li>row-at-a-time upserts fed by our pipelined {@link AnalyticsReader} ({@link AggregatorBaseline#run}): only the
- *   write side naive.</li>
+ *   <li>the Redis read alone ({@link AnalyticsReader#forEachEntity}), with the CPU seconds of this JVM and of the Redis
+ *   server during it;</li>
+ *   <li>the Aggregator by COPY into a temporary table plus one merge per chunk (the default; chunks of 1000, one
+ *   transaction), with the heap pools' peak and the heap after any GC, then the ceiling, and the CPU seconds per
+ *   100,000 rows of this JVM (GC and JIT threads apart), Redis and PostgreSQL during both;</li>
+ *   <li>the live heap: an extra, untimed Aggregator run under full collections every 100 ms;</li>
+ *   <li>with {@code --unnest on}, the Aggregator by {@code unnest} upserts ({@code withCopy(false)}) too;</li>
+ *   <li>with {@code --baselines on} (the default), the seed's loop ({@link AggregatorBaseline#runSeedLoop}: per
+ *   entity one awaited Redis command per value, then one single-row upsert, autocommit; timed on the first
+ *   {@code --seed-limit} entity-days) and row-at-a-time upserts fed by our pipelined reader
+ *   ({@link AggregatorBaseline#run}).</li>
  * </ol>
- * The Redis-only read time of the {@link AnalyticsReader} is printed too. {@code --baselines off} skips 2 and 3.
- * Peak heap is measured during the COPY aggregator run: the highest heap in use after any GC (the live set) and the peak
- * of the heap pools.
+ * {@code --only read} stops after the Redis read (for profiling it); {@code --warmup} sets the listings of the
+ * unreported warm-up round (default 20,000).
  *
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests
- * java -Xmx256m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
+ * java -Xmx64m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
  *     io.github.iskahomes.analytics.examples.bench.AggregatorBenchmark [--listings 10000,100000] [--chunk 1000]
- *     [--fsync on|off|as-is] [--seed-limit 10000] [--baselines on|off]
+ *     [--fsync on|off|as-is] [--baselines on|off] [--unnest on|off] [--only read] [--warmup 20000]
+ *     [--seed-limit 10000]
  * </pre>
  * With embedded servers, {@code --fsync on} (the default) measures on a durable embedded PostgreSQL of its own
  * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on); {@code off} or {@code as-is} use the

@@ -32,6 +32,10 @@ import org.postgresql.copy.CopyManager;
  * table, COPY of the pre-encoded bytes and the Aggregator's own merge, all in one transaction. No Redis read and no
  * row building: what is left is what PostgreSQL itself costs for these rows.
  *
+ * <p>Like the Aggregator, which empties the stage table in the day's savepoint (where {@code TRUNCATE} works in place),
+ * the ceiling empties it outside any savepoint; what the Aggregator pays beyond this is its own: a savepoint per chunk,
+ * the leads, the day's roll-ups and the reading.
+ *
  * <p>The stage DDL, COPY statement, merge and encoder are the Aggregator's package-private ones, reached by
  * reflection (the benchmark runs on the class path) so the ceiling can never drift from what the Aggregator runs.
  */
