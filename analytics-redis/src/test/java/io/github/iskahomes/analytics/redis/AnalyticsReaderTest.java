@@ -11,6 +11,7 @@ import io.github.iskahomes.analytics.testing.TestRedisCluster;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import java.util.ArrayList;
@@ -22,18 +23,31 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What {@link AnalyticsReader#watch} and {@link AnalyticsReader#intact} tell about a day read while it expires. */
+/**
+ * What {@link AnalyticsReader#watch} and {@link AnalyticsReader#intact} tell about a day read while it expires, and
+ * the reader's script calls: several per chunk, and again after Redis forgot the script.
+ */
 @ExtendWith({RedisExtension.class, RedisClusterExtension.class})
 class AnalyticsReaderTest {
 
     @Test
     void aWatchedDayStaysIntactUntilAKeyItWatchesExpires(TestRedis redis) {
+        onStandalone(redis, (ingestor, raw, config) -> check(ingestor,
+                key -> raw.pexpireat(key, System.currentTimeMillis()),
+                new Keys(config.keyPrefix(), config.indexShards()), config));
+    }
+
+    /** What a test does with an ingestor on the standalone Redis, a raw connection beside it and its config. */
+    private interface StandaloneTest {
+        void run(Ingestor ingestor, RedisCommands<String, String> raw, IngestorConfig config);
+    }
+
+    private static void onStandalone(TestRedis redis, StandaloneTest test) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> raw = client.connect()) {
             IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
             Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
-            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
-            check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
+            test.run(ingestor, raw.sync(), config);
             ingestor.close();
         } finally {
             client.shutdown();
@@ -56,34 +70,24 @@ class AnalyticsReaderTest {
 
     @Test
     void theReaderReadsTheSameStateAfterRedisForgetsItsScript(TestRedis redis) {
-        RedisClient client = RedisClient.create(redis.uri());
-        try (StatefulRedisConnection<String, String> raw = client.connect()) {
-            IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
-            Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+        onStandalone(redis, (ingestor, raw, config) -> {
             Scenario scenario = new Scenario();
             assertThat(ingestor.ingest(scenario.events).rejected()).isEmpty();
             scenario.assertState(ingestor.reader());
             // EVALSHA answers NOSCRIPT now: the reader sends the script itself and reads on.
-            raw.sync().scriptFlush();
+            raw.scriptFlush();
             scenario.assertState(ingestor.reader());
-            ingestor.close();
-        } finally {
-            client.shutdown();
-        }
+        });
     }
 
     @Test
     void aChunkLargerThanOneScriptCallIsReadWhole(TestRedis redis) {
-        RedisClient client = RedisClient.create(redis.uri());
-        try {
-            IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
-            Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
+        onStandalone(redis, (ingestor, raw, config) -> {
             int listings = BulkReads.MAX_PER_CALL * 2 + 7;
             List<Event> views = new ArrayList<>();
             for (int i = 0; i < listings; i++) {
-                views.add(new Event("property_view", "seeker-" + i, Scenario.NOON,
-                        UUID.randomUUID().toString(), Map.of("listing_id", "L" + i,
-                                "lister_id", "U1", "lister_type", "agent")));
+                views.add(new Event("property_view", "seeker-" + i, Scenario.NOON, UUID.randomUUID().toString(),
+                        Map.of("listing_id", "L" + i, "lister_id", "U1", "lister_type", "agent")));
             }
             for (int from = 0; from < listings; from += 500) {
                 assertThat(ingestor.ingest(views.subList(from, Math.min(listings, from + 500))).rejected()).isEmpty();
@@ -97,10 +101,7 @@ class AnalyticsReaderTest {
                 assertThat(day.unique("unique_views")).isEqualTo(1);
                 assertThat(day.metadata()).containsEntry("lister_id", "U1");
             });
-            ingestor.close();
-        } finally {
-            client.shutdown();
-        }
+        });
     }
 
     private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config) {
