@@ -20,6 +20,7 @@ import io.lettuce.core.output.ByteArrayOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -193,6 +194,8 @@ public final class AnalyticsReader implements AutoCloseable {
         List<String> counters = kind.counters();
         List<String> uniques = kind.uniques();
         Map<String, Integer> counterIndex = indexOf(counters);
+        byte[][] counterNames = counters.stream().map(name -> name.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new);
         Map<String, Integer> uniqueIndex = indexOf(uniques);
         String dayText = Keys.day(day);
         return reads.read(ids.size(), "h" + "g".repeat(uniques.size()) + "h", position -> {
@@ -208,9 +211,9 @@ public final class AnalyticsReader implements AutoCloseable {
             long[] values = new long[counters.size()];
             int fields = reply.length();
             for (int f = 0; f < fields; f += 2) {
-                Integer index = counterIndex.get(reply.text());
+                int index = reply.which(counterNames);
                 long value = reply.integer(entityKeys[0]);
-                if (index != null) {
+                if (index >= 0) {
                     values[index] = value;
                 }
             }

@@ -33,6 +33,9 @@ final class BulkReads {
             "Lua resource reads.lua"));
 
     private final RedisStore store;
+    /** Elements and bytes per item of the last reply: hints for the next one's arrays (races are harmless). */
+    private volatile int elementsPerItem = 32;
+    private volatile int bytesPerItem = 512;
 
     BulkReads(RedisStore store) {
         this.store = store;
@@ -50,7 +53,7 @@ final class BulkReads {
      */
     <T> List<T> read(int count, String ops, IntFunction<String[]> keysOf, Decoder<T> decoder) {
         List<Group> groups = groups(count, keysOf);
-        List<RedisFuture<List<Object>>> replies = new ArrayList<>(groups.size());
+        List<RedisFuture<Flat.Values>> replies = new ArrayList<>(groups.size());
         for (Group group : groups) {
             replies.add(send(group, ops, false));
         }
@@ -58,7 +61,7 @@ final class BulkReads {
         Object[] result = new Object[count];
         long deadline = store.deadline();
         for (int g = 0; g < groups.size(); g++) {
-            List<Object> answer;
+            Flat.Values answer;
             try {
                 answer = store.await(replies.get(g), deadline);
             } catch (RedisStore.NoScript e) {
@@ -72,6 +75,8 @@ final class BulkReads {
                 answer = store.await(replies.get(g), deadline);
             }
             Group group = groups.get(g);
+            elementsPerItem = answer.size / group.size() + 2;
+            bytesPerItem = answer.used / group.size() + 16;
             Reply reply = new Reply(answer);
             for (int i = 0; i < group.size(); i++) {
                 int position = group.positions[i];
@@ -83,13 +88,16 @@ final class BulkReads {
         return items;
     }
 
-    private RedisFuture<List<Object>> send(Group group, String ops, boolean load) {
+    private RedisFuture<Flat.Values> send(Group group, String ops, boolean load) {
         CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
                 .add(load ? SCRIPT.body() : SCRIPT.sha()).add(group.size() * ops.length());
         for (String[] itemKeys : group.keys) {
             args.addKeys(itemKeys);
         }
-        return store.async().dispatch(load ? CommandType.EVAL : CommandType.EVALSHA, new Flat(), args.add(ops));
+        // Sized like the last reply per item, so a reply's arrays rarely grow (each growth is a copy).
+        int items = group.size();
+        Flat reply = new Flat(Math.max(16, items * elementsPerItem), Math.max(256, items * bytesPerItem));
+        return store.async().dispatch(load ? CommandType.EVAL : CommandType.EVALSHA, reply, args.add(ops));
     }
 
     /** The items cut into calls: runs of at most MAX_PER_CALL, by hash slot on a Cluster. */
@@ -146,70 +154,122 @@ final class BulkReads {
 
     /** A flat reply read in order; confined to the reading thread. */
     final class Reply {
-        private final List<Object> values;
+        private final Flat.Values values;
         private int at;
 
-        private Reply(List<Object> values) {
+        private Reply(Flat.Values values) {
             this.values = values;
         }
 
         /** The length of what an {@code h} or {@code l} read answered. */
         int length() {
-            return Math.toIntExact((Long) values.get(at++));
+            return Math.toIntExact(values.integers[at++]);
         }
 
         /** The next bulk string's bytes, {@code null} for a nil reply. */
         byte[] bytes() {
-            return (byte[]) values.get(at++);
+            int i = at++;
+            int length = values.lengths[i];
+            return length < 0 ? null : Arrays.copyOfRange(values.arena, values.starts[i], values.starts[i] + length);
         }
 
         /** The next bulk string as UTF-8 text, {@code null} for a nil reply. */
         String text() {
-            byte[] bytes = bytes();
-            return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
+            int i = at++;
+            int length = values.lengths[i];
+            return length < 0 ? null : new String(values.arena, values.starts[i], length, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Which of {@code names} (UTF-8) the next bulk string is, or -1 when none: a field name matched without
+         * making a String of it.
+         */
+        int which(byte[][] names) {
+            int i = at++;
+            int length = values.lengths[i];
+            int start = values.starts[i];
+            for (int n = 0; n < names.length; n++) {
+                if (names[n].length == length
+                        && Arrays.equals(names[n], 0, length, values.arena, start, start + length)) {
+                    return n;
+                }
+            }
+            return -1;
         }
 
         /** The next bulk string as an integer, as INCRBY/HINCRBY leave it; 0 for a nil reply. */
         long integer(String key) {
-            byte[] digits = bytes();
-            if (digits == null) {
+            int e = at++;
+            int length = values.lengths[e];
+            if (length < 0) {
                 return 0;
             }
-            int i = digits.length > 1 && digits[0] == '-' ? 1 : 0;
-            if (digits.length == 0 || digits.length - i > 18) {
-                return parse(digits, key);
+            byte[] arena = values.arena;
+            int start = values.starts[e];
+            int i = length > 1 && arena[start] == '-' ? 1 : 0;
+            if (length == 0 || length - i > 18) {
+                return parse(e, key);
             }
             long value = 0;
-            for (int d = i; d < digits.length; d++) {
-                int digit = digits[d] - '0';
+            for (int d = i; d < length; d++) {
+                int digit = arena[start + d] - '0';
                 if (digit < 0 || digit > 9) {
-                    return parse(digits, key);
+                    return parse(e, key);
                 }
                 value = value * 10 + digit;
             }
             return i == 1 ? -value : value;
         }
 
-        private long parse(byte[] digits, String key) {
-            String text = new String(digits, StandardCharsets.UTF_8);
+        private long parse(int e, String key) {
+            String text = new String(values.arena, values.starts[e], values.lengths[e], StandardCharsets.UTF_8);
             try {
                 return Long.parseLong(text);
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException ex) {
                 throw new AnalyticsException(store.server() + " holds \"" + text + "\" in " + key
-                        + ", where an integer belongs", e);
+                        + ", where an integer belongs", ex);
             }
         }
     }
 
     /**
-     * The reply as it arrives, flattened: byte arrays for bulk strings ({@code null} for nil), longs for integers, and
-     * each nested array as its length followed by its elements. Copying the bytes is all the event loop does.
+     * The reply as it arrives, flattened: per element, its bytes in one shared array (bulk strings; a length of -1
+     * for nil) or an integer (Lua numbers, and each nested array's length before its elements). One growing array
+     * instead of a byte array per element: those were most of the reader's garbage. Copying the bytes is all the
+     * event loop does.
      */
-    private static final class Flat extends CommandOutput<String, String, List<Object>> {
+    private static final class Flat extends CommandOutput<String, String, Flat.Values> {
+        /** The elements so far. Written on the event loop, read after the command completed. */
+        static final class Values {
+            byte[] arena;
+            int used;
+            int[] starts;
+            int[] lengths;
+            long[] integers;
+            int size;
+
+            Values(int elements, int bytes) {
+                arena = new byte[bytes];
+                starts = new int[elements];
+                lengths = new int[elements];
+                integers = new long[elements];
+            }
+
+            private int next() {
+                if (size == starts.length) {
+                    int capacity = size * 2;
+                    starts = Arrays.copyOf(starts, capacity);
+                    lengths = Arrays.copyOf(lengths, capacity);
+                    integers = Arrays.copyOf(integers, capacity);
+                }
+                return size++;
+            }
+        }
+
         private boolean top = true;
 
-        Flat() {
-            super(StringCodec.UTF8, new ArrayList<>());
+        Flat(int elements, int bytes) {
+            super(StringCodec.UTF8, new Values(elements, bytes));
         }
 
         @Override
@@ -217,28 +277,33 @@ final class BulkReads {
             if (top) {
                 // The reply's own array: its length is not part of any item.
                 top = false;
-                if (count > 0) {
-                    ((ArrayList<Object>) output).ensureCapacity(count * 4);
-                }
                 return;
             }
-            output.add((long) count);
+            set((long) count);
         }
 
         @Override
         public void set(ByteBuffer bytes) {
+            int i = output.next();
             if (bytes == null) {
-                output.add(null);
+                output.lengths[i] = -1;
                 return;
             }
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            output.add(copy);
+            int length = bytes.remaining();
+            if (output.used + length > output.arena.length) {
+                output.arena = Arrays.copyOf(output.arena, Math.max(output.arena.length * 2, output.used + length));
+            }
+            bytes.get(output.arena, output.used, length);
+            output.starts[i] = output.used;
+            output.lengths[i] = length;
+            output.used += length;
         }
 
         @Override
         public void set(long integer) {
-            output.add(integer);
+            int i = output.next();
+            output.lengths[i] = -2;
+            output.integers[i] = integer;
         }
     }
 }
