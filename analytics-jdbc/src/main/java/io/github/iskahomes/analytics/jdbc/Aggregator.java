@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Memory stays flat: entities stream from Redis in chunks of {@link AggregatorConfig#chunkSize()} and each
  *       chunk is one COPY into a temporary table plus one merge from it (no row-at-a-time round trips; one
  *       {@code unnest} upsert per chunk when COPY is off, see {@link AggregatorConfig#copy()}). While a chunk is written, the next one
- *       is read from Redis by a helper thread that lives only as long as that read (at most three chunks in
+ *       is read from Redis by a helper thread that lives only as long as the day's reading (at most three chunks in
  *       memory).</li>
  *   <li>A failing entity is reported in the result's {@code errors} (id and reason) and the rest commit: each
  *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.
@@ -253,17 +253,23 @@ public final class Aggregator {
      */
     private boolean aggregateDay(Handle handle, CopyManager copy, LocalDate day, DayWatch watch,
                                  Map<String, Tally> tallies, Clock clock) {
-        for (EntityKind kind : EntityKind.values()) {
-            EntityUpsert upsert = upserts.get(kind);
-            Tally tally = tallies.get(TABLE_NAMES.get(kind));
-            ReadAhead.run("entities of " + day, sink -> reader.forEachEntity(kind, day, config.chunkSize(),
-                            observed(day, TABLE_NAMES.get(kind), sink)),
-                    (List<EntityDay> chunk) -> clock.postgres(() -> entities(handle, copy, upsert, day, chunk, tally)));
-        }
-        Tally leads = tallies.get("leads");
-        ReadAhead.run("leads of " + day, sink -> reader.forEachLead(day, config.chunkSize(),
-                        observed(day, "leads", sink)),
-                (List<LeadState> chunk) -> clock.postgres(() -> leads(handle, day, chunk, leads)));
+        // One reading thread for the whole day, every kind and then the leads: the writer never waits for the first
+        // chunk of the next kind, which the reader could have read while the last chunk of this one was written.
+        ReadAhead.run("the entities and leads of " + day, (Consumer<Part> sink) -> {
+            for (EntityKind kind : EntityKind.values()) {
+                reader.forEachEntity(kind, day, config.chunkSize(), observed(day, TABLE_NAMES.get(kind),
+                        chunk -> sink.accept(new Part(kind, chunk, null))));
+            }
+            reader.forEachLead(day, config.chunkSize(), observed(day, "leads",
+                    chunk -> sink.accept(new Part(null, null, chunk))));
+        }, (Part part) -> clock.postgres(() -> {
+            if (part.kind() == null) {
+                leads(handle, day, part.leads(), tallies.get("leads"));
+            } else {
+                entities(handle, copy, upserts.get(part.kind()), day, part.entities(),
+                        tallies.get(TABLE_NAMES.get(part.kind())));
+            }
+        }));
         // After every read of the day: the watched keys share the day's expiry, so if they are all still there,
         // nothing read before had expired.
         if (!reader.intact(watch)) {
@@ -277,12 +283,16 @@ public final class Aggregator {
         return true;
     }
 
+    /** One chunk of a day's reading: entity-days of one kind, or ({@code kind} null) leads. */
+    private record Part(EntityKind kind, List<EntityDay> entities, List<LeadState> leads) {
+    }
+
     /** Lets tests act between two chunks of a day's reading (for example, make the day expire there). */
     void afterChunkRead(BiConsumer<LocalDate, String> hook) {
         this.afterChunkRead = Objects.requireNonNull(hook, "hook");
     }
 
-    private <T> Consumer<List<T>> observed(LocalDate day, String table, Consumer<List<T>> sink) {
+    private <T> Consumer<T> observed(LocalDate day, String table, Consumer<T> sink) {
         BiConsumer<LocalDate, String> hook = afterChunkRead;
         return chunk -> {
             sink.accept(chunk);
@@ -335,8 +345,13 @@ public final class Aggregator {
                 tally.error(entity.entity().id(), day, problem);
             }
         }
-        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> copy != null && rows.size() > 1
-                ? upsert.copy(handle, copy, day, rows) : upsert.execute(handle, day, rows));
+        boolean byCopy = copy != null && good.size() > 1;
+        if (byCopy) {
+            // In the day's savepoint, not the chunk's: see EntityUpsert#emptyStage.
+            upsert.emptyStage(handle);
+        }
+        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> byCopy && rows.size() > 1
+                ? upsert.copyAndMerge(handle, copy, day, upsert.encode(rows)) : upsert.execute(handle, day, rows));
     }
 
     /**

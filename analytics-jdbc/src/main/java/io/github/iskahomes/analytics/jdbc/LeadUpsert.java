@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
-/** The batch writes of one chunk of leads: actions appended, per-day counts replaced, lead facts recomputed. */
+/**
+ * The batch writes of one chunk of leads: actions appended, per-day counts replaced, then each lead row upserted once
+ * with its facts recomputed from them.
+ */
 final class LeadUpsert {
     private LeadUpsert() {
     }
@@ -57,11 +60,7 @@ final class LeadUpsert {
                 aContext.add(action.context());
             }
         }
-        int written = handle.createUpdate(Sql.resource("leads_upsert.sql"))
-                .bind("listing", Sql.array("text", listing)).bind("seeker", Sql.array("text", seeker))
-                .bind("lister", Sql.array("text", lister)).bind("lister_type", Sql.array("text", listerType))
-                .bind("development", Sql.array("text", development))
-                .execute();
+        // Actions and per-day counts first: the lead row's facts are computed from them in its one upsert.
         if (!aUuid.isEmpty()) {
             handle.createUpdate(Sql.resource("leads_actions_insert.sql"))
                     .bind("listing", Sql.array("text", aListing)).bind("seeker", Sql.array("text", aSeeker))
@@ -74,8 +73,10 @@ final class LeadUpsert {
                 .bind("listing", Sql.array("text", listing)).bind("seeker", Sql.array("text", seeker))
                 .bind("actions", Sql.array("bigint", onDay))
                 .execute();
-        handle.createUpdate(Sql.resource("leads_facts_update.sql"))
+        int written = handle.createUpdate(Sql.resource("leads_upsert.sql"))
                 .bind("listing", Sql.array("text", listing)).bind("seeker", Sql.array("text", seeker))
+                .bind("lister", Sql.array("text", lister)).bind("lister_type", Sql.array("text", listerType))
+                .bind("development", Sql.array("text", development))
                 .execute();
         return written;
     }

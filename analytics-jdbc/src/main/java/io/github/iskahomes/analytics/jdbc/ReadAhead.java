@@ -1,6 +1,5 @@
 package io.github.iskahomes.analytics.jdbc;
 
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +32,12 @@ final class ReadAhead {
         }
     }
 
+    /**
+     * Runs {@code source} on a reading thread, handing each chunk it produces to {@code sink} on this thread, one
+     * queued at most; returns when the source is done and every chunk written, and rethrows what either threw.
+     */
     @SuppressWarnings("unchecked")
-    static <T> void run(String what, Consumer<Consumer<List<T>>> source, Consumer<List<T>> sink) {
+    static <T> void run(String what, Consumer<Consumer<T>> source, Consumer<T> sink) {
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
         AtomicBoolean abandoned = new AtomicBoolean();
         Thread thread = new Thread(() -> {
@@ -72,7 +75,7 @@ final class ReadAhead {
                     }
                     throw new AnalyticsException("reading " + what + " failed", failure.error());
                 }
-                sink.accept((List<T>) item);
+                sink.accept((T) item);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -20,9 +20,11 @@ import io.lettuce.core.output.ByteArrayOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -56,12 +58,14 @@ public final class AnalyticsReader implements AutoCloseable {
     private final Keys keys;
     private final IngestorConfig config;
     private final boolean owns;
+    private final BulkReads reads;
 
     AnalyticsReader(RedisStore store, Keys keys, IngestorConfig config, boolean owns) {
         this.store = store;
         this.keys = keys;
         this.config = config;
         this.owns = owns;
+        this.reads = new BulkReads(store);
     }
 
     /** A reader on a standalone Redis through the host's client (left open on {@link #close()}). */
@@ -172,7 +176,9 @@ public final class AnalyticsReader implements AutoCloseable {
     /**
      * Streams every entity of {@code kind} active on {@code day}, in chunks of at most {@code chunkSize}, each with
      * all its counters, unique counts, raw sketches and metadata. An id appears once per chunk; in the rare case
-     * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values).
+     * Redis rehashes an index set while it is read, an id may appear in two chunks (with the same values). A chunk
+     * is read by one script call per {@value BulkReads#MAX_PER_CALL} entity-days (per hash slot on a Cluster);
+     * unique counts are what {@code PFCOUNT} answers, computed here from the sketch bytes. The reading never writes.
      */
     public void forEachEntity(EntityKind kind, LocalDate day, int chunkSize, Consumer<List<EntityDay>> chunk) {
         Objects.requireNonNull(kind, "kind");
@@ -180,51 +186,62 @@ public final class AnalyticsReader implements AutoCloseable {
         scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
     }
 
+    /**
+     * Per entity-day: HGETALL of its counters hash, GET of each HyperLogLog, HGETALL of its meta hash. Unique counts
+     * are what PFCOUNT answers, counted from the sketch bytes here ({@link HyperLogLogs}).
+     */
     private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
-        var async = store.async();
         List<String> counters = kind.counters();
         List<String> uniques = kind.uniques();
-        List<RedisFuture<Map<String, String>>> values = new ArrayList<>(ids.size());
-        List<List<RedisFuture<Long>>> counts = new ArrayList<>(ids.size());
-        List<List<RedisFuture<byte[]>>> sketches = new ArrayList<>(ids.size());
-        List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            EntityRef entity = new EntityRef(kind, id);
-            values.add(async.hgetall(keys.counters(entity, day)));
-            List<RedisFuture<Long>> entityCounts = new ArrayList<>(uniques.size());
-            List<RedisFuture<byte[]>> entitySketches = new ArrayList<>(uniques.size());
-            for (String metric : uniques) {
-                String key = keys.entityDay(entity, day, metric);
-                entityCounts.add(async.pfcount(key));
-                entitySketches.add(raw(key));
-            }
-            counts.add(entityCounts);
-            sketches.add(entitySketches);
-            metadata.add(async.hgetall(keys.entityDay(entity, day, Keys.META)));
-        }
-        store.flush();
-        long deadline = store.deadline();
-        List<EntityDay> result = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            Map<String, Long> counterValues = new LinkedHashMap<>();
-            Map<String, String> got = store.await(values.get(i), deadline);
-            for (String metric : counters) {
-                String value = got.get(metric);
-                counterValues.put(metric, value == null ? 0L : Long.parseLong(value));
-            }
-            Map<String, Long> uniqueValues = new LinkedHashMap<>();
-            Map<String, byte[]> sketchValues = new LinkedHashMap<>();
+        Map<String, Integer> counterIndex = indexOf(counters);
+        byte[][] counterNames = counters.stream().map(name -> name.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new);
+        Map<String, Integer> uniqueIndex = indexOf(uniques);
+        String dayText = Keys.day(day);
+        return reads.read(ids.size(), "h" + "g".repeat(uniques.size()) + "h", position -> {
+            String prefix = keys.entityDayPrefix(new EntityRef(kind, ids.get(position)), dayText);
+            String[] entityKeys = new String[uniques.size() + 2];
+            entityKeys[0] = Keys.countersOf(prefix);
             for (int u = 0; u < uniques.size(); u++) {
-                uniqueValues.put(uniques.get(u), store.await(counts.get(i).get(u), deadline));
-                byte[] sketch = store.await(sketches.get(i).get(u), deadline);
-                if (sketch != null) {
-                    sketchValues.put(uniques.get(u), sketch);
+                entityKeys[1 + u] = prefix + uniques.get(u);
+            }
+            entityKeys[entityKeys.length - 1] = prefix + Keys.META;
+            return entityKeys;
+        }, (position, entityKeys, reply) -> {
+            long[] values = new long[counters.size()];
+            int fields = reply.length();
+            for (int f = 0; f < fields; f += 2) {
+                int index = reply.which(counterNames);
+                long value = reply.integer(entityKeys[0]);
+                if (index >= 0) {
+                    values[index] = value;
                 }
             }
-            result.add(new EntityDay(new EntityRef(kind, ids.get(i)), day, counterValues, uniqueValues, sketchValues,
-                    store.await(metadata.get(i), deadline)));
-        }
-        return result;
+            long[] counts = new long[uniques.size()];
+            Map<String, byte[]> sketches = new LinkedHashMap<>(uniques.size() * 2);
+            for (int u = 0; u < uniques.size(); u++) {
+                byte[] sketch = reply.bytes();
+                long count = 0;
+                if (sketch != null) {
+                    try {
+                        count = HyperLogLogs.count(sketch);
+                    } catch (IllegalArgumentException e) {
+                        throw new AnalyticsException(store.server() + " holds " + entityKeys[1 + u] + ", which is "
+                                + e.getMessage(), e);
+                    }
+                    sketches.put(uniques.get(u), sketch);
+                }
+                counts[u] = count;
+            }
+            int metaFields = reply.length();
+            Map<String, String> metadata = new LinkedHashMap<>(Math.max(4, metaFields));
+            for (int f = 0; f < metaFields; f += 2) {
+                metadata.put(reply.text(), reply.text());
+            }
+            return new EntityDay(new EntityRef(kind, ids.get(position)), day,
+                    new MetricValues(counters, counterIndex, values), new MetricValues(uniques, uniqueIndex, counts),
+                    sketches, metadata);
+        });
     }
 
     /** The estimated number of distinct members of one entity's unique metric over several days (an HLL union). */
@@ -287,34 +304,40 @@ public final class AnalyticsReader implements AutoCloseable {
         scanIndex(Keys.LEAD_KIND, day, chunkSize, members -> chunk.accept(readLeads(day, members)));
     }
 
-    private List<LeadState> readLeads(LocalDate day, List<String> members) {
-        var async = store.async();
-        List<LeadRef> leads = members.stream().map(Keys::leadOfMember).toList();
-        List<RedisFuture<Map<String, String>>> metadata = new ArrayList<>(leads.size());
-        List<RedisFuture<List<String>>> actions = new ArrayList<>(leads.size());
-        List<RedisFuture<String>> onDay = new ArrayList<>(leads.size());
-        for (LeadRef lead : leads) {
-            metadata.add(async.hgetall(keys.leadMetadata(lead)));
-            actions.add(async.lrange(keys.leadActions(lead), 0, -1));
-            onDay.add(async.get(keys.leadDayActions(lead, day)));
+    private static Map<String, Integer> indexOf(List<String> names) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
         }
-        store.flush();
-        long deadline = store.deadline();
-        List<LeadState> result = new ArrayList<>(leads.size());
-        for (int i = 0; i < leads.size(); i++) {
-            List<LeadAction> decoded = new ArrayList<>();
-            for (String json : store.await(actions.get(i), deadline)) {
+        return index;
+    }
+
+    /** Per lead: HGETALL of its metadata, LRANGE of its capped action list, GET of its count of actions that day. */
+    private List<LeadState> readLeads(LocalDate day, List<String> members) {
+        List<LeadRef> leads = members.stream().map(Keys::leadOfMember).toList();
+        String dayText = Keys.day(day);
+        return reads.read(leads.size(), "hlg", position -> {
+            LeadRef lead = leads.get(position);
+            return new String[] {keys.leadMetadata(lead), keys.leadActions(lead), keys.leadDayActions(lead, dayText)};
+        }, (position, leadKeys, reply) -> {
+            LeadRef lead = leads.get(position);
+            int fields = reply.length();
+            Map<String, String> metadata = new LinkedHashMap<>(Math.max(4, fields));
+            for (int f = 0; f < fields; f += 2) {
+                metadata.put(reply.text(), reply.text());
+            }
+            int stored = reply.length();
+            List<LeadAction> decoded = new ArrayList<>(stored);
+            for (int a = 0; a < stored; a++) {
+                String json = reply.text();
                 try {
                     decoded.add(RedisForms.decodeLeadAction(json));
                 } catch (MalformedPayloadException e) {
-                    log.warn("skipping an unreadable action of lead {}: {}", leads.get(i), e.getMessage());
+                    log.warn("skipping an unreadable action of lead {}: {}", lead, e.getMessage());
                 }
             }
-            String count = store.await(onDay.get(i), deadline);
-            result.add(new LeadState(leads.get(i), day, store.await(metadata.get(i), deadline), decoded,
-                    count == null ? 0 : Long.parseLong(count)));
-        }
-        return result;
+            return new LeadState(lead, day, metadata, decoded, reply.integer(leadKeys[2]));
+        });
     }
 
     /** How many events of each type were accepted on a day (types without events are left out). */
@@ -344,9 +367,15 @@ public final class AnalyticsReader implements AutoCloseable {
         ScanArgs limit = ScanArgs.Builder.limit(chunkSize);
         for (int shard = 0; shard < keys.shards(); shard++) {
             String key = keys.index(kindName, day, shard);
-            ScanCursor cursor = ScanCursor.INITIAL;
+            RedisFuture<ValueScanCursor<String>> next = store.async().sscan(key, ScanCursor.INITIAL, limit);
+            ValueScanCursor<String> page;
             do {
-                ValueScanCursor<String> page = now(store.async().sscan(key, cursor, limit));
+                page = now(next);
+                // The next page is asked for before this one's ids are read, so the scan overlaps the reading.
+                if (!page.isFinished()) {
+                    next = store.async().sscan(key, page, limit);
+                    store.flush();
+                }
                 for (String id : page.getValues()) {
                     buffer.add(id);
                     if (buffer.size() == chunkSize) {
@@ -354,8 +383,7 @@ public final class AnalyticsReader implements AutoCloseable {
                         buffer.clear();
                     }
                 }
-                cursor = page;
-            } while (!cursor.isFinished());
+            } while (!page.isFinished());
         }
         if (!buffer.isEmpty()) {
             chunk.accept(List.copyOf(buffer));

@@ -22,8 +22,11 @@ public record EntityDay(EntityRef entity, LocalDate day, Map<String, Long> count
     public EntityDay {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(day, "day");
-        counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
-        uniques = Collections.unmodifiableMap(new LinkedHashMap<>(uniques));
+        // The reader's maps are immutable already; copying them was most of a run's garbage.
+        counters = counters instanceof MetricValues ? counters
+                : Collections.unmodifiableMap(new LinkedHashMap<>(counters));
+        uniques = uniques instanceof MetricValues ? uniques
+                : Collections.unmodifiableMap(new LinkedHashMap<>(uniques));
         sketches = Collections.unmodifiableMap(new LinkedHashMap<>(sketches));
         metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }

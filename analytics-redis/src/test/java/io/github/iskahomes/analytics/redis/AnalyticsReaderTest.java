@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.testing.RedisClusterExtension;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
@@ -10,24 +11,43 @@ import io.github.iskahomes.analytics.testing.TestRedisCluster;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What {@link AnalyticsReader#watch} and {@link AnalyticsReader#intact} tell about a day read while it expires. */
+/**
+ * What {@link AnalyticsReader#watch} and {@link AnalyticsReader#intact} tell about a day read while it expires, and
+ * the reader's script calls: several per chunk, and again after Redis forgot the script.
+ */
 @ExtendWith({RedisExtension.class, RedisClusterExtension.class})
 class AnalyticsReaderTest {
 
     @Test
     void aWatchedDayStaysIntactUntilAKeyItWatchesExpires(TestRedis redis) {
+        onStandalone(redis, (ingestor, raw, config) -> check(ingestor,
+                key -> raw.pexpireat(key, System.currentTimeMillis()),
+                new Keys(config.keyPrefix(), config.indexShards()), config));
+    }
+
+    /** What a test does with an ingestor on the standalone Redis, a raw connection beside it and its config. */
+    private interface StandaloneTest {
+        void run(Ingestor ingestor, RedisCommands<String, String> raw, IngestorConfig config);
+    }
+
+    private static void onStandalone(TestRedis redis, StandaloneTest test) {
         RedisClient client = RedisClient.create(redis.uri());
         try (StatefulRedisConnection<String, String> raw = client.connect()) {
             IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
             Ingestor ingestor = Ingestor.create(client, RedisURI.create(redis.uri()), config);
-            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
-            check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
+            test.run(ingestor, raw.sync(), config);
             ingestor.close();
         } finally {
             client.shutdown();
@@ -46,6 +66,42 @@ class AnalyticsReaderTest {
         } finally {
             client.shutdown();
         }
+    }
+
+    @Test
+    void theReaderReadsTheSameStateAfterRedisForgetsItsScript(TestRedis redis) {
+        onStandalone(redis, (ingestor, raw, config) -> {
+            Scenario scenario = new Scenario();
+            assertThat(ingestor.ingest(scenario.events).rejected()).isEmpty();
+            scenario.assertState(ingestor.reader());
+            // EVALSHA answers NOSCRIPT now: the reader sends the script itself and reads on.
+            raw.scriptFlush();
+            scenario.assertState(ingestor.reader());
+        });
+    }
+
+    @Test
+    void aChunkLargerThanOneScriptCallIsReadWhole(TestRedis redis) {
+        onStandalone(redis, (ingestor, raw, config) -> {
+            int listings = BulkReads.MAX_PER_CALL * 2 + 7;
+            List<Event> views = new ArrayList<>();
+            for (int i = 0; i < listings; i++) {
+                views.add(new Event("property_view", "seeker-" + i, Scenario.NOON, UUID.randomUUID().toString(),
+                        Map.of("listing_id", "L" + i, "lister_id", "U1", "lister_type", "agent")));
+            }
+            for (int from = 0; from < listings; from += 500) {
+                assertThat(ingestor.ingest(views.subList(from, Math.min(listings, from + 500))).rejected()).isEmpty();
+            }
+            Map<String, EntityDay> read = new HashMap<>();
+            ingestor.reader().forEachEntity(EntityKind.LISTING, Scenario.DAY, listings, chunk -> chunk.forEach(
+                    day -> read.put(day.entity().id(), day)));
+            assertThat(read).hasSize(listings);
+            assertThat(read.values()).allSatisfy(day -> {
+                assertThat(day.counter("total_views")).isEqualTo(1);
+                assertThat(day.unique("unique_views")).isEqualTo(1);
+                assertThat(day.metadata()).containsEntry("lister_id", "U1");
+            });
+        });
     }
 
     private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config) {

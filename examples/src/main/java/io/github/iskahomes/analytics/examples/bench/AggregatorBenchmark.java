@@ -13,10 +13,13 @@ import io.github.iskahomes.analytics.redis.IngestorConfig;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -34,28 +37,32 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Aggregation throughput, side by side in one run on the same Redis data and the same PostgreSQL (fresh schemas), for
- * each listing count asked:
+ * each listing count asked. It ends with one table: per listing count, the load average, the Redis read alone, the
+ * {@link Aggregator} end to end (and its writing rate), PostgreSQL's own COPY-merge ceiling for the same rows
+ * ({@link CopyCeiling}: the Aggregator's statements over pre-encoded rows, no Redis read, no row building), their
+ * ratio, and the live heap. Per listing count:
  * <ol>
- *   <li>the {@link Aggregator} three ways for the same rows: by {@code unnest} upserts
- *   ({@code AggregatorConfig.withCopy(false)}), by COPY into a temporary table plus one merge per chunk (the
- *   default), and PostgreSQL's own COPY-merge ceiling for these rows ({@link CopyCeiling}: the same statements over
- *   pre-encoded rows, no Redis read, no row building); chunks of 1000, one transaction;</li>
- *   <li>the seed's loop ({@link AggregatorBaseline#runSeedLoop}): per entity, one awaited Redis command per value
- *   ({@code GET} per counter, {@code PFCOUNT} per unique, {@code HGETALL} for metadata), then one single-row
- *   {@code INSERT … ON CONFLICT DO UPDATE}, autocommit; timed on the first {@code --seed-limit} entity-days
- *   (default 10,000) since it is slow;</li>
- *   <li>row-at-a-time upserts fed by our pipelined {@link AnalyticsReader} ({@link AggregatorBaseline#run}): only the
- *   write side naive.</li>
+ *   <li>the Redis read alone ({@link AnalyticsReader#forEachEntity}), with the CPU seconds of this JVM and of the Redis
+ *   server during it;</li>
+ *   <li>the Aggregator by COPY into a temporary table plus one merge per chunk (the default; chunks of 1000, one
+ *   transaction), with the heap pools' peak and the heap after any GC, then the ceiling, and the CPU seconds per
+ *   100,000 rows of this JVM (GC and JIT threads apart), Redis and PostgreSQL during both;</li>
+ *   <li>the live heap: an extra, untimed Aggregator run under full collections every 100 ms;</li>
+ *   <li>with {@code --unnest on}, the Aggregator by {@code unnest} upserts ({@code withCopy(false)}) too;</li>
+ *   <li>with {@code --baselines on} (the default), the seed's loop ({@link AggregatorBaseline#runSeedLoop}: per
+ *   entity one awaited Redis command per value, then one single-row upsert, autocommit; timed on the first
+ *   {@code --seed-limit} entity-days) and row-at-a-time upserts fed by our pipelined reader
+ *   ({@link AggregatorBaseline#run}).</li>
  * </ol>
- * The Redis-only read time of the {@link AnalyticsReader} is printed too. {@code --baselines off} skips 2 and 3.
- * Peak heap is measured during the COPY aggregator run: the highest heap in use after any GC (the live set) and the peak
- * of the heap pools.
+ * {@code --only read} stops after the Redis read (for profiling it); {@code --warmup} sets the listings of the
+ * unreported warm-up round (default 20,000).
  *
  * <pre>
  * ./mvnw -q -pl examples -am package -DskipTests
- * java -Xmx256m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
+ * java -Xmx64m -cp "examples/target/analytics-examples.jar:examples/target/lib/*" \
  *     io.github.iskahomes.analytics.examples.bench.AggregatorBenchmark [--listings 10000,100000] [--chunk 1000]
- *     [--fsync on|off|as-is] [--seed-limit 10000] [--baselines on|off]
+ *     [--fsync on|off|as-is] [--baselines on|off] [--unnest on|off] [--only read] [--warmup 20000]
+ *     [--seed-limit 10000]
  * </pre>
  * With embedded servers, {@code --fsync on} (the default) measures on a durable embedded PostgreSQL of its own
  * ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on); {@code off} or {@code as-is} use the
@@ -75,10 +82,11 @@ public final class AggregatorBenchmark {
         for (String size : flags.getOrDefault("listings", "10000,100000").split(",")) {
             sizes.add(Integer.parseInt(size.trim()));
         }
-        int chunk = Integer.parseInt(flags.getOrDefault("chunk", "1000"));
+        Options options = new Options(Integer.parseInt(flags.getOrDefault("chunk", "1000")),
+                Long.parseLong(flags.getOrDefault("seed-limit", "10000")),
+                !"off".equals(flags.getOrDefault("baselines", "on")), "on".equals(flags.getOrDefault("unnest", "off")),
+                "read".equals(flags.get("only")), Integer.parseInt(flags.getOrDefault("warmup", "20000")));
         String fsync = flags.getOrDefault("fsync", "on");
-        long seedLimit = Long.parseLong(flags.getOrDefault("seed-limit", "10000"));
-        boolean baselines = !"off".equals(flags.getOrDefault("baselines", "on"));
         try (Infrastructure infra = Infrastructure.start()) {
             Db db;
             if (infra.embeddedPostgres() != null && "on".equals(fsync)) {
@@ -102,28 +110,42 @@ public final class AggregatorBenchmark {
                 rs.next();
                 System.out.printf("PostgreSQL: fsync=%s synchronous_commit=%s, %s%n", rs.getString(1), rs.getString(2),
                         rs.getString(3));
-                run(infra, db, sizes, chunk, seedLimit, baselines);
+                run(infra, db, sizes, options);
             }
         }
     }
 
-    private static void run(Infrastructure infra, Db db, List<Integer> sizes, int chunk, long seedLimit,
-                            boolean baselines) throws Exception {
+    private static void run(Infrastructure infra, Db db, List<Integer> sizes, Options options) throws Exception {
         System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
                 db.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024));
         Map<Integer, String> summary = new LinkedHashMap<>();
-        // Warm-up (JIT, connections, prepared statements); its figures are not reported.
-        measure(infra, db, 2000, chunk, 2000, baselines);
+        Map<Integer, String> baselineLines = new LinkedHashMap<>();
+        // Warm-up (JIT, connections, prepared statements); its figures are not reported. JFR and the JIT threads' CPU
+        // showed 2,000 listings left C2 still compiling the write path during the 100,000-listing run.
+        measure(infra, db, options.warmup(), options.withSeedLimit(2000), new LinkedHashMap<>());
         for (int listings : sizes) {
-            summary.put(listings, measure(infra, db, listings, chunk, seedLimit, baselines));
+            summary.put(listings, measure(infra, db, listings, options, baselineLines));
         }
         System.out.println();
+        System.out.println("| listings | load (1 min) | Redis read alone | end to end (writing) | COPY-merge ceiling"
+                + " | end to end / ceiling | peak live heap, full GCs (after any GC; pools) |");
+        System.out.println("|---|---|---|---|---|---|---|");
         summary.forEach((n, line) -> System.out.println(line));
+        baselineLines.forEach((n, line) -> System.out.println(line));
     }
 
-    private static String measure(Infrastructure infra, Db db, int listings, int chunk, long seedLimit,
-                                  boolean baselines) throws Exception {
+    /** The benchmark's flags. */
+    private record Options(int chunk, long seedLimit, boolean baselines, boolean unnest, boolean readOnly,
+                           int warmup) {
+        Options withSeedLimit(long value) {
+            return new Options(chunk, value, baselines, unnest, readOnly, warmup);
+        }
+    }
+
+    private static String measure(Infrastructure infra, Db db, int listings, Options options,
+                                  Map<Integer, String> baselineLines) throws Exception {
+        int chunk = options.chunk();
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
         String prefix = "aggbench-" + listings + "-" + UUID.randomUUID().toString().substring(0, 8) + ":";
         // A generous timeout: the benchmark shares its machine, and a slow moment must not abort a long run.
@@ -135,44 +157,69 @@ public final class AggregatorBenchmark {
             System.out.printf("%n%,d listings: ingested %,d events in %.1f s%n", listings, events,
                     (System.nanoTime() - start) / 1e9);
             AnalyticsReader reader = ingestor.reader();
+            String loadBefore = load();
 
-            // Redis read alone, for reference: what both writers below pay before writing anything.
+            // Redis read alone, for reference: what the writer below pays before writing anything. The CPU seconds of
+            // this JVM and of the Redis server during it say which side of the connection the reading costs.
+            double redisCpu = redisCpuSeconds(infra);
+            long javaCpu = processCpuNanos();
             start = System.nanoTime();
             AtomicLong read = new AtomicLong();
             for (EntityKind kind : EntityKind.values()) {
                 reader.forEachEntity(kind, day, chunk, rows -> read.addAndGet(rows.size()));
             }
             double readSeconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s)%n", read.get() / readSeconds,
-                    read.get(), readSeconds);
+            double readRate = read.get() / readSeconds;
+            double redisCpuRead = redisCpuSeconds(infra) - redisCpu;
+            double javaCpuRead = (processCpuNanos() - javaCpu) / 1e9;
+            System.out.printf("  Redis read only:        %,9.0f entity-days/s (%,d in %.2f s; CPU: this JVM %.2f s,"
+                    + " Redis %.2f s)%n", readRate, read.get(), readSeconds, javaCpuRead, redisCpuRead);
+            if (options.readOnly()) {
+                return String.format("| %,d | %s | %,.0f/s (JVM %.2f s, Redis %.2f s CPU) | - | - | - | - |",
+                        listings, loadBefore, readRate, javaCpuRead, redisCpuRead);
+            }
 
-            // The same rows three ways: the Aggregator by unnest upserts, the Aggregator by COPY plus merge, and
-            // PostgreSQL's own COPY-merge ceiling (pre-encoded rows, no Redis read, no row building).
-            Run unnest = aggregate(db, "aggbench_unnest_" + listings, reader, day, chunk, false, listings);
-            System.out.printf("  Aggregator, unnest:     %s%n", unnest);
+            Run unnest = null;
+            if (options.unnest()) {
+                unnest = aggregate(db, "aggbench_unnest_" + listings, reader, day, chunk, false, listings);
+                System.out.printf("  Aggregator, unnest:     %s%n", unnest);
+            }
+            // The Aggregator (COPY plus merge, the default) and PostgreSQL's own COPY-merge ceiling for the same
+            // rows (pre-encoded, no Redis read, no row building), one right after the other.
             HeapWatch heap = HeapWatch.start();
+            Cpu before = Cpu.now(infra, db);
             Run copy = aggregate(db, "aggbench_" + listings, reader, day, chunk, true, listings);
+            Cpu aggregatorCpu = Cpu.now(infra, db).minus(before);
             HeapWatch.Peak peak = heap.stop();
             System.out.printf("  Aggregator, COPY:       %s%n", copy);
             System.out.printf("  peak heap during run:   %d MB live after GC, %d MB peak of heap pools%n",
                     peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
             DataSource ceilingSchema = schema(db, "aggbench_ceiling_" + listings);
             Schema.migrate(ceilingSchema);
-            CopyCeiling.Timing ceiling = CopyCeiling.run(ceilingSchema, reader, day, chunk);
+            CopyCeiling.Timing ceiling = CopyCeiling.run(ceilingSchema, reader, day, chunk, () -> Cpu.now(infra, db));
+            Cpu ceilingCpu = ceiling.cpu();
             double ceilingRate = ceiling.rows() / (ceiling.nanos() / 1e9);
+            String loadAfter = load();
             System.out.printf("  COPY-merge ceiling:     %,9.0f entity rows/s (%,d pre-encoded rows in %.2f s: stage"
                     + " table, COPY and merge per chunk, one transaction)%n", ceilingRate, ceiling.rows(),
                     ceiling.nanos() / 1e9);
-            System.out.printf("  COPY / unnest: %.2fx end to end, %.2fx writing;  COPY / ceiling: %.2f end to end,"
-                    + " %.2f writing%n", copy.rate() / unnest.rate(), copy.writeRate() / unnest.writeRate(),
-                    copy.rate() / ceilingRate, copy.writeRate() / ceilingRate);
-            String threeWays = String.format("%,8d listings: unnest %,7.0f rows/s (writing %,7.0f) | COPY %,7.0f"
-                            + " rows/s (writing %,7.0f) | ceiling %,7.0f rows/s | Redis read %,7.0f/s | peak live heap"
-                            + " %d MB (pools %d MB)", listings, unnest.rate(), unnest.writeRate(), copy.rate(),
-                    copy.writeRate(), ceilingRate, read.get() / readSeconds, peak.liveAfterGcBytes() / (1024 * 1024),
-                    peak.poolPeakBytes() / (1024 * 1024));
-            if (!baselines) {
-                return threeWays;
+            System.out.printf("  CPU seconds per 100,000 entity rows: Aggregator %s; ceiling %s%n",
+                    aggregatorCpu.per(copy.rows()), ceilingCpu.per(ceiling.rows()));
+            System.out.printf("  Aggregator / ceiling: %.2f end to end, %.2f writing%s%n", copy.rate() / ceilingRate,
+                    copy.writeRate() / ceilingRate, unnest == null ? "" : String.format(
+                            ";  COPY / unnest: %.2fx end to end", copy.rate() / unnest.rate()));
+            // The live set proper: "after any GC" above includes young collections, after which the old generation
+            // still holds garbage (more of it the longer the run), so it is an upper bound. An extra, untimed run
+            // under full collections every 100 ms measures what the Aggregator really holds.
+            long live = LiveSet.during(() -> aggregate(db, "aggbench_live_" + listings, reader, day, chunk, true,
+                    listings));
+            System.out.printf("  live heap, untimed run: %d MB at most (full GC every 100 ms)%n", live / (1024 * 1024));
+            String line = String.format("| %,d | %s-%s | %,.0f/s | **%,.0f** (%,.0f) | %,.0f | %.2f | %d MB (%d MB;"
+                            + " pools %d MB) |", listings, loadBefore, loadAfter, readRate, copy.rate(),
+                    copy.writeRate(), ceilingRate, copy.rate() / ceilingRate, live / (1024 * 1024),
+                    peak.liveAfterGcBytes() / (1024 * 1024), peak.poolPeakBytes() / (1024 * 1024));
+            if (!options.baselines()) {
+                return line;
             }
             long entityRows = copy.rows();
             double oursRate = copy.rate();
@@ -198,7 +245,7 @@ public final class AggregatorBenchmark {
             try (StatefulRedisConnection<String, String> connection = client.connect()) {
                 connection.setTimeout(config.commandTimeout());
                 start = System.nanoTime();
-                seedRun = AggregatorBaseline.runSeedLoop(seed, connection.sync(), config, day, seedLimit);
+                seedRun = AggregatorBaseline.runSeedLoop(seed, connection.sync(), config, day, options.seedLimit());
                 seedSeconds = (System.nanoTime() - start) / 1e9;
             } finally {
                 client.shutdown();
@@ -214,10 +261,139 @@ public final class AggregatorBenchmark {
             System.out.printf("  Aggregator / seed's loop: %.1fx end to end;  Aggregator / row-at-a-time upserts:"
                     + " %.1fx end to end, %.1fx upserting%n", oursRate / seedRate, oursRate / naiveRate,
                     oursWrite / naiveWrite);
-            return threeWays + String.format("%n          seed's loop %,6.0f rows/s (%s) -> %.1fx"
+            baselineLines.put(listings, String.format("%,8d listings: seed's loop %,6.0f rows/s (%s) -> %.1fx"
                             + " | row-at-a-time upserts, pipelined reads %,6.0f rows/s -> %.1fx (upserting %,7.0f vs"
-                            + " %,6.0f rows/s, %.1fx)", seedRate, seedScope, oursRate / seedRate, naiveRate,
-                    oursRate / naiveRate, oursWrite, naiveWrite, oursWrite / naiveWrite);
+                            + " %,6.0f rows/s, %.1fx)", listings, seedRate, seedScope, oursRate / seedRate, naiveRate,
+                    oursRate / naiveRate, oursWrite, naiveWrite, oursWrite / naiveWrite));
+            return line;
+        }
+    }
+
+    /**
+     * CPU seconds used so far by this JVM, the Redis server and the PostgreSQL server (NaN where they cannot be
+     * asked): load-independent, where rates on a shared machine are not.
+     */
+    record Cpu(double jvm, double gc, double jit, double redis, double postgres) {
+        static Cpu now(Infrastructure infra, Db db) {
+            double[] threads = jvmThreadSeconds();
+            return new Cpu(processCpuNanos() / 1e9, threads[0], threads[1], redisCpuSeconds(infra),
+                    postgresCpuSeconds(db));
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(jvm - earlier.jvm, gc - earlier.gc, jit - earlier.jit, redis - earlier.redis,
+                    postgres - earlier.postgres);
+        }
+
+        String per(long rows) {
+            double scale = 100_000.0 / rows;
+            return String.format("JVM %.2f (GC %.2f, JIT %.2f), Redis %.2f, PostgreSQL %.2f", jvm * scale,
+                    gc * scale, jit * scale, redis * scale, postgres * scale);
+        }
+    }
+
+    /** CPU seconds of this JVM's garbage collector and JIT compiler threads so far (Linux {@code /proc}). */
+    private static double[] jvmThreadSeconds() {
+        double[] seconds = new double[2];
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String[] fields = stat("self/task/" + task.getFileName());
+                    String name = fields[1];
+                    double used = (Long.parseLong(fields[13]) + Long.parseLong(fields[14])) / 100.0;
+                    if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        seconds[0] += used;
+                    } else if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        seconds[1] += used;
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        return seconds;
+    }
+
+    /**
+     * The PostgreSQL server's CPU seconds, when it runs on this machine: its postmaster's own and reaped children's
+     * time plus its live backends' ({@code /proc}, Linux only), found through the data directory's postmaster.pid.
+     */
+    static double postgresCpuSeconds(Db db) {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT current_setting('data_directory')")) {
+            rs.next();
+            String pid = Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim();
+            double ticks = 100.0;
+            String[] own = stat(pid);
+            long total = Long.parseLong(own[13]) + Long.parseLong(own[14]) + Long.parseLong(own[15])
+                    + Long.parseLong(own[16]);
+            try (var procs = Files.list(Path.of("/proc"))) {
+                for (Path proc : (Iterable<Path>) procs::iterator) {
+                    String name = proc.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    try {
+                        String[] fields = stat(name);
+                        if (fields[3].equals(pid)) {
+                            total += Long.parseLong(fields[13]) + Long.parseLong(fields[14]);
+                        }
+                    } catch (IOException | RuntimeException gone) {
+                        // the process ended meanwhile
+                    }
+                }
+            }
+            return total / ticks;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name (so index 0 is the pid, 3 the parent, 13 utime). */
+    private static String[] stat(String pid) throws IOException {
+        String text = Files.readString(Path.of("/proc", pid, "stat"));
+        int close = text.lastIndexOf(')');
+        String[] rest = text.substring(close + 2).split(" ");
+        String[] fields = new String[rest.length + 2];
+        fields[0] = pid;
+        fields[1] = text.substring(text.indexOf('(') + 1, close);
+        System.arraycopy(rest, 0, fields, 2, rest.length);
+        return fields;
+    }
+
+    /** The 1-minute load average, as {@code uptime} prints it (the machine may be shared). */
+    private static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** CPU time this JVM has used so far. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    /** The Redis server's {@code used_cpu_user + used_cpu_sys}, or NaN when it cannot be asked (a Cluster). */
+    private static double redisCpuSeconds(Infrastructure infra) {
+        if (infra.redisUri().contains("cluster")) {
+            return Double.NaN;
+        }
+        RedisClient client = RedisClient.create(RedisURI.create(infra.redisUri()));
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            double seconds = 0;
+            for (String line : connection.sync().info("cpu").split("\\r?\\n")) {
+                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
+                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return seconds;
+        } finally {
+            client.shutdown();
         }
     }
 
@@ -300,7 +476,7 @@ public final class AggregatorBenchmark {
     }
 
     /** The database written to, and the server started for it (closed with it), if any. */
-    private record Db(String url, String user, String password, AutoCloseable server) implements AutoCloseable {
+    record Db(String url, String user, String password, AutoCloseable server) implements AutoCloseable {
         Connection connect() throws SQLException {
             return DriverManager.getConnection(url, user, password);
         }
@@ -310,6 +486,39 @@ public final class AggregatorBenchmark {
             if (server != null) {
                 server.close();
             }
+        }
+    }
+
+    /** The most heap in use right after a full collection, forced every 100 ms while some work runs. */
+    static final class LiveSet {
+        interface Work {
+            void run() throws Exception;
+        }
+
+        static long during(Work work) throws Exception {
+            java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+            AtomicLong peak = new AtomicLong();
+            Thread sampler = new Thread(() -> {
+                while (!done.get()) {
+                    System.gc();
+                    peak.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+                            Math::max);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "live-set-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+            try {
+                work.run();
+            } finally {
+                done.set(true);
+                sampler.join();
+            }
+            return peak.get();
         }
     }
 

@@ -32,17 +32,22 @@ import org.postgresql.copy.CopyManager;
  * table, COPY of the pre-encoded bytes and the Aggregator's own merge, all in one transaction. No Redis read and no
  * row building: what is left is what PostgreSQL itself costs for these rows.
  *
+ * <p>Like the Aggregator, which empties the stage table in the day's savepoint (where {@code TRUNCATE} works in place),
+ * the ceiling empties it outside any savepoint; what the Aggregator pays beyond this is its own: a savepoint per chunk,
+ * the leads, the day's roll-ups and the reading.
+ *
  * <p>The stage DDL, COPY statement, merge and encoder are the Aggregator's package-private ones, reached by
  * reflection (the benchmark runs on the class path) so the ceiling can never drift from what the Aggregator runs.
  */
 final class CopyCeiling {
-    record Timing(long rows, long nanos) {
+    record Timing(long rows, long nanos, AggregatorBenchmark.Cpu cpu) {
     }
 
     private CopyCeiling() {
     }
 
-    static Timing run(DataSource target, AnalyticsReader reader, LocalDate day, int chunk) throws Exception {
+    static Timing run(DataSource target, AnalyticsReader reader, LocalDate day, int chunk,
+                      java.util.function.Supplier<AggregatorBenchmark.Cpu> cpu) throws Exception {
         Map<EntityKind, Object> upserts = new EnumMap<>(EntityKind.class);
         Class<?> type = Class.forName("io.github.iskahomes.analytics.jdbc.EntityUpsert");
         Constructor<?> create = type.getDeclaredConstructor(EntityKind.class);
@@ -79,6 +84,7 @@ final class CopyCeiling {
             return jdbi.inTransaction(handle -> {
                 CopyManager copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
                 long rows = 0;
+                AggregatorBenchmark.Cpu before = cpu.get();
                 long start = System.nanoTime();
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
                     while (true) {
@@ -100,7 +106,8 @@ final class CopyCeiling {
                         rows += merged;
                     }
                 }
-                return new Timing(rows, System.nanoTime() - start);
+                long nanos = System.nanoTime() - start;
+                return new Timing(rows, nanos, cpu.get().minus(before));
             });
         } finally {
             Files.deleteIfExists(file);
