@@ -6,8 +6,13 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * One sink's bounded queue and sender thread. {@link #offer} is lock-free (a CAS on the size, a CAS on the queue's
  * tail) so tracking threads never wait for each other or for the sender; the sender parks until a batch is full, the
  * interval passes, a flush is asked for, or the batcher closes.
+ *
+ * <p>For an {@link HttpIngestSink} with {@code maxInFlight} above 1, the sender thread packs requests and hands each,
+ * in order, to one of {@code maxInFlight} request threads ({@code analytics-batcher-<sink>-send}), waiting for a free
+ * one when all are busy; each request thread sends, retries, halves and counts its request exactly as the sender
+ * thread does for every other sink. A request waiting for its retry holds its slot, so a dead backend still fills
+ * the queue and never more than {@code maxInFlight} requests are held in memory.
  */
 final class SinkWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventBatcher.class);
@@ -41,13 +52,18 @@ final class SinkWorker implements Runnable {
     private final AtomicLong retried = new AtomicLong();
     private final Object progress = new Object();
     private final Thread thread;
+    /** The request threads, or {@code null} when the sender thread sends itself (one request in flight). */
+    private final ExecutorService senders;
+    /** One permit per request that may be in flight; only used with {@link #senders}. */
+    private final Semaphore slots;
+    private final int maxInFlight;
 
     private volatile boolean flushWanted;
     private volatile boolean closing;
     private volatile boolean abandoned;
     private volatile boolean exited;
     private volatile long droppedLogged;
-    private boolean splitLogged;
+    private final AtomicBoolean splitLogged = new AtomicBoolean();
 
     SinkWorker(Sink sink, BatcherConfig config, BatcherListener listener) {
         this.sink = sink;
@@ -57,6 +73,13 @@ final class SinkWorker implements Runnable {
         this.listener = listener;
         this.thread = new Thread(this, "analytics-batcher-" + name);
         this.thread.setDaemon(true);
+        this.maxInFlight = poster == null ? 1 : poster.maxInFlight();
+        this.slots = new Semaphore(maxInFlight);
+        this.senders = maxInFlight == 1 ? null : Executors.newFixedThreadPool(maxInFlight, runnable -> {
+            Thread sender = new Thread(runnable, "analytics-batcher-" + name + "-send");
+            sender.setDaemon(true);
+            return sender;
+        });
     }
 
     String name() {
@@ -146,6 +169,16 @@ final class SinkWorker implements Runnable {
     void abandon() {
         abandoned = true;
         thread.interrupt();
+        if (senders != null) {
+            // Interrupts the requests in flight (each then counts its events as dropped); a request handed over but
+            // not yet started is dropped here, as it will never run.
+            for (Runnable notStarted : senders.shutdownNow()) {
+                if (notStarted instanceof InFlight request) {
+                    dropAll(request.request.events(), DropReason.CLOSE_TIMEOUT);
+                    slots.release();
+                }
+            }
+        }
     }
 
     void join(long deadlineNanos) throws InterruptedException {
@@ -210,6 +243,7 @@ final class SinkWorker implements Runnable {
                 }
                 LockSupport.parkNanos(this, nextFlush - System.nanoTime());
             }
+            awaitInFlight();
             if (abandoned) {
                 Event event;
                 while ((event = queue.poll()) != null) {
@@ -221,8 +255,49 @@ final class SinkWorker implements Runnable {
             log.error("The sender thread of sink '{}' stopped unexpectedly", name, t);
             throw t;
         } finally {
+            if (senders != null) {
+                senders.shutdownNow();
+                awaitSendersStopped();
+            }
             exited = true;
             notifyProgress();
+        }
+    }
+
+    /** Idle request threads stop at once when shut down; waiting briefly lets close() leave no thread behind. */
+    private void awaitSendersStopped() {
+        try {
+            senders.awaitTermination(100, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until every request handed to a request thread is answered (delivered, failed or, once the close gave up,
+     * dropped), so the sender thread ends, and close returns, only when this sink's counts are final.
+     */
+    private void awaitInFlight() {
+        if (senders == null) {
+            return;
+        }
+        while (true) {
+            try {
+                slots.acquire(maxInFlight);
+                slots.release(maxInFlight);
+                return;
+            } catch (InterruptedException e) {
+                if (abandoned) {
+                    // abandon() interrupted the request threads; give them a moment to count what they drop.
+                    Thread.interrupted();
+                    try {
+                        senders.awaitTermination(200, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException again) {
+                        // close() is past its deadline; what is still counting is counted by dropLeftovers' caller.
+                    }
+                    return;
+                }
+            }
         }
     }
 
@@ -248,7 +323,63 @@ final class SinkWorker implements Runnable {
         // What cannot be encoded, or is too large for any request, fails here, before anything is sent: it would fail
         // the same way on every attempt, and it must not hold up the events around it.
         for (Request request : poster.pack(batch, (event, reason) -> fail(List.of(event), reason))) {
+            dispatch(request);
+        }
+    }
+
+    /** Sends a request on this thread, or hands it to a free request thread when several may be in flight. */
+    private void dispatch(Request request) {
+        if (senders == null) {
             send(request);
+            return;
+        }
+        if (!acquireSlot()) {
+            dropAll(request.events(), DropReason.CLOSE_TIMEOUT);
+            return;
+        }
+        try {
+            senders.execute(new InFlight(request));
+        } catch (RejectedExecutionException closedMeanwhile) {
+            slots.release();
+            dropAll(request.events(), DropReason.CLOSE_TIMEOUT);
+        }
+    }
+
+    /** Waits for a free request thread; false once the close gave up on this sink. */
+    private boolean acquireSlot() {
+        while (!abandoned) {
+            try {
+                slots.acquire();
+                if (!abandoned) {
+                    return true;
+                }
+                slots.release();
+                return false;
+            } catch (InterruptedException e) {
+                // Only abandon() interrupts the sender thread; the loop condition sees it.
+            }
+        }
+        return false;
+    }
+
+    /** One request handed to a request thread; it frees its slot when answered, whatever the answer. */
+    private final class InFlight implements Runnable {
+        private final Request request;
+
+        InFlight(Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public void run() {
+            try {
+                send(request);
+            } catch (Throwable t) {
+                log.error("A request thread of sink '{}' stopped unexpectedly", name, t);
+                throw t;
+            } finally {
+                slots.release();
+            }
         }
     }
 
@@ -310,8 +441,7 @@ final class SinkWorker implements Runnable {
             fail(request.events(), reason);
             return;
         }
-        if (!splitLogged) {
-            splitLogged = true;
+        if (splitLogged.compareAndSet(false, true)) {
             log.warn("Sink '{}': the backend refused {} events as too large ({}); sending them in halves. Set the"
                     + " sink's maxRequestBytes below the backend's limit.", name, request.size(), reason);
         } else {
