@@ -180,6 +180,17 @@ public final class AnalyticsReader implements AutoCloseable {
         scanIndex(RedisForms.keyName(kind), day, chunkSize, ids -> chunk.accept(readEntities(kind, day, ids)));
     }
 
+    /**
+     * The day of each of {@code ids} as Redis holds it now, in the order given: counters (0 for none), unique counts,
+     * sketches and metadata, one pipelined read for all of them. An entity with no event that day comes back with
+     * zeros. Dashboards read "today so far" with it while the aggregator has not yet written the day.
+     */
+    public List<EntityDay> entities(EntityKind kind, LocalDate day, List<String> ids) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(day, "day");
+        return ids.isEmpty() ? List.of() : readEntities(kind, day, List.copyOf(ids));
+    }
+
     private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
         var async = store.async();
         List<String> counters = kind.counters();
