@@ -156,7 +156,16 @@
   });
 
   async function start() {
-    me = await api('/me');
+    const who = await api('/me');
+    if (!who.signedIn) {
+      if (token()) {
+        sessionStorage.removeItem(TOKEN_KEY);
+        throw new HttpError(401, 'That token is not known here.');
+      }
+      signIn();
+      return;
+    }
+    me = who;
     document.getElementById('signin').hidden = true;
     document.getElementById('who').textContent = me.admin ? 'Admin' : 'Lister ' + me.listerId;
     document.getElementById('signout').hidden = !token();
@@ -270,11 +279,16 @@
     const xs = periods.map((p, i) => i);
     const labels = periods.map(p => p.period);
     const data = [xs].concat(series.map(([, where, key]) => periods.map(p => Number(value(p, where, key) || 0))));
+    // One tick per period (at most about 12 labelled), so labels never repeat between periods.
+    const every = Math.max(1, Math.ceil(xs.length / 12));
     chart = new uPlot({
       width: Math.max(320, box.clientWidth - 20), height: 260,
-      series: [{}].concat(series.map(([label, , , stroke]) => ({label, stroke, width: 2, points: {show: true}}))),
-      axes: [{values: (u, splits) => splits.map(i => labels[Math.round(i)] || '')}, {}],
-      scales: {x: {time: false}}
+      series: [{label: 'Period', value: (u, v) => (v === null || v === undefined) ? '–' : labels[v]}].concat(
+        series.map(([label, , , stroke], i) => ({label, stroke, width: 2, dash: i === 1 ? [6, 4] : undefined,
+          points: {show: true}}))),
+      axes: [{splits: () => xs.filter(i => i % every === 0), values: (u, splits) => splits.map(i => labels[i] || '')},
+        {}],
+      scales: {x: {time: false, range: () => [-0.3, Math.max(xs.length - 1, 0) + 0.3]}}
     }, data, box);
   }
 

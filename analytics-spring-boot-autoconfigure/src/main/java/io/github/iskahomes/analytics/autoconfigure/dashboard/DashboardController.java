@@ -46,7 +46,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * for the caller the {@link CallerResolver} names (401 without one): a lister sees only their own listings,
  * developments and leads (403 on anyone else's), an admin sees all.
  * <ul>
- *   <li>{@code GET /me}: who the caller is;</li>
+ *   <li>{@code GET /me}: who the caller is ({@code signedIn} false without a credential);</li>
  *   <li>{@code GET /top-listings?from=&to=&by=views|leads|conversion&limit=10}: a lister's own, or all;</li>
  *   <li>{@code GET /{listings|listers|developments}/{id}?from=&to=&grain=day|week|month|quarter|year}: the periods
  *       and the totals of the range (uniques a union over the whole range);</li>
@@ -83,11 +83,18 @@ public class DashboardController {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Who the caller is. */
+    /**
+     * Who the caller is, or {@code {"signedIn":false}} (still 200: the page asks before it has a token, and a 401
+     * would be an error in the browser's console on every first visit).
+     */
     @GetMapping(path = "${analytics.dashboard.api-path:/api/dashboard}/me", produces = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<String> me(HttpServletRequest request) {
-        DashboardCaller caller = caller(request);
+        DashboardCaller caller = callers.resolve(request).orElse(null);
         Map<String, Object> body = new LinkedHashMap<>();
+        body.put("signedIn", caller != null);
+        if (caller == null) {
+            return json(body);
+        }
         body.put("name", caller.name());
         body.put("admin", caller.admin());
         body.put("listerId", caller.listerId());
@@ -360,7 +367,10 @@ public class DashboardController {
 
     static String error(String message) {
         try {
-            return JSON.writeValueAsString(Map.of("success", false, "error", message));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("success", false);
+            body.put("error", message);
+            return JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
