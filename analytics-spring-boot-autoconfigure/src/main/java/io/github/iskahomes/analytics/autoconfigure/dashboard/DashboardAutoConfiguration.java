@@ -117,6 +117,9 @@ public class DashboardAutoConfiguration {
             while (trimmed.endsWith("/")) {
                 trimmed = trimmed.substring(0, trimmed.length() - 1);
             }
+            if (trimmed.isEmpty()) {
+                return "/";
+            }
             return (trimmed.startsWith("/") ? trimmed : "/" + trimmed) + "/";
         }
     }
