@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +59,10 @@ final class SinkWorker implements Runnable {
     /** One permit per request that may be in flight; only used with {@link #senders}. */
     private final Semaphore slots;
     private final int maxInFlight;
+    /** The requests handed to request threads and not yet answered, for a close that gives up. */
+    private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    /** The request a request thread is sending, so its counting can be taken over by such a close. */
+    private static final ThreadLocal<InFlight> CURRENT = new ThreadLocal<>();
 
     private volatile boolean flushWanted;
     private volatile boolean closing;
@@ -170,14 +176,19 @@ final class SinkWorker implements Runnable {
         abandoned = true;
         thread.interrupt();
         if (senders != null) {
-            // Interrupts the requests in flight (each then counts its events as dropped); a request handed over but
-            // not yet started is dropped here, as it will never run.
+            // Every request handed to a request thread is settled here, at once and exactly: what its thread has not
+            // counted yet is dropped now, and the thread, interrupted below, counts nothing more. So close() returns
+            // with final counts however slowly the interrupted threads wind down.
+            for (InFlight request : inFlight) {
+                request.claimRest();
+            }
             for (Runnable notStarted : senders.shutdownNow()) {
-                if (notStarted instanceof InFlight request) {
-                    dropAll(request.request.events(), DropReason.CLOSE_TIMEOUT);
+                // Never ran, so never frees its slot itself (its events were settled above).
+                if (notStarted instanceof InFlight) {
                     slots.release();
                 }
             }
+            notifyProgress();
         }
     }
 
@@ -267,7 +278,7 @@ final class SinkWorker implements Runnable {
     /** Idle request threads stop at once when shut down; waiting briefly lets close() leave no thread behind. */
     private void awaitSendersStopped() {
         try {
-            senders.awaitTermination(100, TimeUnit.MILLISECONDS);
+            senders.awaitTermination(abandoned ? 50 : 1_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -281,22 +292,13 @@ final class SinkWorker implements Runnable {
         if (senders == null) {
             return;
         }
-        while (true) {
+        while (!abandoned) {
             try {
                 slots.acquire(maxInFlight);
                 slots.release(maxInFlight);
                 return;
             } catch (InterruptedException e) {
-                if (abandoned) {
-                    // abandon() interrupted the request threads; give them a moment to count what they drop.
-                    Thread.interrupted();
-                    try {
-                        senders.awaitTermination(200, TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException again) {
-                        // close() is past its deadline; what is still counting is counted by dropLeftovers' caller.
-                    }
-                    return;
-                }
+                // Only abandon() interrupts the sender thread, and it has settled every request in flight.
             }
         }
     }
@@ -337,11 +339,21 @@ final class SinkWorker implements Runnable {
             dropAll(request.events(), DropReason.CLOSE_TIMEOUT);
             return;
         }
-        try {
-            senders.execute(new InFlight(request));
-        } catch (RejectedExecutionException closedMeanwhile) {
+        InFlight handed = new InFlight(request);
+        inFlight.add(handed);
+        if (abandoned) {
+            // abandon() may have passed the set before this request joined it.
+            handed.claimRest();
+            inFlight.remove(handed);
             slots.release();
-            dropAll(request.events(), DropReason.CLOSE_TIMEOUT);
+            return;
+        }
+        try {
+            senders.execute(handed);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            handed.claimRest();
+            inFlight.remove(handed);
+            slots.release();
         }
     }
 
@@ -362,9 +374,17 @@ final class SinkWorker implements Runnable {
         return false;
     }
 
-    /** One request handed to a request thread; it frees its slot when answered, whatever the answer. */
+    /**
+     * One request handed to a request thread; it frees its slot when answered, whatever the answer. Its events are
+     * counted in order (a 413 sends the first half, then the second), so what is counted is always a prefix of them;
+     * {@link #claimRest()} lets a giving-up close count the rest as dropped exactly once.
+     */
     private final class InFlight implements Runnable {
         private final Request request;
+        /** How many of the request's events are counted; guarded by this. */
+        private int counted;
+        /** Whether a close that gave up took over the counting; guarded by this. */
+        private boolean claimed;
 
         InFlight(Request request) {
             this.request = request;
@@ -372,15 +392,59 @@ final class SinkWorker implements Runnable {
 
         @Override
         public void run() {
+            CURRENT.set(this);
             try {
                 send(request);
             } catch (Throwable t) {
                 log.error("A request thread of sink '{}' stopped unexpectedly", name, t);
                 throw t;
             } finally {
+                CURRENT.remove();
+                inFlight.remove(this);
                 slots.release();
             }
         }
+
+        /** Counts {@code events} (the next ones of the request) by {@code count}, unless a close took over. */
+        synchronized boolean settle(List<Event> events, Runnable count) {
+            if (claimed) {
+                return false;
+            }
+            count.run();
+            counted += events.size();
+            return true;
+        }
+
+        /** Takes over the counting: the events not counted yet are dropped as {@link DropReason#CLOSE_TIMEOUT}. */
+        void claimRest() {
+            List<Event> rest;
+            synchronized (this) {
+                if (claimed) {
+                    return;
+                }
+                claimed = true;
+                List<Event> events = request.events();
+                rest = events.subList(Math.min(counted, events.size()), events.size());
+                dropped.add(rest.size());
+            }
+            for (Event event : rest) {
+                reportDrop(event, DropReason.CLOSE_TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * Applies {@code count} for {@code events} of the request this thread is sending: at once on the sender thread;
+     * on a request thread only while a close has not taken over its request ({@link InFlight#claimRest()}), so no
+     * event is counted twice.
+     */
+    private boolean settle(List<Event> events, Runnable count) {
+        InFlight current = CURRENT.get();
+        if (current == null) {
+            count.run();
+            return true;
+        }
+        return current.settle(events, count);
     }
 
     /** Sends one request until it is delivered, refused or out of attempts; a request too large is sent in halves. */
@@ -467,8 +531,12 @@ final class SinkWorker implements Runnable {
             }
         }
         int accepted = events.size() - refused.size();
-        rejected.addAndGet(refused.size());
-        sent.addAndGet(accepted);
+        if (!settle(events, () -> {
+            rejected.addAndGet(refused.size());
+            sent.addAndGet(accepted);
+        })) {
+            return;
+        }
         log.debug("Sink '{}' delivered {} events", name, accepted);
         if (!refused.isEmpty()) {
             log.warn("Sink '{}': the backend rejected {} of {} events; the first because {}", name, refused.size(),
@@ -507,20 +575,31 @@ final class SinkWorker implements Runnable {
     }
 
     private void fail(List<Event> batch, String reason) {
-        failed.addAndGet(batch.size());
+        if (!settle(batch, () -> failed.addAndGet(batch.size()))) {
+            return;
+        }
         log.warn("Sink '{}' failed to deliver {} events: {}", name, batch.size(), reason);
         notifyListener(() -> listener.onFailed(name, batch, reason));
         notifyProgress();
     }
 
     private void dropAll(List<Event> batch, DropReason reason) {
-        for (Event event : batch) {
-            drop(event, reason);
+        if (!settle(batch, () -> dropped.add(batch.size()))) {
+            return;
         }
+        for (Event event : batch) {
+            reportDrop(event, reason);
+        }
+        notifyProgress();
     }
 
     private void drop(Event event, DropReason reason) {
         dropped.increment();
+        reportDrop(event, reason);
+    }
+
+    /** Logs (the first drop, then one line per 10,000) and tells the listener of a drop already counted. */
+    private void reportDrop(Event event, DropReason reason) {
         long total = dropped.sum();
         // Log the first drop, then one line per 10,000, so an outage is visible without flooding the log.
         if (total == 1 || total - droppedLogged >= 10_000) {

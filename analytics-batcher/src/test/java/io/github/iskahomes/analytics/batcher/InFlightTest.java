@@ -67,9 +67,17 @@ class InFlightTest {
         return events.stream().map(Event::uuid).collect(Collectors.toSet());
     }
 
-    private static boolean requestThreadsAlive() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.isAlive() && t.getName().startsWith("analytics-batcher-ingest"));
+    /** Whether any request thread of the sink is still alive once they had time to end (20 s at most). */
+    private static boolean requestThreadsAlive() throws InterruptedException {
+        long guard = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().equals("analytics-batcher-ingest-send"))) {
+            if (System.nanoTime() > guard) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     @Test

@@ -72,9 +72,16 @@ public final class LiveFeed implements AutoCloseable {
     /** Opens a stream of {@code scope}'s numbers; the first event goes out at once. */
     public SseEmitter subscribe(Scope scope) {
         SseEmitter emitter = new SseEmitter(timeout.toMillis());
-        open.add(emitter);
         Stream stream = new Stream(scope, emitter);
-        ScheduledFuture<?> task = timer.scheduleWithFixedDelay(stream, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> task;
+        try {
+            task = timer.scheduleWithFixedDelay(stream, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The application is shutting down: end the stream at once; the page reconnects to another instance.
+            emitter.complete();
+            return emitter;
+        }
+        open.add(emitter);
         Runnable end = () -> {
             task.cancel(false);
             open.remove(emitter);
@@ -128,7 +135,7 @@ public final class LiveFeed implements AutoCloseable {
         return numbers;
     }
 
-    /** Ends every open stream and stops the thread. */
+    /** Ends every open stream and stops the thread. Idempotent. */
     @Override
     public void close() {
         timer.shutdownNow();
