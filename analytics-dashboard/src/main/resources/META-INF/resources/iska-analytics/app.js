@@ -358,6 +358,7 @@
     liveAbort = controller;
     const panel = document.getElementById('live');
     panel.hidden = false;
+    panel.dataset.scope = scope;
     document.getElementById('live-scope').textContent = '· ' + label;
     const state = document.getElementById('live-state');
     const numbers = document.getElementById('live-numbers');
@@ -385,7 +386,10 @@
               if (line.startsWith('event:')) name = line.slice(6).trim();
               else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
             });
-            if (name === 'today' && data.length) showLive(numbers, JSON.parse(data.join('\n')));
+            // A stream this page has left (a new page opened its own) never writes into the panel.
+            if (name === 'today' && data.length && !controller.signal.aborted) {
+              showLive(numbers, JSON.parse(data.join('\n')));
+            }
           }
         }
         if (!controller.signal.aborted) setTimeout(connect, 1000);

@@ -192,7 +192,10 @@ class DashboardBrowserTest {
     void theLivePanelMovesWhenEventsArriveWithoutAReload(BrowserPage page) throws Exception {
         signIn(page, TOKEN_A);
         page.open(base() + "#/listings/A2");
-        page.waitFor("today's views", "document.querySelector('[data-live=views] .value')?.textContent === '0'", GUARD);
+        // The listing's own stream (not the overview's, which the sign-in opened first), with its first numbers.
+        page.waitFor("A2's live numbers", "document.getElementById('live').dataset.scope === 'listings:A2'"
+                + " && document.querySelector('[data-live=unique_views] .value')?.textContent === '0'", GUARD);
+        assertThat(text(page, "[data-live=views] .value")).isEqualTo("0");
         page.script("window.notReloaded = true;");
 
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
