@@ -5,6 +5,7 @@
 module io.github.iskahomes.analytics.core {
     requires com.fasterxml.jackson.core;
     requires com.fasterxml.jackson.databind;
+    requires org.slf4j; // Listeners logs a listener's exception
 
     exports io.github.iskahomes.analytics.core;
     exports io.github.iskahomes.analytics.core.internal to

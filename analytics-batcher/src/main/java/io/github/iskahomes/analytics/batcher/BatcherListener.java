@@ -11,7 +11,8 @@ import java.util.List;
  * <p>Methods are called from the sinks' sender threads (for an {@link HttpIngestSink} with several requests in
  * flight, from its request threads, several at once), and {@link #onDropped} with {@link DropReason#QUEUE_FULL} or
  * {@link DropReason#BATCHER_CLOSED} also from the thread calling {@code track()}: implementations must be thread-safe
- * and quick. An exception thrown by a listener is logged and otherwise ignored.
+ * and quick. An exception thrown by a listener is logged and otherwise ignored. Set one with
+ * {@link EventBatcher.Builder#listener(BatcherListener)}; {@link #composite} combines several.
  */
 public interface BatcherListener {
 
@@ -47,5 +48,16 @@ public interface BatcherListener {
      * with the backend's reason, for example {@code "listing_id is missing"}. It is not sent again.
      */
     default void onRejected(String sink, Event event, String reason) {
+    }
+
+    /**
+     * One listener that tells each of {@code listeners}, in order (for example a host's own and analytics-micrometer's
+     * {@code BatcherMetrics}). One that throws does not keep the others from hearing the event: each is called on its
+     * own, and a throw is logged at WARN and ignored.
+     *
+     * @throws NullPointerException if {@code listeners} or one of them is null
+     */
+    static BatcherListener composite(BatcherListener... listeners) {
+        return new CompositeBatcherListener(List.of(listeners));
     }
 }

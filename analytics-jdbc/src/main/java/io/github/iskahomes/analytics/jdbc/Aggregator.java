@@ -2,6 +2,7 @@ package io.github.iskahomes.analytics.jdbc;
 
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,11 +18,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.LeadAction;
+import io.github.iskahomes.analytics.core.internal.Listeners;
 import io.github.iskahomes.analytics.jdbc.AggregationResult.EntityError;
 import io.github.iskahomes.analytics.jdbc.AggregationResult.Processed;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
@@ -70,6 +73,9 @@ import org.slf4j.LoggerFactory;
  *       so the lead and its other actions are written.</li>
  *   <li>Leads: actions are appended, never replaced; {@code status} and {@code notes} are never written.</li>
  * </ul>
+ *
+ * <p>Each run is told to {@link AggregatorConfig#listener()} (started; then finished with its result, lock held
+ * elsewhere, or failed), for metrics and health; a listener that throws is logged and changes nothing.
  *
  * <p>Thread-safe (runs from several threads or instances serialise on the lock). Does not own the Jdbi, data source
  * or reader it is given.
@@ -132,7 +138,7 @@ public final class Aggregator {
      *         ({@link Schema#migrate(Jdbi)} has not run since the library was upgraded); nothing is read or written
      */
     public AggregationResult run() {
-        return run(reader.retainedDays());
+        return observed(reader::retainedDays);
     }
 
     /** Aggregates the given days. See {@link #run()}. */
@@ -142,7 +148,37 @@ public final class Aggregator {
 
     /** Aggregates the given days (duplicates ignored, oldest first). See {@link #run()}. */
     public AggregationResult run(Collection<LocalDate> days) {
-        TreeSet<LocalDate> ordered = new TreeSet<>(days);
+        Objects.requireNonNull(days, "days");
+        return observed(() -> days);
+    }
+
+    /**
+     * A run of the days {@code days} gives, told to the configured {@link AggregatorListener}: its start, then how it
+     * ended (committed, lock held elsewhere, or failed with what it throws). Listing the days is part of the run,
+     * so a Redis that cannot even say which days it retains is a failed run too.
+     */
+    private AggregationResult observed(Supplier<Collection<LocalDate>> days) {
+        AggregatorListener listener = config.listener();
+        long started = System.nanoTime();
+        Listeners.call(log, listener, "onRunStarted", () -> listener.onRunStarted(Instant.now()));
+        AggregationResult result;
+        try {
+            result = transaction(new TreeSet<>(days.get()));
+        } catch (RuntimeException e) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            Listeners.call(log, listener, "onRunFailed", () -> listener.onRunFailed(e, elapsed));
+            throw e;
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        if (result.success()) {
+            Listeners.call(log, listener, "onRunFinished", () -> listener.onRunFinished(result, elapsed));
+        } else {
+            Listeners.call(log, listener, "onLockHeldElsewhere", () -> listener.onLockHeldElsewhere(elapsed));
+        }
+        return result;
+    }
+
+    private AggregationResult transaction(TreeSet<LocalDate> ordered) {
         try {
             return jdbi.inTransaction(handle -> runLocked(handle, ordered));
         } catch (JdbiException e) {

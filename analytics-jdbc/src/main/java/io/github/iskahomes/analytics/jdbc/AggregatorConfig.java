@@ -12,8 +12,10 @@ package io.github.iskahomes.analytics.jdbc;
  *                  faster path measured), or by one {@code unnest} upsert each; both store the same rows. Turn it off
  *                  where a proxy in front of PostgreSQL refuses COPY. Also off, whatever this says, when the
  *                  connection cannot be unwrapped to PgJDBC's {@code PGConnection} (logged once).
+ * @param listener  told when each run starts and how it ended, for metrics and health (default
+ *                  {@link AggregatorListener#NONE}); see {@link AggregatorListener} for when and on which thread
  */
-public record AggregatorConfig(int chunkSize, String lockName, boolean copy) {
+public record AggregatorConfig(int chunkSize, String lockName, boolean copy, AggregatorListener listener) {
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final String DEFAULT_LOCK_NAME = "io.github.iskahomes.analytics.aggregator";
 
@@ -24,25 +26,44 @@ public record AggregatorConfig(int chunkSize, String lockName, boolean copy) {
         if (lockName == null || lockName.isBlank()) {
             throw new IllegalArgumentException("lockName must not be blank");
         }
+        java.util.Objects.requireNonNull(listener, "listener");
     }
 
-    /** Chunks of 1000, the default lock name, COPY. */
+    /**
+     * A config without a listener ({@link AggregatorListener#NONE}).
+     *
+     * @throws IllegalArgumentException if {@code chunkSize} is out of range or {@code lockName} is blank
+     */
+    public AggregatorConfig(int chunkSize, String lockName, boolean copy) {
+        this(chunkSize, lockName, copy, AggregatorListener.NONE);
+    }
+
+    /** Chunks of 1000, the default lock name, COPY, no listener. */
     public static AggregatorConfig defaults() {
-        return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME, true);
+        return new AggregatorConfig(DEFAULT_CHUNK_SIZE, DEFAULT_LOCK_NAME, true, AggregatorListener.NONE);
     }
 
     /** This config with another chunk size (1 to 100000). */
     public AggregatorConfig withChunkSize(int value) {
-        return new AggregatorConfig(value, lockName, copy);
+        return new AggregatorConfig(value, lockName, copy, listener);
     }
 
     /** This config with another advisory lock name. */
     public AggregatorConfig withLockName(String value) {
-        return new AggregatorConfig(chunkSize, value, copy);
+        return new AggregatorConfig(chunkSize, value, copy, listener);
     }
 
     /** This config writing by COPY plus a merge ({@code true}) or by {@code unnest} upserts ({@code false}). */
     public AggregatorConfig withCopy(boolean value) {
-        return new AggregatorConfig(chunkSize, lockName, value);
+        return new AggregatorConfig(chunkSize, lockName, value, listener);
+    }
+
+    /**
+     * This config with another listener (one only: combine several with {@link AggregatorListener#composite}).
+     *
+     * @throws NullPointerException if {@code value} is null
+     */
+    public AggregatorConfig withListener(AggregatorListener value) {
+        return new AggregatorConfig(chunkSize, lockName, copy, value);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.iskahomes.analytics.core.RejectionCategory;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,18 @@ public record IngestResult(int ingested, int duplicates, Map<String, Integer> by
      *
      * @param index  its 0-based position in the request
      * @param uuid   the uuid the client gave it, or {@code null}
-     * @param reason why, as a sentence a user can act on ({@code "listing_id is missing"})
+     * @param reason   why, as a sentence a user can act on ({@code "listing_id is missing"})
+     * @param category what kind of problem it is, for counting rejections by kind (never part of the JSON answer)
      */
-    public record Rejection(int index, String uuid, String reason) {
+    public record Rejection(int index, String uuid, String reason, RejectionCategory category) {
         public Rejection {
             Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(category, "category");
+        }
+
+        /** A rejection of category {@link RejectionCategory#OTHER}. */
+        public Rejection(int index, String uuid, String reason) {
+            this(index, uuid, reason, RejectionCategory.OTHER);
         }
     }
 

@@ -2,11 +2,13 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.core.internal.CheckedEvent;
 import io.github.iskahomes.analytics.core.internal.DecodedBatch;
 import io.github.iskahomes.analytics.core.internal.DecodedEvent;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.core.internal.EventValidator;
+import io.github.iskahomes.analytics.core.internal.Listeners;
 import io.github.iskahomes.analytics.core.internal.MetricContract;
 import io.github.iskahomes.analytics.core.internal.MutationPlan;
 import io.github.iskahomes.analytics.core.internal.Properties;
@@ -16,6 +18,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -48,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p>Redis unavailable or slower than {@link IngestorConfig#commandTimeout()}: {@code ingest} throws
  * {@link io.github.iskahomes.analytics.core.StoreUnavailableException} naming the server. Retrying the same batch
  * later is safe: nothing is counted twice and nothing applied is lost.
+ *
+ * <p>Each call is told to {@link IngestorConfig#listener()} (its counts, rejections by category and time, or Redis
+ * unavailable), for metrics; a listener that throws is logged and changes nothing.
  */
 public final class Ingestor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
@@ -148,7 +154,7 @@ public final class Ingestor implements AutoCloseable {
         for (int i = 0; i < events.size(); i++) {
             decoded.add(new DecodedEvent(i, events.get(i), null));
         }
-        return ingestDecoded(decoded);
+        return observed(decoded);
     }
 
     /** The event with camelCase aliases renamed, or the event itself when it has none (the usual case). */
@@ -173,7 +179,7 @@ public final class Ingestor implements AutoCloseable {
      * {@code DecodedBatch}.
      */
     IngestResult ingestBatch(DecodedBatch batch) {
-        return ingestDecoded(batch.events());
+        return observed(batch.events());
     }
 
     /**
@@ -184,6 +190,26 @@ public final class Ingestor implements AutoCloseable {
      */
     public IngestResult ingest(InputStream body) {
         return ingestBatch(EventJson.decode(body, config.maxEventsPerRequest()));
+    }
+
+    /**
+     * {@link #ingestDecoded} told to the configured {@link IngestorListener}: the batch when it completes, Redis
+     * unavailable when it fails so. A call refused before its work (closed, too many events) is not a batch.
+     */
+    private IngestResult observed(List<DecodedEvent> events) {
+        long started = System.nanoTime();
+        IngestResult result;
+        try {
+            result = ingestDecoded(events);
+        } catch (StoreUnavailableException e) {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            Listeners.call(log, config.listener(), "onUnavailable",
+                    () -> config.listener().onUnavailable(e, events.size(), elapsed));
+            throw e;
+        }
+        IngestBatch batch = IngestBatch.of(result, Duration.ofNanos(System.nanoTime() - started));
+        Listeners.call(log, config.listener(), "onBatch", () -> config.listener().onBatch(batch));
+        return result;
     }
 
     private IngestResult ingestDecoded(List<DecodedEvent> events) {
@@ -197,14 +223,14 @@ public final class Ingestor implements AutoCloseable {
         var now = clock.instant();
         int n = events.size();
         Event[] canonical = new Event[n];
-        String[] problems = new String[n];
+        Validation.Rejected[] problems = new Validation.Rejected[n];
         CheckedEvent[] checked = new CheckedEvent[n];
         // uuid → the timestamp this try gives it, for events sent with a uuid but without a timestamp
         Map<String, Instant> untimed = null;
         for (int p = 0; p < n; p++) {
             DecodedEvent element = events.get(p);
             if (element.problem() != null) {
-                problems[p] = element.problem();
+                problems[p] = new Validation.Rejected(element.problem(), element.category());
                 continue;
             }
             canonical[p] = canonical(element.event());
@@ -233,7 +259,8 @@ public final class Ingestor implements AutoCloseable {
         for (int p = 0; p < n; p++) {
             DecodedEvent element = events.get(p);
             if (problems[p] != null) {
-                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), problems[p]));
+                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), problems[p].reason(),
+                        problems[p].category()));
             } else if (uuids.add(checked[p].uuid())) {
                 plans.add(MetricContract.plan(checked[p]));
             } else {
@@ -261,7 +288,7 @@ public final class Ingestor implements AutoCloseable {
     }
 
     /** Validates the event at position {@code p} into {@code checked[p]} or {@code problems[p]}; whether it passed. */
-    private boolean check(int p, Event event, Instant now, String[] problems, CheckedEvent[] checked) {
+    private boolean check(int p, Event event, Instant now, Validation.Rejected[] problems, CheckedEvent[] checked) {
         Validation validation = validator.validate(event, now);
         if (validation instanceof Validation.Accepted accepted) {
             checked[p] = accepted.event();
@@ -269,7 +296,7 @@ public final class Ingestor implements AutoCloseable {
             return true;
         }
         checked[p] = null;
-        problems[p] = ((Validation.Rejected) validation).reason();
+        problems[p] = (Validation.Rejected) validation;
         return false;
     }
 

@@ -27,10 +27,12 @@ import java.util.Objects;
  *                            {@link io.github.iskahomes.analytics.core.StoreUnavailableException} (default 2 s)
  * @param indexShards         how many keys each day's index of active ids is split into, so that no single key is a
  *                            Redis Cluster hot spot (default 16); the reader must use the same number
+ * @param listener            told about every ingest call, for metrics (default {@link IngestorListener#NONE}); see
+ *                            {@link IngestorListener} for when and on which thread
  */
 public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Duration retention, Duration maxFutureSkew,
                              int maxPropertiesBytes, int leadActionCap, int maxEventsPerRequest,
-                             Duration commandTimeout, int indexShards) {
+                             Duration commandTimeout, int indexShards, IngestorListener listener) {
 
     public static final int DEFAULT_LEAD_ACTION_CAP = 100;
     public static final int DEFAULT_MAX_EVENTS_PER_REQUEST = 1000;
@@ -39,13 +41,14 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
 
     /**
      * @throws NullPointerException     if {@code keyPrefix}, {@code calendar}, {@code retention},
-     *                                  {@code maxFutureSkew} or {@code commandTimeout} is null
+     *                                  {@code maxFutureSkew}, {@code commandTimeout} or {@code listener} is null
      * @throws IllegalArgumentException if a value is out of range (the message names it)
      */
     public IngestorConfig {
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         Objects.requireNonNull(calendar, "calendar");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(listener, "listener");
         // Builds the core rules once, so an invalid retention, skew or properties size fails here, at configuration.
         new ValidationRules(calendar, retention, maxFutureSkew, maxPropertiesBytes);
         if (keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
@@ -62,7 +65,7 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
     }
 
     /** No prefix, UTC, 7 days of retention, 1 h of skew, 32 KiB of properties, 100 lead actions, 1000 events per
-     * call, 2 s command timeout, 16 index shards. */
+     * call, 2 s command timeout, 16 index shards, no listener. */
     public static IngestorConfig defaults() {
         return builder().build();
     }
@@ -96,6 +99,7 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
         private int maxEventsPerRequest;
         private Duration commandTimeout;
         private int indexShards;
+        private IngestorListener listener;
 
         private Builder() {
             ValidationRules rules = ValidationRules.defaults();
@@ -108,6 +112,7 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
             maxEventsPerRequest = DEFAULT_MAX_EVENTS_PER_REQUEST;
             commandTimeout = DEFAULT_COMMAND_TIMEOUT;
             indexShards = DEFAULT_INDEX_SHARDS;
+            listener = IngestorListener.NONE;
         }
 
         private Builder(IngestorConfig config) {
@@ -120,6 +125,7 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
             maxEventsPerRequest = config.maxEventsPerRequest;
             commandTimeout = config.commandTimeout;
             indexShards = config.indexShards;
+            listener = config.listener;
         }
 
         /** Prepended to every Redis key (default {@code ""}). */
@@ -182,6 +188,15 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
         }
 
         /**
+         * The listener told about every ingest call (default {@link IngestorListener#NONE}); one only, so combine
+         * several with {@link IngestorListener#composite}.
+         */
+        public Builder listener(IngestorListener value) {
+            this.listener = value;
+            return this;
+        }
+
+        /**
          * The configuration.
          *
          * @throws NullPointerException     if a value was set to null
@@ -189,7 +204,7 @@ public record IngestorConfig(String keyPrefix, BusinessCalendar calendar, Durati
          */
         public IngestorConfig build() {
             return new IngestorConfig(keyPrefix, calendar, retention, maxFutureSkew, maxPropertiesBytes, leadActionCap,
-                    maxEventsPerRequest, commandTimeout, indexShards);
+                    maxEventsPerRequest, commandTimeout, indexShards, listener);
         }
     }
 }

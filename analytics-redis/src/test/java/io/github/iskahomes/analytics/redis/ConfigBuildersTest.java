@@ -16,7 +16,7 @@ class ConfigBuildersTest {
     void ingestorDefaultsAreTheDocumentedOnes() {
         assertThat(IngestorConfig.defaults()).isEqualTo(IngestorConfig.builder().build())
                 .isEqualTo(new IngestorConfig("", BusinessCalendar.UTC, Duration.ofDays(7), Duration.ofHours(1),
-                        32 * 1024, 100, 1000, Duration.ofSeconds(2), 16));
+                        32 * 1024, 100, 1000, Duration.ofSeconds(2), 16, IngestorListener.NONE));
     }
 
     @Test
@@ -25,7 +25,8 @@ class ConfigBuildersTest {
                 .indexShards(4).build();
         IngestorConfig copy = shop.toBuilder().retention(Duration.ofDays(3)).build();
         assertThat(copy).isEqualTo(new IngestorConfig("shop1:", new BusinessCalendar(ZoneId.of("Africa/Lagos")),
-                Duration.ofDays(3), Duration.ofHours(1), 32 * 1024, 100, 1000, Duration.ofSeconds(2), 4));
+                Duration.ofDays(3), Duration.ofHours(1), 32 * 1024, 100, 1000, Duration.ofSeconds(2), 4,
+                IngestorListener.NONE));
         assertThat(shop.retention()).isEqualTo(Duration.ofDays(7));
     }
 

@@ -9,6 +9,7 @@ import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.RejectionCategory;
 import io.github.iskahomes.analytics.core.StoreUnavailableException;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.testing.RedisExtension;
@@ -221,15 +222,20 @@ class IngestorTest {
         IngestResult result = ingestor.ingest(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(result.rejected()).containsExactly(
                 new IngestResult.Rejection(1, "n1",
-                        "context has a NUL character (U+0000) at position 6, which PostgreSQL cannot store"),
+                        "context has a NUL character (U+0000) at position 6, which PostgreSQL cannot store",
+                        RejectionCategory.UNSTORABLE_TEXT),
                 new IngestResult.Rejection(2, "n2",
-                        "context has an unpaired UTF-16 surrogate (U+D83D) at position 2, which UTF-8 cannot encode"),
+                        "context has an unpaired UTF-16 surrogate (U+D83D) at position 2, which UTF-8 cannot encode",
+                        RejectionCategory.UNSTORABLE_TEXT),
                 new IngestResult.Rejection(3, "v3",
-                        "listing_id has an unpaired UTF-16 surrogate (U+D800) at position 2, which ids may not contain"),
+                        "listing_id has an unpaired UTF-16 surrogate (U+D800) at position 2, which ids may not contain",
+                        RejectionCategory.INVALID_PROPERTY),
                 new IngestResult.Rejection(4, "v4",
-                        "listing_id has an unpaired UTF-16 surrogate (U+DBFF) at position 2, which ids may not contain"),
+                        "listing_id has an unpaired UTF-16 surrogate (U+DBFF) at position 2, which ids may not contain",
+                        RejectionCategory.INVALID_PROPERTY),
                 new IngestResult.Rejection(6, "v6\udc00",
-                        "uuid has an unpaired UTF-16 surrogate (U+DC00) at position 3, which ids may not contain"));
+                        "uuid has an unpaired UTF-16 surrogate (U+DC00) at position 3, which ids may not contain",
+                        RejectionCategory.INVALID_PROPERTY));
         assertThat(result.ingested()).isEqualTo(2);
         assertThat(result.toJson()).contains("\"index\":6,");
         assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).containsExactlyInAnyOrder("L1", "X?");
@@ -463,6 +469,15 @@ class IngestorTest {
         assertThat(reasons.get(11)).matches("properties are about \\d+ bytes; at most 32768 are allowed");
         assertThat(reasons.get(12)).isEqualTo("user_type \"buyer\" is not one of developer, agent, agency, property_manager");
         assertThat(reasons.get(13)).isEqualTo("listing_id must be a string, not an array");
+        // The category of each reason above: the tag a metrics system counts rejections by.
+        assertThat(result.rejected()).extracting(IngestResult.Rejection::category).containsExactly(
+                RejectionCategory.MISSING_PROPERTY, RejectionCategory.UNKNOWN_EVENT_TYPE,
+                RejectionCategory.MISSING_PROPERTY, RejectionCategory.INVALID_PROPERTY,
+                RejectionCategory.INVALID_PROPERTY, RejectionCategory.TIMESTAMP_OUT_OF_RANGE,
+                RejectionCategory.TIMESTAMP_OUT_OF_RANGE, RejectionCategory.INVALID_PROPERTY,
+                RejectionCategory.MISSING_PROPERTY, RejectionCategory.MISSING_PROPERTY,
+                RejectionCategory.INVALID_PROPERTY, RejectionCategory.TOO_LARGE, RejectionCategory.INVALID_PROPERTY,
+                RejectionCategory.INVALID_PROPERTY);
         assertThat(counter("L1", "total_views")).isEqualTo(1);
     }
 
@@ -470,13 +485,16 @@ class IngestorTest {
     void decodingProblemsAreRejectionsToo() {
         String body = "{\"events\":[42, {\"event\":\"property_view\",\"uuid\":\"d1\",\"timestamp\":\"yesterday\","
                 + "\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"L1\"}},"
-                + "{\"event\":\"property_view\",\"uuid\":\"d2\",\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"L1\"}}]}";
+                + "{\"event\":\"property_view\",\"uuid\":\"d2\",\"distinct_id\":\"S1\",\"properties\":{\"listing_id\":\"L1\"}},"
+                + "{\"uuid\":\"d3\",\"distinct_id\":\"S1\"}]}";
         IngestResult result = ingestor.ingest(new java.io.ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
         assertThat(result.ingested()).isEqualTo(1);
         assertThat(result.rejected()).containsExactly(
-                new IngestResult.Rejection(0, null, "the element is a number, not an event object"),
+                new IngestResult.Rejection(0, null, "the element is a number, not an event object",
+                        RejectionCategory.INVALID_PAYLOAD),
                 new IngestResult.Rejection(1, "d1", "timestamp \"yesterday\" is not an ISO-8601 date-time with an offset"
-                        + " (such as 2025-01-15T10:00:00Z) nor epoch milliseconds"));
+                        + " (such as 2025-01-15T10:00:00Z) nor epoch milliseconds", RejectionCategory.INVALID_PAYLOAD),
+                new IngestResult.Rejection(3, "d3", "event name is missing", RejectionCategory.MISSING_PROPERTY));
     }
 
     @Test

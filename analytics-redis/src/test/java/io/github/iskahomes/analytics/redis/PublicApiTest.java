@@ -30,10 +30,10 @@ class PublicApiTest {
         for (Class<?> type : publicTypes()) {
             names.add(type.getName().substring(PACKAGE.length() + 1));
         }
-        assertThat(names).containsExactly("AnalyticsReader", "AnalyticsReader$DayWatch", "EntityDay", "IngestHandler",
-                "IngestHandler$Request", "IngestHandler$Response", "IngestHandlerConfig", "IngestHandlerConfig$Builder",
-                "IngestResult", "IngestResult$Rejection", "Ingestor", "IngestorConfig", "IngestorConfig$Builder",
-                "LeadState");
+        assertThat(names).containsExactly("AnalyticsReader", "AnalyticsReader$DayWatch", "EntityDay", "IngestBatch",
+                "IngestHandler", "IngestHandler$Request", "IngestHandler$Response", "IngestHandlerConfig",
+                "IngestHandlerConfig$Builder", "IngestResult", "IngestResult$Rejection", "Ingestor", "IngestorConfig",
+                "IngestorConfig$Builder", "IngestorListener", "LeadState");
     }
 
     @Test

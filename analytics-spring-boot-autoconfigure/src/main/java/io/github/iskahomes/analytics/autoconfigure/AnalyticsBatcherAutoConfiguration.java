@@ -46,7 +46,7 @@ public class AnalyticsBatcherAutoConfiguration {
                 .build();
     }
 
-    /** The batcher, with the host's {@link BatcherListener} bean when there is one. */
+    /** The batcher, telling every {@link BatcherListener} bean (the Micrometer binder among them). */
     @Bean
     @ConditionalOnMissingBean
     @Conditional(SinkAvailable.class)
@@ -68,7 +68,7 @@ public class AnalyticsBatcherAutoConfiguration {
         if (settings.getPosthogApiKey() != null && !settings.getPosthogApiKey().isBlank()) {
             builder.sink(PostHogSink.builder(settings.getPosthogApiKey()).host(settings.getPosthogHost()).build());
         }
-        listener.ifUnique(builder::listener);
+        builder.listener(BatcherListener.composite(listener.orderedStream().toArray(BatcherListener[]::new)));
         return builder.build();
     }
 

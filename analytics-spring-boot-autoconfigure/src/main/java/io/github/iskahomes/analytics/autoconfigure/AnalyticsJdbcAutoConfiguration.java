@@ -2,12 +2,12 @@ package io.github.iskahomes.analytics.autoconfigure;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
+import io.github.iskahomes.analytics.jdbc.AggregatorListener;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
 import io.github.iskahomes.analytics.jdbc.SalesLedger;
 import io.github.iskahomes.analytics.redis.Ingestor;
-import io.github.iskahomes.analytics.redis.IngestorConfig;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -43,14 +43,17 @@ public class AnalyticsJdbcAutoConfiguration {
     /** The sales the host records; days in the ingestor's business zone. */
     @Bean
     @ConditionalOnMissingBean
-    public SalesLedger analyticsSalesLedger(DataSource dataSource, ObjectProvider<IngestorConfig> ingestorConfig,
+    public SalesLedger analyticsSalesLedger(DataSource dataSource, ObjectProvider<Ingestor> ingestor,
                                             AnalyticsProperties properties,
                                             ObjectProvider<SchemaMigration> migration) {
         migration.ifAvailable(done -> { });
-        IngestorConfig ingest = ingestorConfig.getIfAvailable();
-        BusinessCalendar calendar = ingest != null ? ingest.calendar()
-                : new BusinessCalendar(properties.getIngest().getZone());
-        return SalesLedger.create(dataSource, calendar);
+        return SalesLedger.create(dataSource, calendar(ingestor, properties));
+    }
+
+    /** The business calendar of the ingestor in use (the host's own, if it declared one), else of the properties. */
+    private static BusinessCalendar calendar(ObjectProvider<Ingestor> ingestor, AnalyticsProperties properties) {
+        Ingestor inUse = ingestor.getIfUnique();
+        return inUse != null ? inUse.config().calendar() : new BusinessCalendar(properties.getIngest().getZone());
     }
 
     /** Lead status and notes, which belong to the host's users. */
@@ -61,11 +64,14 @@ public class AnalyticsJdbcAutoConfiguration {
         return Leads.create(dataSource);
     }
 
-    /** The aggregator's settings from {@code analytics.aggregation.*}. */
+    /** The aggregator's settings from {@code analytics.aggregation.*}, telling every {@link AggregatorListener} bean. */
     @Bean
     @ConditionalOnMissingBean
-    public AggregatorConfig analyticsAggregatorConfig(AnalyticsProperties properties) {
-        return AggregatorConfig.defaults().withChunkSize(properties.getAggregation().getChunkSize());
+    public AggregatorConfig analyticsAggregatorConfig(AnalyticsProperties properties,
+                                                      ObjectProvider<AggregatorListener> listeners) {
+        return AggregatorConfig.defaults().withChunkSize(properties.getAggregation().getChunkSize())
+                .withListener(AggregatorListener.composite(listeners.orderedStream()
+                        .toArray(AggregatorListener[]::new)));
     }
 
     /** The aggregator, reading through the ingestor's reader. */
@@ -102,8 +108,9 @@ public class AnalyticsJdbcAutoConfiguration {
     @ConditionalOnBean(AnalyticsAggregation.class)
     @ConditionalOnProperty(prefix = "analytics.aggregation.schedule", name = "enabled", matchIfMissing = true)
     public AggregationSchedule analyticsAggregationSchedule(AnalyticsAggregation aggregation,
+                                                            ObjectProvider<Ingestor> ingestor,
                                                             AnalyticsProperties properties) {
         return new AggregationSchedule(aggregation, properties.getAggregation().getSchedule().getCron(),
-                properties.getIngest().getZone());
+                calendar(ingestor, properties).zone());
     }
 }

@@ -2,6 +2,7 @@ package io.github.iskahomes.analytics.autoconfigure;
 
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.redis.IngestorListener;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -28,10 +29,14 @@ import org.springframework.context.annotation.ConfigurationCondition;
 @EnableConfigurationProperties(AnalyticsProperties.class)
 public class AnalyticsRedisAutoConfiguration {
 
-    /** The ingestor's settings from {@code analytics.ingest.*}; declare an {@link IngestorConfig} bean to replace it. */
+    /**
+     * The ingestor's settings from {@code analytics.ingest.*}, telling every {@link IngestorListener} bean (the
+     * Micrometer binder among them); declare an {@link IngestorConfig} bean to replace it.
+     */
     @Bean
     @ConditionalOnMissingBean
-    public IngestorConfig analyticsIngestorConfig(AnalyticsProperties properties) {
+    public IngestorConfig analyticsIngestorConfig(AnalyticsProperties properties,
+                                                  ObjectProvider<IngestorListener> listeners) {
         AnalyticsProperties.Ingest ingest = properties.getIngest();
         return IngestorConfig.builder()
                 .keyPrefix(ingest.getKeyPrefix())
@@ -40,6 +45,7 @@ public class AnalyticsRedisAutoConfiguration {
                 .maxFutureSkew(ingest.getMaxFutureSkew())
                 .maxEventsPerRequest(ingest.getMaxEventsPerRequest())
                 .commandTimeout(ingest.getCommandTimeout())
+                .listener(IngestorListener.composite(listeners.orderedStream().toArray(IngestorListener[]::new)))
                 .build();
     }
 

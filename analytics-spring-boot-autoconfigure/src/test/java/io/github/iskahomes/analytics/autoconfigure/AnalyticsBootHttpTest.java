@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -31,6 +32,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @ExtendWith({RedisExtension.class, PostgresExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Closed after the class, while Redis and PostgreSQL still run: the batcher drains and nothing reconnects in vain.
+@DirtiesContext
 @SpringBootTest(classes = BootTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AnalyticsBootHttpTest {
     private static final String SECRET = "webhook-secret-1";
@@ -153,6 +156,47 @@ class AnalyticsBootHttpTest {
         HttpResponse<String> up = awaitHealth(200);
         assertThat(JSON.readTree(up.body()).get("components").get("analytics").get("details").get("redis").asText())
                 .isEqualTo("UP");
+    }
+
+    @Test
+    void theMetersShowTheExactCountsOfWhatWasPostedAndAggregated() throws Exception {
+        double ingested = meter("analytics.ingest.events", "outcome:ingested");
+        double duplicates = meter("analytics.ingest.events", "outcome:duplicate");
+        double missing = meter("analytics.ingest.events", "reason:missing_property");
+        double rows = meter("analytics.aggregation.rows", "table:listings");
+        double runs = meter("analytics.aggregation.run", null);
+        String listing = "listing-" + UUID.randomUUID();
+        Instant at = Instant.now().minusSeconds(60);
+        String first = view(listing, "seeker-1", at, "home");
+        // Three new events, one replay of the first, one without its listing_id.
+        String body = "{\"events\":[" + first + "," + view(listing, "seeker-2", at, "home") + ","
+                + view(listing, "seeker-3", at, "direct") + "," + first + ","
+                + "{\"event\":\"property_view\",\"distinct_id\":\"seeker-4\",\"properties\":{}}]}";
+        HttpResponse<String> posted = send(request("/api/ingest/posthog").header("X-Webhook-Secret", SECRET)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+        HttpResponse<String> run = send(admin("/api/cron/analytics").POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+        long written = JSON.readTree(run.body()).get("processed").get("listings").get("inserted").asLong();
+
+        assertThat(meter("analytics.ingest.events", "outcome:ingested") - ingested).isEqualTo(3);
+        assertThat(meter("analytics.ingest.events", "outcome:duplicate") - duplicates).isEqualTo(1);
+        assertThat(meter("analytics.ingest.events", "reason:missing_property") - missing).isEqualTo(1);
+        assertThat(meter("analytics.aggregation.rows", "table:listings") - rows).isEqualTo(written).isPositive();
+        // One run, whatever its outcome tag (a retained day Redis holds nothing for makes it "partial").
+        assertThat(meter("analytics.aggregation.run", null) - runs).isEqualTo(1);
+        assertThat(meter("analytics.batcher.queue.size", "sink:ingestor")).isZero();
+    }
+
+    /**
+     * A meter's first measurement (COUNT for counters and timers, VALUE for gauges) at /actuator/metrics, for one
+     * tag or (null) summed over all.
+     */
+    private double meter(String name, String tag) throws Exception {
+        HttpResponse<String> response = send(request("/actuator/metrics/" + name + (tag == null ? "" : "?tag=" + tag))
+                .GET());
+        assertThat(response.statusCode()).as(name + " " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).get("measurements").get(0).get("value").asDouble();
     }
 
     /** The health endpoint until it answers {@code status}; the client reconnects on its own within about 1 s. */

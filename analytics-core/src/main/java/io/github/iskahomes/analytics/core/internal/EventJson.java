@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.MalformedPayloadException;
 import io.github.iskahomes.analytics.core.PayloadTooLargeException;
+import io.github.iskahomes.analytics.core.RejectionCategory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -202,10 +203,12 @@ public final class EventJson {
                         + " (such as 2025-01-15T10:00:00Z) nor epoch milliseconds";
             }
         }
+        Event event = new Event(name, distinctId, timestamp, uuid, properties);
         if (name == null && problem == null) {
-            problem = node.has("event") ? "event name is not a string" : "event name is missing";
+            return node.has("event") ? new DecodedEvent(index, event, "event name is not a string")
+                    : new DecodedEvent(index, event, "event name is missing", RejectionCategory.MISSING_PROPERTY);
         }
-        return new DecodedEvent(index, new Event(name, distinctId, timestamp, uuid, properties), problem);
+        return new DecodedEvent(index, event, problem);
     }
 
     private static Instant parseTimestamp(JsonNode node) {

@@ -5,6 +5,7 @@ import static io.github.iskahomes.analytics.core.internal.Properties.*;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.ListerType;
+import io.github.iskahomes.analytics.core.RejectionCategory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,56 +43,68 @@ public final class EventValidator {
     /** Validates one event as of {@code now}. */
     public Validation validate(Event event, Instant now) {
         if (event == null) {
-            return new Validation.Rejected("the event is null");
+            return new Validation.Rejected("the event is null", RejectionCategory.INVALID_PAYLOAD);
         }
         if (event.name() == null || event.name().isBlank()) {
-            return new Validation.Rejected("event name is missing");
+            return new Validation.Rejected("event name is missing", RejectionCategory.MISSING_PROPERTY);
         }
         EventType type = EventType.fromWireName(event.name()).orElse(null);
         if (type == null) {
-            return new Validation.Rejected("event \"" + event.name() + "\" is not in the catalogue");
+            return new Validation.Rejected("event \"" + event.name() + "\" is not in the catalogue",
+                    RejectionCategory.UNKNOWN_EVENT_TYPE);
         }
         for (String required : type.requiredProperties()) {
             Object value = event.properties().get(required);
             if (value == null || (value instanceof String s && s.isEmpty())) {
-                return new Validation.Rejected(required + " is missing");
+                return new Validation.Rejected(required + " is missing", RejectionCategory.MISSING_PROPERTY);
             }
         }
-        String problem = checkIds(event, type);
-        if (problem == null) {
-            problem = checkText(event, type);
+        Validation.Rejected rejected = invalid(checkIds(event, type));
+        if (rejected == null) {
+            rejected = unstorable(checkText(event, type));
         }
-        if (problem == null) {
-            problem = checkListerTypes(event, type);
+        if (rejected == null) {
+            rejected = checkListerTypes(event, type);
         }
-        if (problem == null) {
-            problem = checkSize(event);
+        if (rejected == null) {
+            rejected = checkSize(event);
         }
-        if (problem != null) {
-            return new Validation.Rejected(problem);
+        if (rejected != null) {
+            return rejected;
         }
         String seeker = firstNonEmpty(event.text(SEEKER_ID), event.distinctId());
         if (seeker == null) {
-            return new Validation.Rejected("distinct_id is missing; send distinct_id or a seeker_id property");
+            return new Validation.Rejected("distinct_id is missing; send distinct_id or a seeker_id property",
+                    RejectionCategory.MISSING_PROPERTY);
         }
         Instant timestamp = event.timestamp() == null ? untimed(event.uuid(), now) : event.timestamp();
         if (timestamp.isBefore(now.minus(rules.retention()))) {
             return new Validation.Rejected("timestamp " + timestamp + " is older than the " + describe(rules.retention())
-                    + " retention");
+                    + " retention", RejectionCategory.TIMESTAMP_OUT_OF_RANGE);
         }
         if (timestamp.isAfter(now.plus(rules.maxFutureSkew()))) {
             return new Validation.Rejected("timestamp " + timestamp + " is more than " + describe(rules.maxFutureSkew())
-                    + " in the future");
+                    + " in the future", RejectionCategory.TIMESTAMP_OUT_OF_RANGE);
         }
         String uuid = event.uuid();
         if (uuid == null || uuid.isEmpty()) {
             uuid = event.timestamp() == null ? UUID.randomUUID().toString() : contentUuid(event);
-        } else if ((problem = Ids.problem("uuid", uuid)) != null) {
-            return new Validation.Rejected(problem);
+        } else if ((rejected = invalid(Ids.problem("uuid", uuid))) != null) {
+            return rejected;
         }
         LocalDate day = rules.calendar().dayOf(timestamp);
         Event resolved = new Event(event.name(), event.distinctId(), timestamp, uuid, event.properties());
         return new Validation.Accepted(new CheckedEvent(type, resolved, day, seeker));
+    }
+
+    /** A rejection of {@code problem} as an invalid property, or {@code null} when there is no problem. */
+    private static Validation.Rejected invalid(String problem) {
+        return problem == null ? null : new Validation.Rejected(problem, RejectionCategory.INVALID_PROPERTY);
+    }
+
+    /** A rejection of {@code problem} as unstorable text, or {@code null} when there is no problem. */
+    private static Validation.Rejected unstorable(String problem) {
+        return problem == null ? null : new Validation.Rejected(problem, RejectionCategory.UNSTORABLE_TEXT);
     }
 
     /** The properties held to the id rule, in the order they are checked. */
@@ -160,24 +173,25 @@ public final class EventValidator {
         return carried;
     }
 
-    private static String checkListerTypes(Event event, EventType type) {
+    private static Validation.Rejected checkListerTypes(Event event, EventType type) {
         String notText = notText(event, LISTER_TYPE);
         if (notText == null && type == EventType.PROFILE_VIEW) {
             notText = notText(event, USER_TYPE);
         }
         if (notText != null) {
-            return notText;
+            return invalid(notText);
         }
         String listerType = event.text(LISTER_TYPE);
         if (listerType != null && ListerType.fromWireName(listerType).isEmpty()) {
-            return "lister_type \"" + listerType + "\" is not one of " + ListerType.NAMES;
+            return invalid("lister_type \"" + listerType + "\" is not one of " + ListerType.NAMES);
         }
         if (listerType == null && event.text(LISTER_ID) != null) {
-            return "lister_type is missing; it is required with lister_id (one of " + ListerType.NAMES + ")";
+            return new Validation.Rejected("lister_type is missing; it is required with lister_id (one of "
+                    + ListerType.NAMES + ")", RejectionCategory.MISSING_PROPERTY);
         }
         String userType = event.text(USER_TYPE);
         if (type == EventType.PROFILE_VIEW && ListerType.fromWireName(userType).isEmpty()) {
-            return "user_type \"" + userType + "\" is not one of " + ListerType.NAMES;
+            return invalid("user_type \"" + userType + "\" is not one of " + ListerType.NAMES);
         }
         return null;
     }
@@ -191,10 +205,11 @@ public final class EventValidator {
         return null;
     }
 
-    private String checkSize(Event event) {
+    private Validation.Rejected checkSize(Event event) {
         long size = jsonSize(event.properties());
         if (size > rules.maxPropertiesBytes()) {
-            return "properties are about " + size + " bytes; at most " + rules.maxPropertiesBytes() + " are allowed";
+            return new Validation.Rejected("properties are about " + size + " bytes; at most "
+                    + rules.maxPropertiesBytes() + " are allowed", RejectionCategory.TOO_LARGE);
         }
         return null;
     }
