@@ -54,7 +54,7 @@ public class DashboardAutoConfiguration {
                                                     ObjectProvider<AdminAccess> access) {
         AdminAccess admin = access.getIfAvailable();
         return new PrincipalCallerResolver(properties.getAdminRole(),
-                new TokenCallerResolver(admin == null ? null : admin.adminToken(), properties.getTokens()));
+                new TokenCallerResolver(admin == null ? null : admin.adminToken(), properties.listerTokens()));
     }
 
     /** Today's numbers from Redis, pushed to open pages. */

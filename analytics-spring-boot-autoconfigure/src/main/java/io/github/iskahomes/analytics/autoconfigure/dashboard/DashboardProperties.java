@@ -1,7 +1,6 @@
 package io.github.iskahomes.analytics.autoconfigure.dashboard;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -15,7 +14,7 @@ public class DashboardProperties {
     /** Where the pages' JSON and Server-Sent Events endpoints are. */
     private String apiPath = "/api/dashboard";
     /** Bearer tokens of listers: token to lister id. Each lister sees only their own listings, developments, leads. */
-    private Map<String, String> tokens = new LinkedHashMap<>();
+    private Map<String, String> tokens;
     /** The role (without ROLE_) of an admin when Spring Security or the container authenticates callers. */
     private String adminRole = "ANALYTICS_ADMIN";
     /** How often the live panel's numbers are read from Redis for each open page. */
@@ -49,6 +48,11 @@ public class DashboardProperties {
 
     public Map<String, String> getTokens() {
         return tokens;
+    }
+
+    /** The lister tokens, none when unset. */
+    Map<String, String> listerTokens() {
+        return tokens == null ? Map.of() : tokens;
     }
 
     public void setTokens(Map<String, String> tokens) {
