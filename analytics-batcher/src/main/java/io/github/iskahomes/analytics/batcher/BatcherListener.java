@@ -8,7 +8,8 @@ import java.util.List;
  * Hears what happens to tracked events, per sink, so a host can export metrics or alert. Every method has an empty
  * default; implement those you need.
  *
- * <p>Methods are called from the sinks' sender threads, and {@link #onDropped} with {@link DropReason#QUEUE_FULL} or
+ * <p>Methods are called from the sinks' sender threads (for an {@link HttpIngestSink} with several requests in
+ * flight, from its request threads, several at once), and {@link #onDropped} with {@link DropReason#QUEUE_FULL} or
  * {@link DropReason#BATCHER_CLOSED} also from the thread calling {@code track()}: implementations must be thread-safe
  * and quick. An exception thrown by a listener is logged and otherwise ignored. Set one with
  * {@link EventBatcher.Builder#listener(BatcherListener)}; {@link #composite} combines several.

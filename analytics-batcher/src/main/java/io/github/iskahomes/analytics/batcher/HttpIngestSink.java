@@ -23,13 +23,19 @@ import java.util.Objects;
  * event, which then fails with the server's reason. Events the server rejects in its 200 answer ({@code rejected[]})
  * are counted as rejected, each with the server's reason.
  *
+ * <p>Up to {@link Builder#maxInFlight(int)} requests (default {@value #DEFAULT_MAX_IN_FLIGHT}) wait for their answers
+ * at once, each on its own request thread and connection. Requests start in the order of the events, and each keeps
+ * its events in order, but a later request may be answered, or retried, before an earlier one: the ingestor does not
+ * depend on arrival order (counters add up in any order, each uuid counts once, lead actions are ordered by their
+ * timestamps). {@code maxInFlight(1)} sends strictly one request after the other.
+ *
  * <pre>{@code
  * Sink ingest = HttpIngestSink.builder(URI.create("https://app.example.com/api/ingest/posthog"))
  *         .secret(System.getenv("POSTHOG_WEBHOOK_SECRET"))
  *         .build();
  * }</pre>
  *
- * <p>Used by one sender thread at a time; {@link #close()} stops its HTTP threads.
+ * <p>Thread-safe; {@link #close()} stops its HTTP threads.
  */
 public final class HttpIngestSink implements Sink {
     /** The header that carries the secret unless {@link Builder#secretHeader(String)} says otherwise. */
@@ -40,6 +46,15 @@ public final class HttpIngestSink implements Sink {
      * 1 MiB a default nginx in front of the endpoint accepts, even with gzip off.
      */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+    /**
+     * 4: how many requests wait for an answer at once unless {@link Builder#maxInFlight(int)} says otherwise. One
+     * request at a time leaves the sender idle for each round trip and the server's threads idle while the sender
+     * encodes the next batch; four keep both busy on a small server (see the module's docs for the measurements)
+     * while holding at most four requests in memory.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+    /** The most {@link Builder#maxInFlight(int)} accepts. */
+    public static final int MAX_IN_FLIGHT_LIMIT = 64;
 
     private final String name;
     private final HttpPoster poster;
@@ -51,7 +66,8 @@ public final class HttpIngestSink implements Sink {
             headers.put(builder.secretHeader, builder.secret);
         }
         this.poster = new HttpPoster(name, builder.endpoint, headers, builder.gzip, builder.connectTimeout,
-                builder.requestTimeout, EventJson.encodeIngestBody(List.of()), builder.maxRequestBytes);
+                builder.requestTimeout, EventJson.encodeIngestBody(List.of()), builder.maxRequestBytes,
+                builder.maxInFlight);
     }
 
     /**
@@ -101,6 +117,7 @@ public final class HttpIngestSink implements Sink {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(10);
         private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
 
         private Builder(URI endpoint) {
             this.endpoint = HttpIngestSink.checkHttp(endpoint);
@@ -152,6 +169,24 @@ public final class HttpIngestSink implements Sink {
          */
         public Builder maxRequestBytes(int bytes) {
             this.maxRequestBytes = checkMaxRequestBytes(bytes);
+            return this;
+        }
+
+        /**
+         * How many requests may wait for their answers at once (default {@value HttpIngestSink#DEFAULT_MAX_IN_FLIGHT}).
+         * Each has its own thread and connection while in flight, and holds its batch in memory until answered
+         * (retries included), so the batcher's memory is bounded by {@code maxQueueSize} plus this many requests.
+         * {@code 1} sends one request after the other, in strict order.
+         *
+         * @throws IllegalArgumentException if {@code requests} is below 1 or above
+         *                                  {@value HttpIngestSink#MAX_IN_FLIGHT_LIMIT}
+         */
+        public Builder maxInFlight(int requests) {
+            if (requests < 1 || requests > MAX_IN_FLIGHT_LIMIT) {
+                throw new IllegalArgumentException("maxInFlight must be 1 to " + MAX_IN_FLIGHT_LIMIT + ", was "
+                        + requests);
+            }
+            this.maxInFlight = requests;
             return this;
         }
 

@@ -45,6 +45,7 @@ final class HttpPoster implements AutoCloseable {
     private final boolean gzip;
     private final Duration requestTimeout;
     private final int maxRequestBytes;
+    private final int maxInFlight;
     /** The body up to the events array's first element, and from after its last: the sink's envelope. */
     private final byte[] prefix;
     private final byte[] suffix;
@@ -54,15 +55,17 @@ final class HttpPoster implements AutoCloseable {
     /**
      * @param emptyBody the sink's body for no events, ending in <code>[]}</code> (such as <code>{"events":[]}</code>):
      *                  the envelope every request's events are written into, as core's {@code EventJson} writes it
+     * @param maxInFlight how many requests the batcher may have waiting for an answer at once
      */
     HttpPoster(String sinkName, URI endpoint, Map<String, String> headers, boolean gzip, Duration connectTimeout,
-               Duration requestTimeout, byte[] emptyBody, int maxRequestBytes) {
+               Duration requestTimeout, byte[] emptyBody, int maxRequestBytes, int maxInFlight) {
         this.sinkName = sinkName;
         this.endpoint = endpoint;
         this.headers = Map.copyOf(headers);
         this.gzip = gzip;
         this.requestTimeout = requestTimeout;
         this.maxRequestBytes = maxRequestBytes;
+        this.maxInFlight = maxInFlight;
         String empty = new String(emptyBody, StandardCharsets.UTF_8);
         if (!empty.endsWith("[]}")) {
             throw new IllegalArgumentException("an empty body must end with its events array, was " + empty);
@@ -92,6 +95,11 @@ final class HttpPoster implements AutoCloseable {
             return posthog.poster();
         }
         return null;
+    }
+
+    /** How many requests the batcher may have waiting for an answer at once (1: one after the other). */
+    int maxInFlight() {
+        return maxInFlight;
     }
 
     /**

@@ -38,7 +38,7 @@ public final class PostHogSink implements Sink {
         URI endpoint = URI.create((host.endsWith("/") ? host : host + "/") + "batch/");
         this.poster = new HttpPoster(name, endpoint, Map.of(), builder.gzip, builder.connectTimeout,
                 builder.requestTimeout, EventJson.encodePostHogBatch(builder.apiKey, List.of()),
-                builder.maxRequestBytes);
+                builder.maxRequestBytes, 1);   // one at a time: PostHog's SDKs send so too, and it rate-limits per key
     }
 
     /**

@@ -5,9 +5,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,6 +26,12 @@ import org.slf4j.LoggerFactory;
  * One sink's bounded queue and sender thread. {@link #offer} is lock-free (a CAS on the size, a CAS on the queue's
  * tail) so tracking threads never wait for each other or for the sender; the sender parks until a batch is full, the
  * interval passes, a flush is asked for, or the batcher closes.
+ *
+ * <p>For an {@link HttpIngestSink} with {@code maxInFlight} above 1, the sender thread packs requests and hands each,
+ * in order, to one of {@code maxInFlight} request threads ({@code analytics-batcher-<sink>-send}), waiting for a free
+ * one when all are busy; each request thread sends, retries, halves and counts its request exactly as the sender
+ * thread does for every other sink. A request waiting for its retry holds its slot, so a dead backend still fills
+ * the queue and never more than {@code maxInFlight} requests are held in memory.
  */
 final class SinkWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(EventBatcher.class);
@@ -41,13 +54,22 @@ final class SinkWorker implements Runnable {
     private final AtomicLong retried = new AtomicLong();
     private final Object progress = new Object();
     private final Thread thread;
+    /** The request threads, or {@code null} when the sender thread sends itself (one request in flight). */
+    private final ExecutorService senders;
+    /** One permit per request that may be in flight; only used with {@link #senders}. */
+    private final Semaphore slots;
+    private final int maxInFlight;
+    /** The requests handed to request threads and not yet answered, for a close that gives up. */
+    private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
+    /** The request a request thread is sending, so its counting can be taken over by such a close. */
+    private static final ThreadLocal<InFlight> CURRENT = new ThreadLocal<>();
 
     private volatile boolean flushWanted;
     private volatile boolean closing;
     private volatile boolean abandoned;
     private volatile boolean exited;
     private volatile long droppedLogged;
-    private boolean splitLogged;
+    private final AtomicBoolean splitLogged = new AtomicBoolean();
 
     SinkWorker(Sink sink, BatcherConfig config, BatcherListener listener) {
         this.sink = sink;
@@ -57,6 +79,13 @@ final class SinkWorker implements Runnable {
         this.listener = listener;
         this.thread = new Thread(this, "analytics-batcher-" + name);
         this.thread.setDaemon(true);
+        this.maxInFlight = poster == null ? 1 : poster.maxInFlight();
+        this.slots = new Semaphore(maxInFlight);
+        this.senders = maxInFlight == 1 ? null : Executors.newFixedThreadPool(maxInFlight, runnable -> {
+            Thread sender = new Thread(runnable, "analytics-batcher-" + name + "-send");
+            sender.setDaemon(true);
+            return sender;
+        });
     }
 
     String name() {
@@ -146,6 +175,21 @@ final class SinkWorker implements Runnable {
     void abandon() {
         abandoned = true;
         thread.interrupt();
+        if (senders != null) {
+            // Every request handed to a request thread is settled here, at once and exactly: what its thread has not
+            // counted yet is dropped now, and the thread, interrupted below, counts nothing more. So close() returns
+            // with final counts however slowly the interrupted threads wind down.
+            for (InFlight request : inFlight) {
+                request.claimRest();
+            }
+            for (Runnable notStarted : senders.shutdownNow()) {
+                // Never ran, so never frees its slot itself (its events were settled above).
+                if (notStarted instanceof InFlight) {
+                    slots.release();
+                }
+            }
+            notifyProgress();
+        }
     }
 
     void join(long deadlineNanos) throws InterruptedException {
@@ -210,6 +254,7 @@ final class SinkWorker implements Runnable {
                 }
                 LockSupport.parkNanos(this, nextFlush - System.nanoTime());
             }
+            awaitInFlight();
             if (abandoned) {
                 Event event;
                 while ((event = queue.poll()) != null) {
@@ -221,8 +266,40 @@ final class SinkWorker implements Runnable {
             log.error("The sender thread of sink '{}' stopped unexpectedly", name, t);
             throw t;
         } finally {
+            if (senders != null) {
+                senders.shutdownNow();
+                awaitSendersStopped();
+            }
             exited = true;
             notifyProgress();
+        }
+    }
+
+    /** Idle request threads stop at once when shut down; waiting briefly lets close() leave no thread behind. */
+    private void awaitSendersStopped() {
+        try {
+            senders.awaitTermination(abandoned ? 50 : 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits until every request handed to a request thread is answered (delivered, failed or, once the close gave up,
+     * dropped), so the sender thread ends, and close returns, only when this sink's counts are final.
+     */
+    private void awaitInFlight() {
+        if (senders == null) {
+            return;
+        }
+        while (!abandoned) {
+            try {
+                slots.acquire(maxInFlight);
+                slots.release(maxInFlight);
+                return;
+            } catch (InterruptedException e) {
+                // Only abandon() interrupts the sender thread, and it has settled every request in flight.
+            }
         }
     }
 
@@ -248,8 +325,126 @@ final class SinkWorker implements Runnable {
         // What cannot be encoded, or is too large for any request, fails here, before anything is sent: it would fail
         // the same way on every attempt, and it must not hold up the events around it.
         for (Request request : poster.pack(batch, (event, reason) -> fail(List.of(event), reason))) {
-            send(request);
+            dispatch(request);
         }
+    }
+
+    /** Sends a request on this thread, or hands it to a free request thread when several may be in flight. */
+    private void dispatch(Request request) {
+        if (senders == null) {
+            send(request);
+            return;
+        }
+        if (!acquireSlot()) {
+            dropAll(request.events(), DropReason.CLOSE_TIMEOUT);
+            return;
+        }
+        InFlight handed = new InFlight(request);
+        inFlight.add(handed);
+        if (abandoned) {
+            // abandon() may have passed the set before this request joined it.
+            handed.claimRest();
+            inFlight.remove(handed);
+            slots.release();
+            return;
+        }
+        try {
+            senders.execute(handed);
+        } catch (RejectedExecutionException closedMeanwhile) {
+            handed.claimRest();
+            inFlight.remove(handed);
+            slots.release();
+        }
+    }
+
+    /** Waits for a free request thread; false once the close gave up on this sink. */
+    private boolean acquireSlot() {
+        while (!abandoned) {
+            try {
+                slots.acquire();
+                if (!abandoned) {
+                    return true;
+                }
+                slots.release();
+                return false;
+            } catch (InterruptedException e) {
+                // Only abandon() interrupts the sender thread; the loop condition sees it.
+            }
+        }
+        return false;
+    }
+
+    /**
+     * One request handed to a request thread; it frees its slot when answered, whatever the answer. Its events are
+     * counted in order (a 413 sends the first half, then the second), so what is counted is always a prefix of them;
+     * {@link #claimRest()} lets a giving-up close count the rest as dropped exactly once.
+     */
+    private final class InFlight implements Runnable {
+        private final Request request;
+        /** How many of the request's events are counted; guarded by this. */
+        private int counted;
+        /** Whether a close that gave up took over the counting; guarded by this. */
+        private boolean claimed;
+
+        InFlight(Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public void run() {
+            CURRENT.set(this);
+            try {
+                send(request);
+            } catch (Throwable t) {
+                log.error("A request thread of sink '{}' stopped unexpectedly", name, t);
+                throw t;
+            } finally {
+                CURRENT.remove();
+                inFlight.remove(this);
+                slots.release();
+            }
+        }
+
+        /** Counts {@code events} (the next ones of the request) by {@code count}, unless a close took over. */
+        synchronized boolean settle(List<Event> events, Runnable count) {
+            if (claimed) {
+                return false;
+            }
+            count.run();
+            counted += events.size();
+            return true;
+        }
+
+        /** Takes over the counting: the events not counted yet are dropped as {@link DropReason#CLOSE_TIMEOUT}. */
+        void claimRest() {
+            List<Event> rest;
+            synchronized (this) {
+                if (claimed) {
+                    return;
+                }
+                claimed = true;
+                List<Event> events = request.events();
+                rest = events.subList(Math.min(counted, events.size()), events.size());
+                dropped.add(rest.size());
+            }
+            for (Event event : rest) {
+                reportDrop(event, DropReason.CLOSE_TIMEOUT);
+            }
+        }
+    }
+
+    /**
+     * Applies {@code count} for {@code events} of the request this thread is sending: at once on the sender thread;
+     * on a request thread only while a close has not taken over its request ({@link InFlight#claimRest()}), so no
+     * event is counted twice.
+     */
+    private boolean settle(List<Event> events, Runnable count) {
+        InFlight current = CURRENT.get();
+        if (current == null) {
+            count.run();
+            return true;
+        }
+        return current.settle(events, count);
     }
 
     /** Sends one request until it is delivered, refused or out of attempts; a request too large is sent in halves. */
@@ -310,8 +505,7 @@ final class SinkWorker implements Runnable {
             fail(request.events(), reason);
             return;
         }
-        if (!splitLogged) {
-            splitLogged = true;
+        if (splitLogged.compareAndSet(false, true)) {
             log.warn("Sink '{}': the backend refused {} events as too large ({}); sending them in halves. Set the"
                     + " sink's maxRequestBytes below the backend's limit.", name, request.size(), reason);
         } else {
@@ -337,8 +531,12 @@ final class SinkWorker implements Runnable {
             }
         }
         int accepted = events.size() - refused.size();
-        rejected.addAndGet(refused.size());
-        sent.addAndGet(accepted);
+        if (!settle(events, () -> {
+            rejected.addAndGet(refused.size());
+            sent.addAndGet(accepted);
+        })) {
+            return;
+        }
         log.debug("Sink '{}' delivered {} events", name, accepted);
         if (!refused.isEmpty()) {
             log.warn("Sink '{}': the backend rejected {} of {} events; the first because {}", name, refused.size(),
@@ -377,20 +575,31 @@ final class SinkWorker implements Runnable {
     }
 
     private void fail(List<Event> batch, String reason) {
-        failed.addAndGet(batch.size());
+        if (!settle(batch, () -> failed.addAndGet(batch.size()))) {
+            return;
+        }
         log.warn("Sink '{}' failed to deliver {} events: {}", name, batch.size(), reason);
         notifyListener(() -> listener.onFailed(name, batch, reason));
         notifyProgress();
     }
 
     private void dropAll(List<Event> batch, DropReason reason) {
-        for (Event event : batch) {
-            drop(event, reason);
+        if (!settle(batch, () -> dropped.add(batch.size()))) {
+            return;
         }
+        for (Event event : batch) {
+            reportDrop(event, reason);
+        }
+        notifyProgress();
     }
 
     private void drop(Event event, DropReason reason) {
         dropped.increment();
+        reportDrop(event, reason);
+    }
+
+    /** Logs (the first drop, then one line per 10,000) and tells the listener of a drop already counted. */
+    private void reportDrop(Event event, DropReason reason) {
         long total = dropped.sum();
         // Log the first drop, then one line per 10,000, so an outage is visible without flooding the log.
         if (total == 1 || total - droppedLogged >= 10_000) {

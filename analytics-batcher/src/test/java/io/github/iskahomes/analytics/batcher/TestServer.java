@@ -21,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
@@ -67,6 +68,9 @@ final class TestServer implements AutoCloseable {
     /** Events of requests answered 2xx, in arrival order. */
     private final List<Event> accepted = new ArrayList<>();
     private volatile Function<Received, Answer> script;
+    /** Requests being handled now, and the most there ever were at once. */
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger mostOpen = new AtomicInteger();
 
     TestServer(Function<Received, Answer> script) {
         this.script = script;
@@ -102,6 +106,7 @@ final class TestServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             byte[] plain = raw;
@@ -140,7 +145,14 @@ final class TestServer implements AutoCloseable {
             }
             exchange.sendResponseHeaders(answer.status(), body.length);
             exchange.getResponseBody().write(body);
+        } finally {
+            open.decrementAndGet();
         }
+    }
+
+    /** The most requests this server was handling at the same time (received and not yet answered). */
+    int mostAtOnce() {
+        return mostOpen.get();
     }
 
     synchronized List<Received> requests() {

@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.postgres.PostgresPlugin;
 
 /**
@@ -70,19 +72,57 @@ public final class AnalyticsQueries {
     }
 
     /**
+     * The totals of a whole range as one period labelled {@code from/to} (an ISO 8601 interval, such as
+     * {@code 2025-01-01/2025-01-31}): counters summed, uniques a union over every day of the range, rates and averages
+     * recomputed from the range's sums. Empty when the entity has no aggregated day in the range.
+     */
+    public Optional<PeriodTotals> totals(EntityKind kind, String id, LocalDate from, LocalDate to) {
+        Objects.requireNonNull(kind, "kind");
+        List<PeriodTotals> one = series(kind, id, from, to, "CAST('" + from + "/" + to + "' AS text)");
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    /**
+     * The lister a listing or development belongs to, as its latest aggregated day names it ({@code lister_id} of
+     * {@code listing_analytics}, {@code developer_id} of {@code development_analytics}); a lister is its own. Empty
+     * when no aggregated day names one. Dashboards use it to let a lister see only their own entities.
+     */
+    public Optional<String> listerOf(EntityKind kind, String id) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(id, "id");
+        if (kind == EntityKind.USER) {
+            return Optional.of(id);
+        }
+        String column = kind == EntityKind.LISTING ? "lister_id" : "developer_id";
+        String sql = "SELECT " + column + " FROM " + Tables.table(kind) + " WHERE " + Tables.idColumn(kind)
+                + " = :id AND " + column + " IS NOT NULL ORDER BY date DESC LIMIT 1";
+        return Stores.call(store, "reading the lister of " + id, () -> jdbi.withHandle(h -> h.createQuery(sql)
+                .bind("id", id).mapTo(String.class).findOne()));
+    }
+
+    /**
      * The top {@code limit} listings over {@code from}–{@code to} by views, leads or conversion; ties are broken by
      * the other counter, then by listing id.
      */
     public List<ListingRank> topListings(LocalDate from, LocalDate to, Ranking by, int limit) {
+        return topListings(from, to, by, limit, null);
+    }
+
+    /**
+     * As {@link #topListings(LocalDate, LocalDate, Ranking, int)}, over the listings of one lister only (the days
+     * whose {@code lister_id} is {@code listerId}), or over all listings when {@code listerId} is null.
+     */
+    public List<ListingRank> topListings(LocalDate from, LocalDate to, Ranking by, int limit, String listerId) {
         checkRange(from, to);
         Objects.requireNonNull(by, "by");
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         }
         String sql = Sql.resource("top_listings.sql").replace("/*ORDER*/", by.order())
-                .replace("/*HAVING*/", by == Ranking.CONVERSION ? "HAVING sum(total_views) > 0" : "");
-        return Stores.call(store, "ranking listings", () -> jdbi.withHandle(h -> h.createQuery(sql)
-                .bind("from", from).bind("to", to).bind("limit", limit)
+                .replace("/*HAVING*/", by == Ranking.CONVERSION ? "HAVING sum(total_views) > 0" : "")
+                .replace("/*LISTER*/", listerId == null ? "" : "AND lister_id = :lister");
+        return Stores.call(store, "ranking listings", () -> jdbi.withHandle(h -> bindLister(h.createQuery(sql)
+                .bind("from", from).bind("to", to).bind("limit", limit), listerId)
                 .map((rs, ctx) -> {
                     List<byte[]> sketches = sketches(rs.getArray("unique_views_hll"));
                     long unique = sketches.size() <= 1 ? rs.getLong("unique_views") : union.unionCount(sketches);
@@ -91,12 +131,21 @@ public final class AnalyticsQueries {
                 }).list()));
     }
 
+    private static Query bindLister(Query query, String lister) {
+        return lister == null ? query : query.bind("lister", lister);
+    }
+
     private List<PeriodTotals> series(EntityKind kind, String id, LocalDate from, LocalDate to, Grain grain) {
-        Objects.requireNonNull(id, "id");
         Objects.requireNonNull(grain, "grain");
+        return series(kind, id, from, to, grain.column());
+    }
+
+    /** The totals per value of {@code period}: a calendar column, or a constant for the whole range. */
+    private List<PeriodTotals> series(EntityKind kind, String id, LocalDate from, LocalDate to, String period) {
+        Objects.requireNonNull(id, "id");
         checkRange(from, to);
         String valueColumn = Tables.salesValueColumn(kind);
-        StringBuilder sql = new StringBuilder("SELECT ").append(grain.column())
+        StringBuilder sql = new StringBuilder("SELECT ").append(period)
                 .append(" AS period, min(date) AS first_day, max(date) AS last_day");
         for (String counter : kind.counters()) {
             sql.append(", sum(").append(counter).append(") AS ").append(counter);

@@ -1,6 +1,6 @@
 -- Top listings over a date range. Rates are recomputed from the summed counters, never averaged, by the schema's
 -- analytics_rate (V3), their one definition.
--- Sketches are aggregated only for the listings that made the cut.
+-- Sketches are aggregated only for the listings that made the cut. The lister marker narrows it to one lister's listings.
 WITH ranked AS (
     SELECT listing_id,
            sum(total_views)  AS total_views,
@@ -8,7 +8,7 @@ WITH ranked AS (
            sum(unique_views) AS unique_views,
            analytics_rate(sum(total_leads), sum(total_views)) AS conversion_rate
     FROM listing_analytics
-    WHERE date BETWEEN :from AND :to
+    WHERE date BETWEEN :from AND :to /*LISTER*/
     GROUP BY listing_id
     /*HAVING*/
     ORDER BY /*ORDER*/, listing_id

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.core.internal.Metrics;
@@ -150,6 +151,49 @@ class AnalyticsQueriesTest {
         assertThat(queries.topListings(day, day, Ranking.CONVERSION, 10)).extracting(ListingRank::listingId)
                 .containsExactly("C", "B", "A");
         assertThat(queries.topListings(day.minusDays(3), day.minusDays(2), Ranking.VIEWS, 10)).isEmpty();
+    }
+
+    @Test
+    void aListersTopListingsTheOwnerOfAnEntityAndTheTotalsOfARangeAsOnePeriod() {
+        LocalDate first = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+        LocalDate second = first.plusDays(1);
+        Stream s = new Stream();
+        for (LocalDate day : List.of(first, second)) {
+            // The same 4 seekers view A of agent-1 on both days; 2 view B of agent-2; one lead on A each day.
+            for (int i = 0; i < 4; i++) {
+                s.add("property_view", "seeker-" + i, day, "listing_id", "A", "lister_id", "agent-1",
+                        "lister_type", "agent");
+            }
+            for (int i = 0; i < 2; i++) {
+                s.add("property_view", "seeker-" + i, day, "listing_id", "B", "lister_id", "agent-2",
+                        "lister_type", "agent");
+            }
+            s.add("lead_phone", "seeker-0", day, "listing_id", "A", "lister_id", "agent-1", "lister_type", "agent");
+        }
+        s.add("development_view", "seeker-9", second, "development_id", "D1", "developer_id", "agent-1");
+        ingestor.ingest(s.drain());
+        Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults()).run(first, second);
+
+        assertThat(queries.topListings(first, second, Ranking.VIEWS, 10, "agent-1"))
+                .containsExactly(new ListingRank("A", 8, 4, 2, new BigDecimal("25.00")));
+        assertThat(queries.topListings(first, second, Ranking.VIEWS, 10, null)).extracting(ListingRank::listingId)
+                .containsExactly("A", "B");
+        assertThat(queries.listerOf(EntityKind.LISTING, "B")).contains("agent-2");
+        assertThat(queries.listerOf(EntityKind.LISTING, "nowhere")).isEmpty();
+        assertThat(queries.listerOf(EntityKind.USER, "agent-7")).contains("agent-7");
+
+        PeriodTotals range = queries.totals(EntityKind.LISTING, "A", first, second)
+                .orElseThrow();
+        assertThat(range.period()).isEqualTo(first + "/" + second);
+        assertThat(range.firstDay()).isEqualTo(first);
+        assertThat(range.lastDay()).isEqualTo(second);
+        assertThat(range.counter(Metrics.TOTAL_VIEWS)).isEqualTo(8);
+        assertThat(range.counter("phone_leads")).isEqualTo(2);
+        // A union over both days: the same 4 seekers, not 8.
+        assertThat(range.unique(Metrics.UNIQUE_VIEWS)).isEqualTo(4);
+        assertThat(range.amount("conversion_rate")).isEqualTo(new BigDecimal("25.00"));
+        assertThat(queries.totals(EntityKind.LISTING, "A", first.minusDays(5),
+                first.minusDays(4))).isEmpty();
     }
 
     @Test

@@ -187,6 +187,17 @@ public final class AnalyticsReader implements AutoCloseable {
     }
 
     /**
+     * The day of each of {@code ids} as Redis holds it now, in the order given: counters (0 for none), unique counts,
+     * sketches and metadata, read by the same script calls as the aggregator's chunks. An entity with no event that day comes back with
+     * zeros. Dashboards read "today so far" with it while the aggregator has not yet written the day.
+     */
+    public List<EntityDay> entities(EntityKind kind, LocalDate day, List<String> ids) {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(day, "day");
+        return ids.isEmpty() ? List.of() : readEntities(kind, day, List.copyOf(ids));
+    }
+
+    /**
      * Per entity-day: HGETALL of its counters hash, GET of each HyperLogLog, HGETALL of its meta hash. Unique counts
      * are what PFCOUNT answers, counted from the sketch bytes here ({@link HyperLogLogs}).
      */

@@ -104,6 +104,25 @@ class AnalyticsReaderTest {
         });
     }
 
+    @Test
+    void entitiesReadsTheGivenIdsOfADayInOrderWithZerosForAnIdWithoutEvents(TestRedis redis) {
+        IngestorConfig config = IngestorConfig.builder().keyPrefix(redis.keyPrefix()).build();
+        try (Ingestor ingestor = Ingestor.connect(redis.uri(), config)) {
+            assertThat(ingestor.ingest(new Scenario().events).rejected()).isEmpty();
+
+            List<EntityDay> days = ingestor.reader().entities(EntityKind.LISTING, Scenario.DAY,
+                    List.of("L2", "nothing-here", "L1"));
+
+            assertThat(days).extracting(day -> day.entity().id()).containsExactly("L2", "nothing-here", "L1");
+            assertThat(days.get(2).counters()).containsEntry("total_views", 3L).containsEntry("total_leads", 4L)
+                    .containsEntry("phone_leads", 1L);
+            assertThat(days.get(2).uniques()).containsEntry("unique_views", 2L);
+            assertThat(days.get(0).counters()).containsEntry("total_impressions", 4L).containsEntry("total_views", 0L);
+            assertThat(days.get(1).counters().values()).containsOnly(0L);
+            assertThat(ingestor.reader().entities(EntityKind.LISTING, Scenario.DAY, List.of())).isEmpty();
+        }
+    }
+
     private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config) {
         AnalyticsReader reader = ingestor.reader();
         assertThat(reader.watch(Scenario.DAY)).isEmpty();

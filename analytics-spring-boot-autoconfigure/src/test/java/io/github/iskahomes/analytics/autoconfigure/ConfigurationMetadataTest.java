@@ -18,6 +18,8 @@ class ConfigurationMetadataTest {
     void theMetadataListsEveryPropertyWithADescriptionAndEveryDefault() throws Exception {
         Map<String, Object> expected = new TreeMap<>();
         walk("analytics", new AnalyticsProperties(), expected);
+        walk("analytics.dashboard", new io.github.iskahomes.analytics.autoconfigure.dashboard.DashboardProperties(),
+                expected);
         JsonNode metadata;
         try (InputStream in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
             metadata = new ObjectMapper().readTree(in);

@@ -36,7 +36,7 @@ class ReleaseBundleTest {
     private static final String VERSION = "0.0.0-releasecheck";
     private static final List<String> PUBLISHED_JARS = List.of("analytics-core", "analytics-redis", "analytics-jdbc",
             "analytics-batcher", "analytics-micrometer", "analytics-spring-boot-autoconfigure",
-            "analytics-spring-boot-starter", "analytics-testing", "analytics-browser");
+            "analytics-spring-boot-starter", "analytics-testing", "analytics-browser", "analytics-dashboard");
     private static final List<String> PUBLISHED_POMS = List.of("analytics-parent", "analytics-bom");
 
     private static final Path ROOT = Path.of(System.getProperty("release.check.root"));
