@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.iskahomes.analytics.browser.BrowserScript;
 import io.github.iskahomes.analytics.testing.PostgresExtension;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestPostgres;
@@ -219,6 +220,29 @@ class AnalyticsBootHttpTest {
         return "{\"event\":\"property_view\",\"distinct_id\":\"" + seeker + "\",\"timestamp\":\"" + at
                 + "\",\"uuid\":\"" + UUID.randomUUID() + "\",\"properties\":{\"listing_id\":\"" + listing
                 + "\",\"lister_id\":\"dev-1\",\"lister_type\":\"developer\",\"viewed_from\":\"" + from + "\"}}";
+    }
+
+    @Test
+    void analyticsJsIsServedUnderItsHashedNameForAYearAndUnderItsPlainNameRevalidated() throws Exception {
+        BrowserScript script = BrowserScript.classic();
+        HttpResponse<byte[]> hashed = HTTP.send(request("/analytics/js/" + script.fileName()).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(hashed.statusCode()).isEqualTo(200);
+        assertThat(hashed.body()).isEqualTo(script.bytes());
+        assertThat(hashed.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+        assertThat(hashed.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/javascript"));
+
+        HttpResponse<byte[]> module = HTTP.send(request("/analytics/js/analytics.esm.js").GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(module.body()).isEqualTo(BrowserScript.module().bytes());
+        assertThat(module.headers().firstValue("Cache-Control")).contains("no-cache");
+
+        HttpResponse<String> unchanged = send(request("/analytics/js/analytics.js")
+                .header("If-None-Match", script.etag()).GET());
+        assertThat(unchanged.statusCode()).isEqualTo(304);
+        assertThat(send(request("/analytics/js/analytics.js").POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode()).isEqualTo(405);
     }
 
     private HttpRequest.Builder request(String path) {

@@ -18,6 +18,8 @@ class ConfigurationMetadataTest {
     void theMetadataListsEveryPropertyWithADescriptionAndEveryDefault() throws Exception {
         Map<String, Object> expected = new TreeMap<>();
         walk("analytics", new AnalyticsProperties(), expected);
+        walk("analytics.browser", new io.github.iskahomes.analytics.autoconfigure.browser.BrowserScriptProperties(),
+                expected);
         walk("analytics.dashboard", new io.github.iskahomes.analytics.autoconfigure.dashboard.DashboardProperties(),
                 expected);
         JsonNode metadata;

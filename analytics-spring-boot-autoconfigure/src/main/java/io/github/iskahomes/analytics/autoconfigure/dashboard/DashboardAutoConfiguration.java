@@ -4,6 +4,7 @@ import io.github.iskahomes.analytics.autoconfigure.AnalyticsJdbcAutoConfiguratio
 import io.github.iskahomes.analytics.autoconfigure.AnalyticsRedisAutoConfiguration;
 import io.github.iskahomes.analytics.autoconfigure.AnalyticsWebAutoConfiguration;
 import io.github.iskahomes.analytics.autoconfigure.web.AdminAccess;
+import io.github.iskahomes.analytics.autoconfigure.web.UrlPaths;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
 import io.github.iskahomes.analytics.redis.Ingestor;
@@ -91,7 +92,7 @@ public class DashboardAutoConfiguration {
     static class Pages {
         @Bean
         WebMvcConfigurer analyticsDashboardPages(DashboardProperties properties) {
-            String base = base(properties.getPath());
+            String base = UrlPaths.directory(properties.getPath());
             return new WebMvcConfigurer() {
                 @Override
                 public void addResourceHandlers(ResourceHandlerRegistry registry) {
@@ -120,19 +121,8 @@ public class DashboardAutoConfiguration {
                         request.getContextPath() + api) + "};\n");
             };
             // Before the resource handlers, which would serve the jar's default config.js.
-            return new SimpleUrlHandlerMapping(Map.of(base(properties.getPath()) + "config.js", config), -1);
-        }
-
-        /** The path with one slash at each end: {@code /analytics/}, or {@code /}. */
-        static String base(String path) {
-            String trimmed = path == null ? "" : path.strip();
-            while (trimmed.endsWith("/")) {
-                trimmed = trimmed.substring(0, trimmed.length() - 1);
-            }
-            if (trimmed.isEmpty()) {
-                return "/";
-            }
-            return (trimmed.startsWith("/") ? trimmed : "/" + trimmed) + "/";
+            return new SimpleUrlHandlerMapping(Map.of(UrlPaths.directory(properties.getPath()) + "config.js", config),
+                    -1);
         }
     }
 }
