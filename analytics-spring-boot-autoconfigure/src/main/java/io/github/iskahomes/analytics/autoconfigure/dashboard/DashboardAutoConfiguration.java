@@ -4,6 +4,7 @@ import io.github.iskahomes.analytics.autoconfigure.AnalyticsJdbcAutoConfiguratio
 import io.github.iskahomes.analytics.autoconfigure.AnalyticsRedisAutoConfiguration;
 import io.github.iskahomes.analytics.autoconfigure.AnalyticsWebAutoConfiguration;
 import io.github.iskahomes.analytics.autoconfigure.web.AdminAccess;
+import io.github.iskahomes.analytics.autoconfigure.web.RequestValues;
 import io.github.iskahomes.analytics.autoconfigure.web.UrlPaths;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
@@ -117,7 +118,7 @@ public class DashboardAutoConfiguration {
                 response.setContentType("text/javascript");
                 response.setCharacterEncoding(StandardCharsets.UTF_8.name());
                 response.setHeader("Cache-Control", "no-cache");
-                response.getWriter().write("window.ISKA_ANALYTICS = {api: " + DashboardController.write(
+                response.getWriter().write("window.ISKA_ANALYTICS = {api: " + RequestValues.write(
                         request.getContextPath() + api) + "};\n");
             };
             // Before the resource handlers, which would serve the jar's default config.js.

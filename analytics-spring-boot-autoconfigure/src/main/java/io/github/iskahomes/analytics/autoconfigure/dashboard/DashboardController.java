@@ -1,10 +1,14 @@
 package io.github.iskahomes.analytics.autoconfigure.dashboard;
 
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.choice;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.date;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.json;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.wholeNumber;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.write;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.github.iskahomes.analytics.autoconfigure.web.AnalyticsHttpException;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EntityKind;
@@ -19,9 +23,7 @@ import io.github.iskahomes.analytics.jdbc.Ranking;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,8 +63,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @RestController
 public class DashboardController {
     private static final Logger log = LoggerFactory.getLogger(DashboardController.class);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LEADS = 500;
 
     private final AnalyticsQueries queries;
@@ -333,62 +334,20 @@ public class DashboardController {
         return value.asText();
     }
 
-    private static LocalDate date(String name, String value, LocalDate fallback) {
-        if (value == null || value.isBlank()) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new AnalyticsHttpException(400, name + " \"" + value + "\" is not a date like 2025-01-15");
-        }
-    }
 
     private static int count(String name, String value, int max) {
-        try {
-            int parsed = Integer.parseInt(value.trim());
-            if (parsed < 1 || parsed > max) {
-                throw new AnalyticsHttpException(400, name + " must be 1 to " + max + ", was " + parsed);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new AnalyticsHttpException(400, name + " \"" + value + "\" is not a whole number");
+        int parsed = wholeNumber(name, value);
+        if (parsed < 1 || parsed > max) {
+            throw new AnalyticsHttpException(400, name + " must be 1 to " + max + ", was " + parsed);
         }
-    }
-
-    private static <E extends Enum<E>> E choice(Class<E> type, String value) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new AnalyticsHttpException(400, "\"" + value + "\" is not one of "
-                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-        }
+        return parsed;
     }
 
     static String error(String message) {
-        try {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("success", false);
-            body.put("error", message);
-            return JSON.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("success", false);
+        body.put("error", message);
+        return write(body);
     }
 
-    static ResponseEntity<String> json(Object value) {
-        try {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the dashboard answer has no JSON form", e);
-        }
-    }
-
-    static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the live numbers have no JSON form", e);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.autoconfigure.dashboard;
 
+import io.github.iskahomes.analytics.autoconfigure.web.RequestValues;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EventCategory;
@@ -165,7 +166,7 @@ public final class LiveFeed implements AutoCloseable {
                     Map<String, Object> data = new LinkedHashMap<>();
                     data.put("day", calendar.dayOf(clock.instant()).toString());
                     data.put("numbers", now);
-                    emitter.send(SseEmitter.event().name("today").data(DashboardController.write(data)));
+                    emitter.send(SseEmitter.event().name("today").data(RequestValues.write(data)));
                     last = now;
                     lastSent = System.nanoTime();
                 } else if (System.nanoTime() - lastSent > HEARTBEAT_NANOS) {

@@ -1,9 +1,10 @@
 package io.github.iskahomes.analytics.autoconfigure.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.choice;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.date;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.json;
+import static io.github.iskahomes.analytics.autoconfigure.web.RequestValues.wholeNumber;
+
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Grain;
@@ -11,9 +12,6 @@ import io.github.iskahomes.analytics.jdbc.Ranking;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.Objects;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,9 +34,6 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 public class AnalyticsReadController {
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
     private final AnalyticsQueries queries;
     private final BusinessCalendar calendar;
     private final AdminAccess access;
@@ -63,7 +58,8 @@ public class AnalyticsReadController {
                                               @RequestParam(name = "limit", defaultValue = "10") String limit) {
         access.check(request);
         Range range = range(from, to);
-        return json(queries.topListings(range.from, range.to, enumValue(Ranking.class, by), limit(limit)));
+        return json(queries.topListings(range.from, range.to, choice(Ranking.class, by),
+                wholeNumber("limit", limit)));
     }
 
     /** The time series of one listing, lister or development. */
@@ -76,7 +72,7 @@ public class AnalyticsReadController {
                                          @RequestParam(name = "grain", defaultValue = "day") String grain) {
         access.check(request);
         Range range = range(from, to);
-        Grain period = enumValue(Grain.class, grain);
+        Grain period = choice(Grain.class, grain);
         return json(switch (kind) {
             case "listings" -> queries.listing(id, range.from, range.to, period);
             case "listers" -> queries.lister(id, range.from, range.to, period);
@@ -90,42 +86,6 @@ public class AnalyticsReadController {
         // "Today" is the business zone's, like the days the ingestor files events under, not the JVM's.
         LocalDate last = date("to", to, calendar.dayOf(clock.instant()));
         return new Range(date("from", from, last.minusDays(6)), last);
-    }
-
-    private static LocalDate date(String name, String value, LocalDate fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new AnalyticsHttpException(400, name + " \"" + value + "\" is not a date like 2025-01-15");
-        }
-    }
-
-    private static int limit(String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new AnalyticsHttpException(400, "limit \"" + value + "\" is not a whole number");
-        }
-    }
-
-    private static <E extends Enum<E>> E enumValue(Class<E> type, String value) {
-        try {
-            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new AnalyticsHttpException(400, "\"" + value + "\" is not one of "
-                    + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
-        }
-    }
-
-    private static ResponseEntity<String> json(Object value) {
-        try {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(JSON.writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the read result has no JSON form", e);
-        }
     }
 
     private record Range(LocalDate from, LocalDate to) {
