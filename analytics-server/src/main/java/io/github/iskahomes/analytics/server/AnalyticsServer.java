@@ -7,7 +7,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The standalone analytics service, for hosts that do not run on the JVM (a Next.js app, any posthog-js page) and for
- * the demo: {@code java -jar analytics-server.jar}. It serves what the Spring Boot starter gives a host app (the
+ * the demo: {@code java -jar analytics-server-exec.jar}. It serves what the Spring Boot starter gives a host app (the
  * ingest endpoint and PostHog's capture paths, the cron and read endpoints, health and Prometheus metrics) and the
  * dashboard at {@code /}, with its OpenAPI 3.1 document at {@code /openapi.json}.
  *
