@@ -7,7 +7,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The standalone analytics service, for hosts that do not run on the JVM (a Next.js app, any posthog-js page) and for
- * the demo: {@code java -jar analytics-server.jar}. It serves what the Spring Boot starter gives a host app (the
+ * the demo: {@code java -jar analytics-server-exec.jar}. It serves what the Spring Boot starter gives a host app (the
  * ingest endpoint and PostHog's capture paths, the cron and read endpoints, health and Prometheus metrics) and the
  * dashboard at {@code /}, with its OpenAPI 3.1 document at {@code /openapi.json}.
  *
@@ -26,13 +26,14 @@ public class AnalyticsServer {
         run(System.getenv(), args);
     }
 
-    /** Starts the server on the given environment (the tests pass their own). */
-    static ConfigurableApplicationContext run(Map<String, String> environment, String... args) {
+    /**
+     * Starts the server on the given environment (the tests and {@code Main serve} of the examples pass their own);
+     * the embedded stores it starts stop with it.
+     */
+    public static ConfigurableApplicationContext run(Map<String, String> environment, String... args) {
         BackingStores stores = BackingStores.start(environment);
         try {
-            SpringApplication application = new SpringApplication(AnalyticsServer.class);
-            application.setDefaultProperties(stores.properties());
-            ConfigurableApplicationContext context = application.run(args);
+            ConfigurableApplicationContext context = start(stores, args);
             context.addApplicationListener(event -> {
                 if (event instanceof org.springframework.context.event.ContextClosedEvent) {
                     stores.close();
@@ -44,5 +45,16 @@ public class AnalyticsServer {
             stores.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the server on stores the caller owns and closes (the demo and the examples' tests, which stop and restart
+     * the embedded Redis and PostgreSQL under it). {@code args} are Spring Boot's, such as {@code --server.port=0}: they
+     * win over {@code application.properties} and the environment.
+     */
+    public static ConfigurableApplicationContext start(BackingStores stores, String... args) {
+        SpringApplication application = new SpringApplication(AnalyticsServer.class);
+        application.setDefaultProperties(stores.properties());
+        return application.run(args);
     }
 }

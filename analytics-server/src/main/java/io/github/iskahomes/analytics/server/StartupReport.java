@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * Redis URL and its JDBC URL, so scripts and people can point other programs at them.
  */
 @Component
-class StartupReport implements ApplicationListener<WebServerInitializedEvent> {
+public class StartupReport implements ApplicationListener<WebServerInitializedEvent> {
     private final Environment environment;
     private final PrintStream out = System.out;
     private final List<String> printed = new CopyOnWriteArrayList<>();
@@ -38,7 +38,7 @@ class StartupReport implements ApplicationListener<WebServerInitializedEvent> {
     }
 
     /** What it printed, for the tests. */
-    List<String> printed() {
+    public List<String> printed() {
         return List.copyOf(printed);
     }
 }

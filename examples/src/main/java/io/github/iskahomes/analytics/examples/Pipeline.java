@@ -1,69 +1,72 @@
 package io.github.iskahomes.analytics.examples;
 
-import io.github.iskahomes.analytics.examples.server.AnalyticsServer;
-import io.github.iskahomes.analytics.examples.server.ServerSettings;
+import io.github.iskahomes.analytics.autoconfigure.web.AdminAccess;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
-import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
 import io.github.iskahomes.analytics.jdbc.AnalyticsQueries;
 import io.github.iskahomes.analytics.jdbc.Leads;
 import io.github.iskahomes.analytics.jdbc.SalesLedger;
-import io.github.iskahomes.analytics.jdbc.Schema;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
-import java.io.IOException;
+import io.github.iskahomes.analytics.server.AnalyticsServer;
+import io.github.iskahomes.analytics.server.BackingStores;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.postgres.PostgresPlugin;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Everything a host app wires, in one place for the demo and the server: the ingestor and its HTTP handler, the schema,
- * the aggregator, the dashboard queries, the sales ledger and the leads API, served over HTTP.
+ * The demo's and the tests' pipeline: {@code analytics-server} started in this JVM on port {@code port} of 127.0.0.1
+ * with the given Redis and PostgreSQL, and its beans (the ingestor, the aggregator, the dashboard queries, the sales
+ * ledger, the leads API) at hand, so what the demo checks in-process is exactly what the server serves over HTTP.
+ * The aggregation schedule is off: the demo and the tests run the aggregation when they choose.
  */
 public final class Pipeline implements AutoCloseable {
-    private final Infrastructure infrastructure;
-    private final Ingestor ingestor;
+    private final BackingStores stores;
+    private final ConfigurableApplicationContext context;
     private final Jdbi jdbi;
-    private final Aggregator aggregator;
-    private final AnalyticsQueries queries;
-    private final SalesLedger ledger;
-    private final Leads leads;
-    private final AnalyticsServer server;
+    private final int port;
 
-    private Pipeline(Infrastructure infrastructure, IngestorConfig config, ServerSettings settings) throws IOException {
-        this.infrastructure = infrastructure;
-        this.ingestor = Ingestor.connect(infrastructure.redisUri(), config);
-        DataSource dataSource = infrastructure.dataSource();
-        this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
-        Schema.migrate(jdbi);
-        this.aggregator = Aggregator.create(jdbi, ingestor.reader(), AggregatorConfig.defaults());
-        this.queries = AnalyticsQueries.create(jdbi, ingestor.reader()::unionCount);
-        this.ledger = SalesLedger.create(jdbi, config.calendar());
-        this.leads = Leads.create(jdbi);
-        try {
-            this.server = AnalyticsServer.start(settings, ingestor, aggregator, queries);
-        } catch (IOException | RuntimeException e) {
-            ingestor.close();
-            throw e;
-        }
+    private Pipeline(BackingStores stores, ConfigurableApplicationContext context) {
+        this.stores = stores;
+        this.context = context;
+        this.jdbi = Jdbi.create(context.getBean(DataSource.class)).installPlugin(new PostgresPlugin());
+        this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
-    /** Starts the pipeline on {@code infrastructure}, serving on 127.0.0.1; {@code port} 0 picks a free port. */
-    public static Pipeline start(Infrastructure infrastructure, IngestorConfig config, int port) throws IOException {
-        return new Pipeline(infrastructure, config, ServerSettings.defaults().withPort(port));
+    /**
+     * Starts the server on {@code stores} (which the caller closes, after this), its ingestor set up as
+     * {@code config} says (key prefix, zone, retention, skew, batch size, command timeout); {@code port} 0 picks a
+     * free port.
+     */
+    public static Pipeline start(BackingStores stores, IngestorConfig config, int port) {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.address=127.0.0.1",
+                "--server.port=" + port,
+                "--spring.main.banner-mode=off",
+                "--analytics.aggregation.schedule.enabled=false",
+                "--analytics.ingest.key-prefix=" + config.keyPrefix(),
+                "--analytics.ingest.zone=" + config.calendar().zone().getId(),
+                "--analytics.ingest.retention=" + config.retention().toSeconds() + "s",
+                "--analytics.ingest.max-future-skew=" + config.maxFutureSkew().toSeconds() + "s",
+                "--analytics.ingest.max-events-per-request=" + config.maxEventsPerRequest(),
+                "--analytics.ingest.command-timeout=" + config.commandTimeout().toMillis() + "ms"));
+        return new Pipeline(stores, AnalyticsServer.start(stores, args.toArray(String[]::new)));
     }
 
-    /** Starts the pipeline on {@code infrastructure}, serving as {@code settings} say. */
-    public static Pipeline start(Infrastructure infrastructure, IngestorConfig config, ServerSettings settings)
-            throws IOException {
-        return new Pipeline(infrastructure, config, settings);
+    public BackingStores stores() {
+        return stores;
     }
 
-    public Infrastructure infrastructure() {
-        return infrastructure;
+    /** The running server's Spring context. */
+    public ConfigurableApplicationContext context() {
+        return context;
     }
 
     public Ingestor ingestor() {
-        return ingestor;
+        return context.getBean(Ingestor.class);
     }
 
     public Jdbi jdbi() {
@@ -71,32 +74,28 @@ public final class Pipeline implements AutoCloseable {
     }
 
     public Aggregator aggregator() {
-        return aggregator;
+        return context.getBean(Aggregator.class);
     }
 
     public AnalyticsQueries queries() {
-        return queries;
+        return context.getBean(AnalyticsQueries.class);
     }
 
     public SalesLedger ledger() {
-        return ledger;
+        return context.getBean(SalesLedger.class);
     }
 
     public Leads leads() {
-        return leads;
-    }
-
-    public AnalyticsServer server() {
-        return server;
+        return context.getBean(Leads.class);
     }
 
     public int port() {
-        return server.port();
+        return port;
     }
 
     /** The base URL a client on this machine connects to, such as {@code http://127.0.0.1:8080}. */
     public String baseUrl() {
-        return server.localUrl();
+        return "http://127.0.0.1:" + port;
     }
 
     public String ingestUrl() {
@@ -105,12 +104,12 @@ public final class Pipeline implements AutoCloseable {
 
     /** The token the cron and read endpoints require ({@code Authorization: Bearer <token>}). */
     public String adminToken() {
-        return server.adminToken();
+        return context.getBean(AdminAccess.class).adminToken();
     }
 
+    /** Stops the server (gracefully); the stores stay up for their owner to close. */
     @Override
     public void close() {
-        server.close();
-        ingestor.close();
+        context.close();
     }
 }

@@ -1,14 +1,14 @@
 package io.github.iskahomes.analytics.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.iskahomes.analytics.core.internal.CalendarParts;
-import io.github.iskahomes.analytics.examples.server.Serve;
+import io.github.iskahomes.analytics.server.BackingStores;
+import io.github.iskahomes.analytics.server.StartupReport;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +25,13 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
 
-/** {@code serve} driven over HTTP, as another program would: ingest, PostHog paths, cron, read endpoints. */
+/**
+ * {@code serve} (analytics-server, started from its flags) driven over HTTP, as another program would: ingest, PostHog
+ * paths, cron, read endpoints.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,35 +40,42 @@ class ServeTest {
     private static final Instant NOW = Instant.now();
     private static final LocalDate TODAY = LocalDate.ofInstant(NOW, ZoneOffset.UTC);
     private static final String ADMIN = "admin-token-for-tests";
-    private static final ByteArrayOutputStream BANNER = new ByteArrayOutputStream();
-    private static Serve.Running running;
-    private static Pipeline pipeline;
+    private static ConfigurableApplicationContext server;
+    private static int port;
 
     @BeforeAll
-    static void start() throws Exception {
-        running = Serve.start(Flags.parse(new String[] {"--secret", SECRET, "--admin-token", ADMIN, "--port", "0"}),
-                new PrintStream(BANNER, true, StandardCharsets.UTF_8));
-        pipeline = running.pipeline();
+    static void start() {
+        server = Main.serve(Flags.parse(new String[] {"--secret", SECRET, "--admin-token", ADMIN, "--port", "0"}));
+        port = ((WebServerApplicationContext) server).getWebServer().getPort();
     }
 
     @AfterAll
     static void stop() {
-        if (running != null) {
-            running.close();
+        if (server != null) {
+            server.close();
         }
     }
 
     @Test
     @Order(0)
     void printsTheAddressItReallyListensOnAndItsRedisAndJdbcUrls() {
-        String banner = BANNER.toString(StandardCharsets.UTF_8);
-        InetSocketAddress bound = pipeline.server().address();
-        assertThat(bound.getAddress().isLoopbackAddress()).as("bound to " + bound).isTrue();
-        assertThat(banner).startsWith("Serving on http://127.0.0.1:" + bound.getPort() + "  (Ctrl-C stops)\n");
-        assertThat(banner).contains("Redis      " + running.infrastructure().redisUri())
-                .contains("PostgreSQL " + running.infrastructure().jdbcUrl())
-                .contains("Admin token: the configured one")
-                .doesNotContain(ADMIN).doesNotContain(SECRET);
+        List<String> printed = server.getBean(StartupReport.class).printed();
+        BackingStores stores = server.getBean(BackingStores.class);
+        assertThat(port).isPositive();
+        assertThat(printed).containsExactly(
+                "Analytics server listening on http://127.0.0.1:" + port + "/ (dashboard), http://127.0.0.1:" + port
+                        + "/openapi.json, http://127.0.0.1:" + port + "/actuator/health",
+                "Redis      " + stores.redisUri(),
+                "PostgreSQL " + stores.jdbcUrl());
+        assertThat(String.join("\n", printed)).doesNotContain(ADMIN).doesNotContain(SECRET);
+    }
+
+    @Test
+    @Order(0)
+    void anUnknownFlagIsRefusedByName() {
+        assertThatThrownBy(() -> Main.serverArguments(Flags.parse(new String[] {"--read-timeout-seconds", "5"})))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("serve has no flag --read-timeout-seconds; it takes --host, --port, --secret,");
     }
 
     private static String event(String name, String seeker, String uuid, String properties) {
@@ -234,7 +247,7 @@ class ServeTest {
     }
 
     private static URI uri(String path) {
-        return URI.create(pipeline.baseUrl() + path);
+        return URI.create("http://127.0.0.1:" + port + path);
     }
 
     private static HttpResponse<String> post(String path, String body, String header, String value) throws Exception {

@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.examples.bench;
 
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.jdbc.AggregationResult;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
@@ -10,6 +9,7 @@ import io.github.iskahomes.analytics.jdbc.Schema;
 import io.github.iskahomes.analytics.redis.AnalyticsReader;
 import io.github.iskahomes.analytics.redis.Ingestor;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.server.BackingStores;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -87,7 +87,7 @@ public final class AggregatorBenchmark {
                 !"off".equals(flags.getOrDefault("baselines", "on")), "on".equals(flags.getOrDefault("unnest", "off")),
                 "read".equals(flags.get("only")), Integer.parseInt(flags.getOrDefault("warmup", "20000")));
         String fsync = flags.getOrDefault("fsync", "on");
-        try (Infrastructure infra = Infrastructure.start()) {
+        try (BackingStores infra = BackingStores.start()) {
             Db db;
             if (infra.embeddedPostgres() != null && "on".equals(fsync)) {
                 // The shared embedded server is started with -c fsync=off (fast tests), which ALTER SYSTEM cannot
@@ -115,7 +115,7 @@ public final class AggregatorBenchmark {
         }
     }
 
-    private static void run(Infrastructure infra, Db db, List<Integer> sizes, Options options) throws Exception {
+    private static void run(BackingStores infra, Db db, List<Integer> sizes, Options options) throws Exception {
         System.out.printf("Redis %s, PostgreSQL %s, %d cores, Java %s, max heap %d MB%n", infra.redisUri(),
                 db.url(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                 Runtime.getRuntime().maxMemory() / (1024 * 1024));
@@ -143,7 +143,7 @@ public final class AggregatorBenchmark {
         }
     }
 
-    private static String measure(Infrastructure infra, Db db, int listings, Options options,
+    private static String measure(BackingStores infra, Db db, int listings, Options options,
                                   Map<Integer, String> baselineLines) throws Exception {
         int chunk = options.chunk();
         LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(1);
@@ -274,7 +274,7 @@ public final class AggregatorBenchmark {
      * asked): load-independent, where rates on a shared machine are not.
      */
     record Cpu(double jvm, double gc, double jit, double redis, double postgres) {
-        static Cpu now(Infrastructure infra, Db db) {
+        static Cpu now(BackingStores infra, Db db) {
             double[] threads = jvmThreadSeconds();
             return new Cpu(processCpuNanos() / 1e9, threads[0], threads[1], redisCpuSeconds(infra),
                     postgresCpuSeconds(db));
@@ -379,7 +379,7 @@ public final class AggregatorBenchmark {
     }
 
     /** The Redis server's {@code used_cpu_user + used_cpu_sys}, or NaN when it cannot be asked (a Cluster). */
-    private static double redisCpuSeconds(Infrastructure infra) {
+    private static double redisCpuSeconds(BackingStores infra) {
         if (infra.redisUri().contains("cluster")) {
             return Double.NaN;
         }

@@ -6,9 +6,9 @@ import io.github.iskahomes.analytics.batcher.HttpIngestSink;
 import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.examples.Flags;
-import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.server.BackingStores;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.URI;
@@ -46,12 +46,12 @@ public final class EndToEndBenchmark {
         List<List<Event>> measured = stamped(IngestBenchmark.batches(events, 7782));
         long n = (long) measured.size() * BATCH;
 
-        try (Infrastructure infrastructure = Infrastructure.start();
-             Pipeline pipeline = Pipeline.start(infrastructure, IngestorConfig.defaults(), 0)) {
-            RedisClient client = RedisClient.create(infrastructure.redisUri());
+        try (BackingStores stores = BackingStores.start();
+             Pipeline pipeline = Pipeline.start(stores, IngestorConfig.defaults(), 0)) {
+            RedisClient client = RedisClient.create(stores.redisUri());
             try (StatefulRedisConnection<String, String> admin = client.connect()) {
                 System.out.printf("Redis %s, ingest %s, %d cores, Java %s, %,d events (the demo's mix) per run%n",
-                        infrastructure.redisUri(), pipeline.ingestUrl(), Runtime.getRuntime().availableProcessors(),
+                        stores.redisUri(), pipeline.ingestUrl(), Runtime.getRuntime().availableProcessors(),
                         System.getProperty("java.version"), n);
                 // Warm-up of both paths (JIT, scripts, connections), not measured.
                 admin.sync().flushall();

@@ -10,12 +10,12 @@ import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.examples.Flags;
-import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.examples.demo.Demo;
 import io.github.iskahomes.analytics.examples.demo.TrafficSimulator;
 import io.github.iskahomes.analytics.examples.demo.Verification;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.server.BackingStores;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -97,22 +97,22 @@ public final class SoakBenchmark {
 
     private boolean run() throws Exception {
         BusinessCalendar calendar = BusinessCalendar.UTC;
-        try (Infrastructure infrastructure = Infrastructure.start();
-             Pipeline local = Pipeline.start(infrastructure, IngestorConfig.defaults(), 0)) {
-            if (infrastructure.embeddedRedis() == null || infrastructure.embeddedPostgres() == null) {
+        try (BackingStores stores = BackingStores.start();
+             Pipeline local = Pipeline.start(stores, IngestorConfig.defaults(), 0)) {
+            if (stores.embeddedRedis() == null || stores.embeddedPostgres() == null) {
                 throw new IllegalStateException("the soak stops and starts Redis and PostgreSQL: unset"
                         + " ANALYTICS_REDIS_URL and ANALYTICS_JDBC_URL to use the embedded ones");
             }
-            Server server = Server.start(infrastructure, serverHeap);
+            Server server = Server.start(stores, serverHeap);
             try {
-                return soak(infrastructure, local, server, calendar);
+                return soak(stores, local, server, calendar);
             } finally {
                 server.stop();
             }
         }
     }
 
-    private boolean soak(Infrastructure infrastructure, Pipeline local, Server server, BusinessCalendar calendar)
+    private boolean soak(BackingStores stores, Pipeline local, Server server, BusinessCalendar calendar)
             throws Exception {
         Instant now = Instant.now();
         TrafficSimulator simulator = new TrafficSimulator(
@@ -136,8 +136,8 @@ public final class SoakBenchmark {
         long started = System.nanoTime();
         long end = started + duration.toNanos();
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread cron = daemon("soak-cron", () -> cronLoop(infrastructure, server, started, running));
-        Thread chaos = daemon("soak-faults", () -> redisFaults(infrastructure, started));
+        Thread cron = daemon("soak-cron", () -> cronLoop(stores, server, started, running));
+        Thread chaos = daemon("soak-faults", () -> redisFaults(stores, started));
         Thread heap = daemon("soak-heap", () -> heapLoop(server, running));
         cron.start();
         chaos.start();
@@ -226,18 +226,18 @@ public final class SoakBenchmark {
     }
 
     /** Two Redis restarts, at a quarter and at three fifths of the run, each down for three seconds. */
-    private void redisFaults(Infrastructure infrastructure, long started) {
+    private void redisFaults(BackingStores stores, long started) {
         for (double at : new double[] {0.25, 0.6}) {
             sleepUntil(started + (long) (duration.toNanos() * at));
-            infrastructure.embeddedRedis().shutdown();
+            stores.embeddedRedis().shutdown();
             sleep(3_000);
-            infrastructure.embeddedRedis().restart();
+            stores.embeddedRedis().restart();
             faults.add("Redis restart at " + Math.round(duration.toSeconds() * at) + " s");
         }
     }
 
     /** Runs the cron endpoint every {@link #cronEvery}; the run after 40 % of the time finds PostgreSQL stopped. */
-    private void cronLoop(Infrastructure infrastructure, Server server, long started, AtomicBoolean running) {
+    private void cronLoop(BackingStores stores, Server server, long started, AtomicBoolean running) {
         long postgresFaultAt = started + (long) (duration.toNanos() * 0.4);
         boolean postgresFaultDone = false;
         long next = started + cronEvery.toNanos();
@@ -249,7 +249,7 @@ public final class SoakBenchmark {
             next += cronEvery.toNanos();
             boolean stopPostgres = !postgresFaultDone && System.nanoTime() >= postgresFaultAt;
             if (stopPostgres) {
-                infrastructure.embeddedPostgres().shutdown();
+                stores.embeddedPostgres().shutdown();
             }
             try {
                 HttpResponse<String> answer = cronOnce(server);
@@ -266,7 +266,7 @@ public final class SoakBenchmark {
                 return;
             } finally {
                 if (stopPostgres) {
-                    infrastructure.embeddedPostgres().restart();
+                    stores.embeddedPostgres().restart();
                     faults.add("PostgreSQL down during a cron run");
                     postgresFaultDone = true;
                 }
@@ -343,7 +343,7 @@ public final class SoakBenchmark {
 
     /** {@code Main serve} in a child JVM on the parent's Redis and PostgreSQL, its output kept in a log file. */
     private static final class Server {
-        private static final Pattern SERVING = Pattern.compile("Serving on (http://\\S+)");
+        private static final Pattern SERVING = Pattern.compile("Analytics server listening on (http://[^/\\s]+)/");
         private static final Pattern G1_USED = Pattern.compile("garbage-first heap\\s+total \\d+K, used (\\d+)K");
 
         final Process process;
@@ -354,16 +354,16 @@ public final class SoakBenchmark {
             this.base = base;
         }
 
-        static Server start(Infrastructure infrastructure, String heap) throws Exception {
+        static Server start(BackingStores stores, String heap) throws Exception {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + heap, "-cp",
                     System.getProperty("java.class.path"), "io.github.iskahomes.analytics.examples.Main", "serve",
                     "--port", "0");
             Map<String, String> env = builder.environment();
-            env.put("ANALYTICS_REDIS_URL", infrastructure.redisUri());
-            env.put("ANALYTICS_JDBC_URL", infrastructure.jdbcUrl());
-            env.put("ANALYTICS_JDBC_USER", infrastructure.jdbcUser());
-            env.put("ANALYTICS_JDBC_PASSWORD", infrastructure.jdbcPassword());
+            env.put("ANALYTICS_REDIS_URL", stores.redisUri());
+            env.put("ANALYTICS_JDBC_URL", stores.jdbcUrl());
+            env.put("ANALYTICS_JDBC_USER", stores.jdbcUser());
+            env.put("ANALYTICS_JDBC_PASSWORD", stores.jdbcPassword());
             env.put("ANALYTICS_WEBHOOK_SECRET", SECRET);
             env.put("ANALYTICS_ADMIN_TOKEN", ADMIN_TOKEN);
             builder.redirectErrorStream(true);

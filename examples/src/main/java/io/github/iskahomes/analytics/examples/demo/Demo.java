@@ -6,11 +6,11 @@ import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.examples.Flags;
-import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.jdbc.ListingRank;
 import io.github.iskahomes.analytics.jdbc.Ranking;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.server.BackingStores;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,10 +41,10 @@ public final class Demo {
         BusinessCalendar calendar = new BusinessCalendar(zone);
         IngestorConfig config = IngestorConfig.builder().calendar(calendar).build();
         long started = System.nanoTime();
-        try (Infrastructure infrastructure = Infrastructure.start();
-             Pipeline pipeline = Pipeline.start(infrastructure, config, 0)) {
-            System.out.printf("Redis      %s%nPostgreSQL %s%nIngest     %s%n%n", infrastructure.redisUri(),
-                    infrastructure.jdbcUrl(), pipeline.ingestUrl());
+        try (BackingStores stores = BackingStores.start();
+             Pipeline pipeline = Pipeline.start(stores, config, 0)) {
+            System.out.printf("Redis      %s%nPostgreSQL %s%nIngest     %s%n%n", stores.redisUri(),
+                    stores.jdbcUrl(), pipeline.ingestUrl());
             return run(pipeline, calendar, events, days, seed, started);
         }
     }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.server.BackingStores;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +18,8 @@ class DemoTest {
     @Test
     void demoVerifiesEveryTotalAndCatchesATamperedOne() throws Exception {
         BusinessCalendar calendar = BusinessCalendar.UTC;
-        try (Infrastructure infrastructure = Infrastructure.start();
-             Pipeline pipeline = Pipeline.start(infrastructure, IngestorConfig.defaults(), 0)) {
+        try (BackingStores stores = BackingStores.start();
+             Pipeline pipeline = Pipeline.start(stores, IngestorConfig.defaults(), 0)) {
             assertThat(Demo.run(pipeline, calendar, 4_000, 2, 11, System.nanoTime())).isTrue();
 
             pipeline.jdbi().useHandle(handle -> handle.execute("""

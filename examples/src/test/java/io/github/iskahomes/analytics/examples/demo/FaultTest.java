@@ -7,9 +7,9 @@ import io.github.iskahomes.analytics.batcher.EventBatcher;
 import io.github.iskahomes.analytics.batcher.HttpIngestSink;
 import io.github.iskahomes.analytics.batcher.SinkStats;
 import io.github.iskahomes.analytics.core.BusinessCalendar;
-import io.github.iskahomes.analytics.examples.Infrastructure;
 import io.github.iskahomes.analytics.examples.Pipeline;
 import io.github.iskahomes.analytics.redis.IngestorConfig;
+import io.github.iskahomes.analytics.server.BackingStores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,9 +34,9 @@ class FaultTest {
     void redisAndPostgresOutagesLoseAndDoubleNothing() throws Exception {
         BusinessCalendar calendar = BusinessCalendar.UTC;
         int events = 6_000;
-        try (Infrastructure infrastructure = Infrastructure.start();
-             Pipeline pipeline = Pipeline.start(infrastructure, IngestorConfig.defaults(), 0)) {
-            Assumptions.assumeTrue(infrastructure.embeddedRedis() != null && infrastructure.embeddedPostgres() != null,
+        try (BackingStores stores = BackingStores.start();
+             Pipeline pipeline = Pipeline.start(stores, IngestorConfig.defaults(), 0)) {
+            Assumptions.assumeTrue(stores.embeddedRedis() != null && stores.embeddedPostgres() != null,
                     "stopping servers needs the embedded ones");
             Instant now = Instant.now();
             TrafficSimulator simulator = new TrafficSimulator(TrafficSimulator.Options.of(events, 2, 99), calendar, now);
@@ -52,10 +52,10 @@ class FaultTest {
                     batcher.track(event);
                     int n = tracked.incrementAndGet();
                     if (n == events / 3) {
-                        infrastructure.embeddedRedis().shutdown();
+                        stores.embeddedRedis().shutdown();
                         statusWhileDown[0] = postOneEvent(pipeline);
                     } else if (n == 2 * events / 3) {
-                        infrastructure.embeddedRedis().restart();
+                        stores.embeddedRedis().restart();
                     }
                     if (n % 100 == 0) {
                         sleep(5); // spread the stream over a couple of seconds, so the outage hits batches in flight
@@ -74,11 +74,11 @@ class FaultTest {
                 assertThat(pipeline.ledger().record(sale.toSale()).recorded()).isTrue();
             }
 
-            infrastructure.embeddedPostgres().shutdown();
+            stores.embeddedPostgres().shutdown();
             HttpResponse<String> failedRun = cron(pipeline);
             assertThat(failedRun.statusCode()).isEqualTo(503);
             assertThat(failedRun.body()).contains("PostgreSQL");
-            infrastructure.embeddedPostgres().restart();
+            stores.embeddedPostgres().restart();
             HttpResponse<String> completedRun = cron(pipeline);
             assertThat(completedRun.statusCode()).as(completedRun.body()).isEqualTo(200);
             assertThat(completedRun.body()).contains("\"success\":true");
