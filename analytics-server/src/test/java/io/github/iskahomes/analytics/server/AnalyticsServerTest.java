@@ -13,12 +13,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,6 +48,7 @@ class AnalyticsServerTest {
     private static final Duration GUARD = Duration.ofSeconds(30);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(GUARD).build();
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN = "server-admin-token";
     private static volatile TestRedis redis;
     private static volatile TestPostgres postgres;
 
@@ -65,7 +71,7 @@ class AnalyticsServerTest {
     static void servers(DynamicPropertyRegistry registry) {
         registry.add("analytics.redis.url", () -> redis.uri());
         registry.add("analytics.ingest.key-prefix", () -> redis.keyPrefix());
-        registry.add("analytics.web.admin-token", () -> "server-admin-token");
+        registry.add("analytics.web.admin-token", () -> ADMIN);
         registry.add("spring.datasource.url", () -> postgres.jdbcUrl());
         registry.add("spring.datasource.username", () -> postgres.user());
         registry.add("spring.datasource.password", () -> postgres.password());
@@ -142,6 +148,64 @@ class AnalyticsServerTest {
                         + "/openapi.json, http://127.0.0.1:" + port + "/actuator/health",
                 "Redis      " + redis.uri(),
                 "PostgreSQL " + postgres.jdbcUrl());
+    }
+
+    @Test
+    void idsWithPlusPercentAndNonAsciiAreReadBackExactly() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String plus = "a+b-" + suffix;
+        String percent = "50%off-" + suffix;
+        String unicode = "дом-東京-" + suffix;
+        StringBuilder body = new StringBuilder("[");
+        String[] views = {plus, plus, percent, percent, percent, unicode};
+        for (int i = 0; i < views.length; i++) {
+            body.append(i == 0 ? "" : ",").append(JSON.writeValueAsString(Map.of("event", "property_view",
+                    "distinct_id", "seeker-" + i, "uuid", UUID.randomUUID().toString(),
+                    "timestamp", Instant.now().toString(), "properties", Map.of("listing_id", views[i],
+                            "lister_id", "agent-" + suffix, "lister_type", "agent", "viewed_from", "search"))));
+        }
+        HttpResponse<String> ingest = HTTP.send(request("/api/ingest/posthog").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.append(']').toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(200);
+        assertThat(JSON.readTree(ingest.body()).path("ingested").asInt()).isEqualTo(6);
+        HttpResponse<String> cron = HTTP.send(request("/api/cron/analytics").header("Authorization", "Bearer " + ADMIN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(cron.statusCode()).as(cron.body()).isEqualTo(200);
+
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        String range = "?from=" + today + "&to=" + today;
+        assertThat(totalViews("/api/analytics/listings/" + encode(plus) + range)).isEqualTo(2);
+        assertThat(totalViews("/api/analytics/listings/" + plus + range)).as("a literal + in a path").isEqualTo(2);
+        assertThat(totalViews("/api/analytics/listings/" + encode(percent) + range)).isEqualTo(3);
+        assertThat(totalViews("/api/analytics/listings/" + encode(unicode) + range)).isEqualTo(1);
+    }
+
+    /** Percent-encodes every byte outside the unreserved set, as a path segment needs. */
+    private static String encode(String id) {
+        StringBuilder encoded = new StringBuilder();
+        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c < 128 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+                encoded.append(c);
+            } else {
+                encoded.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return encoded.toString();
+    }
+
+    private long totalViews(String path) throws Exception {
+        HttpResponse<String> answer = HTTP.send(request(path).header("Authorization", "Bearer " + ADMIN).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(path + " " + answer.body()).isEqualTo(200);
+        JsonNode periods = JSON.readTree(answer.body());
+        assertThat(periods).as(path).hasSize(1);
+        return periods.get(0).get("counters").get("total_views").asLong();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(GUARD);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
