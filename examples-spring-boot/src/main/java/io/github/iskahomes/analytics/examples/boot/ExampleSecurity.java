@@ -8,6 +8,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -37,13 +38,24 @@ public class ExampleSecurity {
 
     @Bean
     UserDetailsService analyticsAdmins(@Value("${example.admin.user}") String user,
-                                       @Value("${example.admin.password}") String password) {
+                                       @Value("${example.admin.password}") String password,
+                                       @Value("${example.listers:}") String listers) {
         if (password.isBlank()) {
             throw new IllegalStateException("set EXAMPLE_ADMIN_PASSWORD (example.admin.password): the analytics admin"
                     + " paths are never open");
         }
-        return new InMemoryUserDetailsManager(User.withUsername(user)
-                .password(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password))
-                .roles("ANALYTICS_ADMIN").build());
+        PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        InMemoryUserDetailsManager users = new InMemoryUserDetailsManager(User.withUsername(user)
+                .password(encoder.encode(password)).roles("ANALYTICS_ADMIN").build());
+        // Listers sign in as themselves: the dashboard's CallerResolver takes the principal's name as the lister id
+        // and shows them only their own listings, developments and leads.
+        for (String account : listers.split(",")) {
+            int colon = account.indexOf(':');
+            if (colon > 0) {
+                users.createUser(User.withUsername(account.substring(0, colon).strip())
+                        .password(encoder.encode(account.substring(colon + 1).strip())).roles("LISTER").build());
+            }
+        }
+        return users;
     }
 }

@@ -68,6 +68,7 @@ class ExampleApplicationTest {
         registry.add("spring.datasource.username", () -> postgres.user());
         registry.add("spring.datasource.password", () -> postgres.password());
         registry.add("example.admin.password", () -> PASSWORD);
+        registry.add("example.listers", () -> "dev-1:dev-1-password,dev-2:dev-2-password");
     }
 
     @Test
@@ -102,6 +103,19 @@ class ExampleApplicationTest {
         assertThat(period.get("counters").get("views_from_search").asLong()).isEqualTo(1);
         assertThat(period.get("uniques").get("unique_views").asLong()).isEqualTo(2);
 
+        // The dashboard's endpoints take the caller from Spring Security: the listing's own lister sees it, another
+        // lister is refused, the admin sees everything.
+        String dashboard = "/api/dashboard/listings/" + listing + "?from=" + today + "&to=" + today;
+        HttpResponse<String> own = send(as("dev-1", "dev-1-password", dashboard).GET());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains("\"total_views\":3");
+        HttpResponse<String> other = send(as("dev-2", "dev-2-password", dashboard).GET());
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(403);
+        assertThat(send(admin(dashboard).GET()).statusCode()).isEqualTo(200);
+        JsonNode me = JSON.readTree(send(as("dev-2", "dev-2-password", "/api/dashboard/me").GET()).body());
+        assertThat(me.get("listerId").asText()).isEqualTo("dev-2");
+        assertThat(me.get("admin").asBoolean()).isFalse();
+
         HttpResponse<String> health = send(request("/actuator/health").GET());
         assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
         assertThat(JSON.readTree(health.body()).get("status").asText()).isEqualTo("UP");
@@ -112,8 +126,12 @@ class ExampleApplicationTest {
     }
 
     private HttpRequest.Builder admin(String path) {
+        return as("admin", PASSWORD, path);
+    }
+
+    private HttpRequest.Builder as(String user, String password, String path) {
         return request(path).header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                ("admin:" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+                (user + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
