@@ -11,7 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * A known stream of 44 events through every typed helper, as page JavaScript returning their uuids, and the exact
- * rows it must leave in PostgreSQL after aggregation (computed by hand from the metric contract).
+ * rows it must leave in PostgreSQL after aggregation (computed by hand from the metric contract), under listing,
+ * development and lister ids prefixed by a run of its own, so tests sharing one server do not add to each other.
  */
 final class KnownStream {
 
