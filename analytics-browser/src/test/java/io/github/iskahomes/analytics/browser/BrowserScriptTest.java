@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -61,12 +62,21 @@ class BrowserScriptTest {
             dts = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         for (EventType type : EventType.values()) {
-            String helper = TrackerBehaviourTest.helperName(type);
+            String helper = helperName(type);
             assertThat(dts).as(helper).containsPattern("\\n  " + helper + "\\(properties\\??: \\w+\\): string \\| null;");
             for (String property : type.requiredProperties()) {
                 assertThat(dts).as(type + " requires " + property).containsPattern("[ {]" + property + ": ");
             }
         }
+    }
+
+    /** The typed helper of {@code type}: {@code trackPropertyView} for {@code property_view}. */
+    static String helperName(EventType type) {
+        StringBuilder name = new StringBuilder("track");
+        for (String part : type.wireName().split("_")) {
+            name.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+        }
+        return name.toString();
     }
 
     private static String text(BrowserScript script) {

@@ -69,12 +69,8 @@ class AnalyticsServerTest {
 
     @DynamicPropertySource
     static void servers(DynamicPropertyRegistry registry) {
-        registry.add("analytics.redis.url", () -> redis.uri());
-        registry.add("analytics.ingest.key-prefix", () -> redis.keyPrefix());
+        BackingStoreProperties.register(registry, () -> redis, () -> postgres);
         registry.add("analytics.web.admin-token", () -> ADMIN);
-        registry.add("spring.datasource.url", () -> postgres.jdbcUrl());
-        registry.add("spring.datasource.username", () -> postgres.user());
-        registry.add("spring.datasource.password", () -> postgres.password());
     }
 
     @Test

@@ -1,8 +1,10 @@
-package io.github.iskahomes.analytics.browser;
+package io.github.iskahomes.analytics.browser.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.testing.TestPostgres;
+import io.github.iskahomes.analytics.testing.TestRedis;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /** posthog-js itself on the page: each event goes to PostHog and to the ingest endpoint with the same uuid. */
 class PostHogDualWriteTest extends SiteTest {
+
+    PostHogDualWriteTest(TestRedis redis, TestPostgres postgres) {
+        super(redis, postgres);
+    }
 
     private final PostHogRecorder posthog = new PostHogRecorder();
 
@@ -30,13 +36,13 @@ class PostHogDualWriteTest extends SiteTest {
                 + " advanced_disable_flags: true, disable_surveys: true, persistence: 'memory',"
                 + " opt_out_useragent_filter: true });</script>";
         site.page("/listing", Pages.tracker("{ endpoint: '/api/ingest/posthog', flushIntervalMs: 3600000 }", head));
-        page.open(site.origin() + "/listing");
+        page.open(origin() + "/listing");
 
-        List<String> uuids = Pages.track(page, KnownStream.JS);
+        List<String> uuids = Pages.track(page, knownStream());
         Map<String, Object> stats = Pages.flush(page);
         page.waitUntil("posthog-js delivering the 44 events", Pages.GUARD,
                 d -> ours(posthog.events()).size() >= KnownStream.EVENTS ? true : null);
-        site.aggregator.run();
+        aggregate();
 
         List<Event> captured = ours(posthog.events());
         assertThat(captured).extracting(Event::uuid).containsExactlyInAnyOrderElementsOf(uuids);
@@ -47,10 +53,10 @@ class PostHogDualWriteTest extends SiteTest {
         // The same name and properties on both sides: PostHog's copy has the page's properties among its own.
         Event view = captured.stream().filter(e -> e.uuid().equals(uuids.get(0))).findFirst().orElseThrow();
         assertThat(view.name()).isEqualTo("property_view");
-        assertThat(view.properties()).containsEntry("listing_id", "L1").containsEntry("seeker_id", "s0")
+        assertThat(view.properties()).containsEntry("listing_id", run + "L1").containsEntry("seeker_id", "s0")
                 .containsEntry("viewed_from", "home");
         assertThat(stats).containsEntry("sent", 44L);
-        KnownStream.assertCountedExactlyOnce(site.jdbi);
+        assertKnownStreamCountedExactlyOnce();
         assertThat(page.script("return document.cookie;")).isEqualTo("");
         assertThat(Pages.errors(page)).isEmpty();
         page.assertNoConsoleErrors();

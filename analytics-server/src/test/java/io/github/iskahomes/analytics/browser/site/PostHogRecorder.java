@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.browser;
+package io.github.iskahomes.analytics.browser.site;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -8,6 +8,9 @@ import io.github.iskahomes.analytics.core.internal.EventJson;
 import io.github.iskahomes.analytics.redis.IngestHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -30,7 +33,7 @@ final class PostHogRecorder implements AutoCloseable {
     private final List<String> paths = new CopyOnWriteArrayList<>();
 
     PostHogRecorder() {
-        http = TestSite.serve(executor, this::handle);
+        http = serve(executor, this::handle);
     }
 
     String url() {
@@ -69,10 +72,10 @@ final class PostHogRecorder implements AutoCloseable {
                 for (DecodedEvent element : EventJson.decode(json(body, compression), 100_000).events()) {
                     events.add(element.event());
                 }
-                TestSite.send(exchange, 200, "application/json", "{\"status\":1}".getBytes(StandardCharsets.UTF_8));
+                send(exchange, 200, "application/json", "{\"status\":1}".getBytes(StandardCharsets.UTF_8));
             } else {
                 // Flags, remote config: nothing is enabled.
-                TestSite.send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+                send(exchange, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -93,6 +96,25 @@ final class PostHogRecorder implements AutoCloseable {
             body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes();
         }
         return body;
+    }
+
+    /** A started JDK HTTP server on a free loopback port, handling every path with {@code handler}. */
+    private static HttpServer serve(ExecutorService executor, com.sun.net.httpserver.HttpHandler handler) {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server.setExecutor(executor);
+            server.createContext("/", handler);
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        exchange.getResponseBody().write(body);
     }
 
     @Override

@@ -1,9 +1,12 @@
-package io.github.iskahomes.analytics.browser;
+package io.github.iskahomes.analytics.browser.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.iskahomes.analytics.browser.TestSite.Delivery;
+import io.github.iskahomes.analytics.browser.BrowserScript;
+import io.github.iskahomes.analytics.browser.site.TestSite.Delivery;
 import io.github.iskahomes.analytics.core.EventType;
+import io.github.iskahomes.analytics.testing.TestPostgres;
+import io.github.iskahomes.analytics.testing.TestRedis;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +16,10 @@ import org.junit.jupiter.api.Test;
 
 /** The tracker's rules, each seen from the server's side: when it sends, what it keeps, what it refuses. */
 class TrackerBehaviourTest extends SiteTest {
+
+    TrackerBehaviourTest(TestRedis redis, TestPostgres postgres) {
+        super(redis, postgres);
+    }
 
     private static final String ENDPOINT = "endpoint: '/api/ingest/posthog'";
 
@@ -104,10 +111,10 @@ class TrackerBehaviourTest extends SiteTest {
         Pages.flush(page);
         assertThat(page.script("return localStorage.length;")).isEqualTo(0L);
 
-        page.open(site.origin() + "/elsewhere");
+        page.open(origin() + "/elsewhere");
         // A page that posts one event of its own: when it has arrived, so would have a beacon sent before it.
         site.page("/probe", Pages.tracker("{ " + ENDPOINT + ", flushIntervalMs: 3600000 }"));
-        page.open(site.origin() + "/probe");
+        page.open(origin() + "/probe");
         List<String> probe = Pages.track(page, views(1));
         Pages.flush(page);
 
@@ -137,12 +144,12 @@ class TrackerBehaviourTest extends SiteTest {
         site.page("/respecting", Pages.tracker("{ " + ENDPOINT + ", respectDoNotTrack: true }", dnt));
         site.page("/ignoring", Pages.tracker("{ " + ENDPOINT + " }", dnt));
 
-        page.open(site.origin() + "/respecting");
+        page.open(origin() + "/respecting");
         Object respected = page.script("return tracker.trackPropertyView({ listing_id: 'L1', seeker_id: 's1' });");
         assertThat(respected).isNull();
         assertThat(Pages.flush(page)).containsEntry("queued", 0L).containsEntry("sent", 0L);
 
-        page.open(site.origin() + "/ignoring");
+        page.open(origin() + "/ignoring");
         Object tracked = page.script("return tracker.trackPropertyView({ listing_id: 'L1', seeker_id: 's1' });");
         Pages.flush(page);
         assertThat(site.receivedUuids()).containsExactly((String) tracked);
@@ -175,7 +182,7 @@ class TrackerBehaviourTest extends SiteTest {
         open(page, "flushIntervalMs: 3600000");
         page.script("tracker.trackPropertyView({ listing_id: 'L1' });");
         Pages.flush(page);
-        page.open(site.origin() + "/listing");
+        page.open(origin() + "/listing");
         page.script("tracker.trackPropertyView({ listing_id: 'L1' });");
         Pages.flush(page);
 
@@ -225,10 +232,10 @@ class TrackerBehaviourTest extends SiteTest {
     @Test
     void theEsModuleBuildTracksLikeTheClassicOne(BrowserPage page) {
         site.page("/module", "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">"
-                + "</head><body><script type=\"module\">import { createAnalytics } from '/analytics/"
+                + "</head><body><script type=\"module\">import { createAnalytics } from '/analytics/js/"
                 + BrowserScript.module().fileName() + "';\nwindow.tracker = createAnalytics({ " + ENDPOINT
                 + ", flushIntervalMs: 3600000 });</script></body></html>");
-        page.open(site.origin() + "/module");
+        page.open(origin() + "/module");
         page.waitFor("the module", "window.tracker", Pages.GUARD);
 
         List<String> uuids = Pages.track(page, views(2));

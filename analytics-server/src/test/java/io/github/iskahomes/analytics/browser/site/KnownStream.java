@@ -1,4 +1,4 @@
-package io.github.iskahomes.analytics.browser;
+package io.github.iskahomes.analytics.browser.site;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,14 +11,15 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * A known stream of 44 events through every typed helper, as page JavaScript returning their uuids, and the exact
- * rows it must leave in PostgreSQL after aggregation (computed by hand from the metric contract).
+ * rows it must leave in PostgreSQL after aggregation (computed by hand from the metric contract), under listing,
+ * development and lister ids prefixed by a run of its own, so tests sharing one server do not add to each other.
  */
 final class KnownStream {
 
     static final int EVENTS = 44;
 
-    /** Tracks the stream with {@code tracker}'s typed helpers; returns the 44 uuids. */
-    static final String JS = """
+    /** Tracks the stream with {@code tracker}'s typed helpers, every id prefixed by {@code p}; returns the 44 uuids. */
+    private static final String JS = """
             const t = window.tracker, u = [];
             const agent = { lister_id: 'agent-1', lister_type: 'agent' };
             const from = ['home', 'search', 'explore', 'direct'];
@@ -61,30 +62,35 @@ final class KnownStream {
     private KnownStream() {
     }
 
+    /** The stream's page JavaScript with every listing, development and lister id prefixed by {@code run}. */
+    static String js(String run) {
+        return "const p = '" + run + "';\n" + JS.replaceAll("'(L\\d|DV1|agent-1|agency-1|dev-1)'", "p + '$1'");
+    }
+
     /** Asserts every counter the stream touches, and that the counters it does not touch are zero. */
-    static void assertCountedExactlyOnce(Jdbi jdbi) {
+    static void assertCountedExactlyOnce(Jdbi jdbi, String run) {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        assertRow(jdbi, "listing_analytics", "listing_id = 'L1'", today, counters(
+        assertRow(jdbi, "listing_analytics", "listing_id = '" + run + "L1'", today, counters(
                 "total_views", 7, "logged_in_views", 3, "anonymous_views", 4, "views_from_home", 2,
                 "views_from_search", 2, "views_from_explore", 2, "views_from_direct", 1, "unique_views", 3,
                 "feed_impressions", 4, "total_impressions", 7, "impression_social_media", 1,
                 "impression_website_visit", 2, "impression_share", 3, "impression_saved_listing", 1,
                 "total_leads", 5, "phone_leads", 2, "message_leads", 1, "email_leads", 1, "appointment_leads", 1,
                 "unique_leads", 3));
-        assertRow(jdbi, "listing_analytics", "listing_id = 'L2'", today, counters(
+        assertRow(jdbi, "listing_analytics", "listing_id = '" + run + "L2'", today, counters(
                 "total_views", 2, "anonymous_views", 2, "views_from_search", 2, "unique_views", 1));
-        assertRow(jdbi, "user_analytics", "user_id = 'agent-1'", today, counters(
+        assertRow(jdbi, "user_analytics", "user_id = '" + run + "agent-1'", today, counters(
                 "profile_views", 3, "unique_profile_viewers", 2, "total_listing_views", 7, "total_listing_leads", 5,
                 "total_leads_generated", 5, "phone_leads_generated", 2, "message_leads_generated", 1,
                 "email_leads_generated", 1, "appointment_leads_generated", 1, "listings_created", 2,
                 "listings_deleted", 1));
-        assertRow(jdbi, "user_analytics", "user_id = 'agency-1'", today, counters("total_listing_views", 2));
-        assertRow(jdbi, "development_analytics", "development_id = 'DV1'", today, counters(
+        assertRow(jdbi, "user_analytics", "user_id = '" + run + "agency-1'", today, counters("total_listing_views", 2));
+        assertRow(jdbi, "development_analytics", "development_id = '" + run + "DV1'", today, counters(
                 "total_views", 3, "logged_in_views", 1, "views_from_home", 1, "views_from_listings", 1,
                 "views_from_search", 1, "unique_views", 3, "total_leads", 2, "total_interactions", 6, "shares", 1,
                 "saves", 2, "social_clicks", 1, "interactions", 2));
         List<Map<String, Object>> leads = jdbi.withHandle(h -> h.createQuery(
-                "SELECT seeker_id, total_actions FROM leads WHERE listing_id = 'L1' ORDER BY seeker_id")
+                "SELECT seeker_id, total_actions FROM leads WHERE listing_id = :l ORDER BY seeker_id").bind("l", run + "L1")
                 .mapToMap().list());
         assertThat(leads).containsExactly(Map.of("seeker_id", "s0", "total_actions", 2L),
                 Map.of("seeker_id", "s1", "total_actions", 2L), Map.of("seeker_id", "s2", "total_actions", 1L));

@@ -1,5 +1,6 @@
-package io.github.iskahomes.analytics.browser;
+package io.github.iskahomes.analytics.browser.site;
 
+import io.github.iskahomes.analytics.browser.BrowserScript;
 import io.github.iskahomes.analytics.testing.browser.BrowserPage;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ final class Pages {
     static String tracker(String options, String head) {
         return "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\">"
                 + "<title>tracker</title>" + head + "</head><body><h1>listing</h1>"
-                + "<script src=\"/analytics/" + BrowserScript.classic().fileName() + "\"></script>"
+                + "<script src=\"/analytics/js/" + BrowserScript.classic().fileName() + "\"></script>"
                 + "<script>window.analyticsErrors = [];\n"
                 + "window.tracker = IskaAnalytics.createAnalytics(Object.assign("
                 + "{ onError: e => analyticsErrors.push(e.message) }, " + options + "));</script>"
