@@ -31,11 +31,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -223,8 +225,15 @@ class DashboardBrowserTest {
         page.waitFor("the status saved", "document.querySelector('#leads .saved')?.textContent === 'saved'", GUARD);
         row.findElement(By.cssSelector("textarea[data-field=note]")).sendKeys("Called back, wants a viewing");
         row.findElement(By.cssSelector("[data-action=add-note]")).click();
-        page.waitUntil("the note listed", GUARD, driver -> leadRow(page, "A1", "s1")
-                .findElement(By.cssSelector("[data-field=notes]")).getText().contains("Called back"));
+        // The table is drawn again after the save: between two drawings the row may be missing or stale.
+        page.waitUntil("the note listed", GUARD, driver -> {
+            try {
+                return findLeadRow(page, "A1", "s1").map(found -> found.findElement(By.cssSelector(
+                        "[data-field=notes]")).getText().contains("Called back")).orElse(false);
+            } catch (StaleElementReferenceException redrawn) {
+                return false;
+            }
+        });
 
         page.driver().navigate().refresh();
         page.waitFor("the leads again", "document.querySelectorAll('#leads tr.lead').length === 4", GUARD);
@@ -296,10 +305,14 @@ class DashboardBrowserTest {
     }
 
     private static WebElement leadRow(BrowserPage page, String listing, String seeker) {
+        return findLeadRow(page, listing, seeker).orElseThrow(() -> new AssertionError("no lead row for " + listing));
+    }
+
+    private static Optional<WebElement> findLeadRow(BrowserPage page, String listing, String seeker) {
         return page.driver().findElements(By.cssSelector("#leads tr.lead")).stream()
                 .filter(row -> listing.equals(row.getAttribute("data-lead-listing"))
                         && seeker.equals(row.findElement(By.cssSelector("[data-field=seeker]")).getText()))
-                .findFirst().orElseThrow(() -> new AssertionError("no lead row for " + listing));
+                .findFirst();
     }
 
     private void track(List<Event> events) throws InterruptedException {
