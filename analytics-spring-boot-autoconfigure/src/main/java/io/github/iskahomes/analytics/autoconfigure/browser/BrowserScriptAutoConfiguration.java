@@ -42,15 +42,15 @@ public class BrowserScriptAutoConfiguration {
     private static HttpRequestHandler handler(BrowserScript script, String cacheControl) {
         byte[] bytes = script.bytes();
         return (request, response) -> {
+            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+                response.setHeader("Allow", "GET, HEAD");
+                response.sendError(405);
+                return;
+            }
             response.setHeader("Cache-Control", cacheControl);
             response.setHeader("ETag", script.etag());
             if (script.etag().equals(request.getHeader("If-None-Match"))) {
                 response.setStatus(304);
-                return;
-            }
-            if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
-                response.setHeader("Allow", "GET, HEAD");
-                response.sendError(405);
                 return;
             }
             response.setContentType(BrowserScript.CONTENT_TYPE);

@@ -28,7 +28,7 @@ public final class RequestValues {
             return fallback;
         }
         try {
-            return LocalDate.parse(value.strip());
+            return LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw new AnalyticsHttpException(400, name + " \"" + value + "\" is not a date like 2025-01-15");
         }
@@ -37,7 +37,7 @@ public final class RequestValues {
     /** A whole number. */
     public static int wholeNumber(String name, String value) {
         try {
-            return Integer.parseInt(value.strip());
+            return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new AnalyticsHttpException(400, name + " \"" + value + "\" is not a whole number");
         }
@@ -46,7 +46,7 @@ public final class RequestValues {
     /** One of an enum's constants, by its lower- or upper-case name. */
     public static <E extends Enum<E>> E choice(Class<E> type, String value) {
         try {
-            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new AnalyticsHttpException(400, "\"" + value + "\" is not one of "
                     + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
