@@ -209,7 +209,7 @@ public final class IngestBenchmark {
         System.out.println("RESULT events " + n);
         standalone(flags, measured, warmUp, naiveEvents);
         if (flags.containsKey("cluster")) {
-            cluster(measured, warmUp);
+            cluster(measured, warmUp, flags.containsKey("breakdown"));
         }
     }
 
@@ -306,7 +306,8 @@ public final class IngestBenchmark {
     }
 
     /** The same events on a fresh 3-master Cluster: rates, and memory summed over the masters. */
-    private static void cluster(List<List<Event>> measured, List<List<Event>> warmUp) throws Exception {
+    private static void cluster(List<List<Event>> measured, List<List<Event>> warmUp, boolean breakdown)
+            throws Exception {
         try (EmbeddedRedisCluster cluster = EmbeddedRedisCluster.start()) {
             List<RedisClient> clients = new ArrayList<>();
             List<RedisCommands<String, String>> masters = new ArrayList<>();
@@ -346,6 +347,9 @@ public final class IngestBenchmark {
                 System.out.printf("Cluster, 1 thread:   %,10.0f events/s; Redis memory %,.0f bytes and %.2f keys per"
                         + " event (used_memory +%,d bytes and +%,d keys over 3 masters)%n", rate, (double) memory / n,
                         (double) keys / n, memory, keys);
+                if (breakdown) {
+                    keyMemory(masters, n);
+                }
                 masters.forEach(RedisCommands::flushall);
                 double parallel = parallel(ingestor, measured, 4);
                 System.out.printf("Cluster, 4 threads:  %,10.0f events/s%n", parallel);
@@ -494,7 +498,13 @@ public final class IngestBenchmark {
      * hash tags, day and shard numbers blanked) and encoding, per event of the run.
      */
     private static void keyMemory(RedisCommands<String, String> redis, long events) {
+        keyMemory(List.of(redis), events);
+    }
+
+    /** {@code MEMORY USAGE} per kind of key, summed over {@code servers} (a Cluster's masters). */
+    private static void keyMemory(List<RedisCommands<String, String>> servers, long events) {
         Map<String, long[]> kinds = new TreeMap<>();
+        for (RedisCommands<String, String> redis : servers) {
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
         do {
             io.lettuce.core.KeyScanCursor<String> page = redis.scan(cursor, io.lettuce.core.ScanArgs.Builder.limit(1000));
@@ -510,6 +520,7 @@ public final class IngestBenchmark {
             }
             cursor = page;
         } while (!cursor.isFinished());
+        }
         long total = 0;
         System.out.printf("  %-62s %9s %9s %10s%n", "key kind (type, encoding)", "keys", "B/key", "B/event");
         for (Map.Entry<String, long[]> kind : kinds.entrySet()) {
