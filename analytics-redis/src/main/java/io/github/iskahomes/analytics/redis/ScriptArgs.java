@@ -51,13 +51,20 @@ final class ScriptArgs extends CommandArgs<String, String> {
     }
 
     private static void bulk(ByteBuf buf, String text) {
-        int length = Utf8Codec.utf8Length(text);
-        buf.writeByte('$');
-        writeDecimal(buf, length);
-        buf.writeBytes(CRLF);
-        if (length == text.length()) {
-            buf.writeCharSequence(text, StandardCharsets.US_ASCII);
+        // getBytes: the JDK checks a Latin-1 string for non-ASCII bytes with a vectorised intrinsic and copies it in
+        // one go, where a char-by-char length scan and then a char-by-char write were the top frames of the profile.
+        // Strings that are not ASCII take the Netty path, whose UTF-8 (an unpaired surrogate as '?') Lettuce's codec
+        // has always sent.
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length == text.length()) {
+            buf.writeByte('$');
+            writeDecimal(buf, bytes.length);
+            buf.writeBytes(CRLF);
+            buf.writeBytes(bytes);
         } else {
+            buf.writeByte('$');
+            writeDecimal(buf, Utf8Codec.utf8Length(text));
+            buf.writeBytes(CRLF);
             ByteBufUtil.writeUtf8(buf, text);
         }
         buf.writeBytes(CRLF);
