@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a batch's mutation plans to Redis in three steps, each its own class: {@link WritePlanner} maps the
@@ -27,6 +28,8 @@ final class BatchWriter {
     private final ScriptRunner runner;
     /** Events per script call of a sub-batch, when a batch is cut into pipelined sub-batches; 0: never cut. */
     private final int eventsPerCall;
+    /** Batches being written right now, by all callers: a batch is cut into sub-batches only when it is alone. */
+    private final AtomicInteger writing = new AtomicInteger();
 
     BatchWriter(RedisStore store, Keys keys, IngestorConfig config, ScriptCalls calls) {
         this.store = store;
@@ -51,7 +54,10 @@ final class BatchWriter {
 
     /** A batch to write, its events added one by one; see {@link Stream}. */
     Stream stream() {
-        return new Stream();
+        // Another caller's batch on its way means Redis has work while this one is planned: nothing to overlap, and
+        // sub-batches would only cost Redis their per-call work (counts per shard, bucket lengths, index adds).
+        boolean alone = writing.getAndIncrement() == 0;
+        return new Stream(alone ? eventsPerCall : 0);
     }
 
     /**
@@ -60,17 +66,22 @@ final class BatchWriter {
      * planned: Redis runs sub-batch k while this thread validates and plans k+1, where one call per batch had Redis
      * wait for the whole batch's planning and then the client for Redis. A sub-batch is cut between events, never
      * inside one, so an event's count marker and all its entity-day segments stay in one atomic script, and a batch
-     * cut by a failure between sub-batches is retried exactly as one cut between the calls of a Cluster. On a Cluster
+     * cut by a failure between sub-batches is retried exactly as one cut between the calls of a Cluster. A batch is
+     * cut only when no other caller's batch is being written: then Redis already has work while this one is planned.
+     * On a Cluster
      * the whole batch is planned at {@link #finish()} and sent as one pipeline of calls per slot. Not thread-safe:
      * one ingest call owns it.
      */
     final class Stream {
+        private final int eventsPerCall;
         private final List<MutationPlan> pending = new ArrayList<>();
         private final List<WritePlanner.WritePlan> planned = new ArrayList<>(4);
         private final List<ScriptRunner.Started> started = new ArrayList<>(4);
         private int events;
+        private boolean finished;
 
-        private Stream() {
+        private Stream(int eventsPerCall) {
+            this.eventsPerCall = eventsPerCall;
         }
 
         /** Adds the batch's next event; may send a sub-batch. */
@@ -91,10 +102,14 @@ final class BatchWriter {
 
         /** Sends what is left, waits for every call, and says for each event added whether it applied something. */
         boolean[] finish() {
-            if (!pending.isEmpty()) {
-                send();
+            try {
+                if (!pending.isEmpty()) {
+                    send();
+                }
+                runner.complete(started);
+            } finally {
+                done();
             }
-            runner.complete(started);
             boolean[] applied = new boolean[events];
             int at = 0;
             for (WritePlanner.WritePlan plan : planned) {
@@ -103,6 +118,17 @@ final class BatchWriter {
                 at += part.length;
             }
             return applied;
+        }
+
+        /**
+         * Ends this batch's share of {@link #writing}; {@link #finish()} does, and the ingestor calls it when the
+         * batch ends otherwise (nothing to write, or a failure before). Idempotent.
+         */
+        void done() {
+            if (!finished) {
+                finished = true;
+                writing.decrementAndGet();
+            }
         }
     }
 

@@ -223,10 +223,19 @@ public final class Ingestor implements AutoCloseable {
         }
         var now = clock.instant();
         int n = events.size();
+        Outcome outcome = new Outcome(n, writer.stream());
+        try {
+            return ingestChecked(events, now, outcome);
+        } finally {
+            outcome.stream.done();
+        }
+    }
+
+    private IngestResult ingestChecked(List<DecodedEvent> events, Instant now, Outcome outcome) {
+        int n = events.size();
         Event[] canonical = new Event[n];
         Validation.Rejected[] problems = new Validation.Rejected[n];
         CheckedEvent[] checked = new CheckedEvent[n];
-        Outcome outcome = new Outcome(n, writer.stream());
         if (!anyUntimedWithUuid(events)) {
             // The usual batch (the batcher's: every event timed): each event goes to the writer as soon as it is
             // validated, so Redis runs the first sub-batch while the rest are validated and planned.
