@@ -333,10 +333,17 @@ public final class Ingestor implements AutoCloseable {
                 boolean[] applied = stream.finish();
                 // A batch spans a day or two: each day's key text is formatted once, not once per event.
                 Map<LocalDate, int[]> perDay = new HashMap<>(4);
+                LocalDate lastDay = null;
+                int[] lastCount = null;
                 for (int i = 0; i < applied.length; i++) {
                     if (applied[i]) {
                         ingested++;
-                        perDay.computeIfAbsent(plans.get(i).day(), d -> new int[1])[0]++;
+                        LocalDate day = plans.get(i).day();
+                        if (!day.equals(lastDay)) {
+                            lastDay = day;
+                            lastCount = perDay.computeIfAbsent(day, d -> new int[1]);
+                        }
+                        lastCount[0]++;
                     } else {
                         duplicates++;
                     }
