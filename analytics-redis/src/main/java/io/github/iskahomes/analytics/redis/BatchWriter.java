@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * one {@link Script#APPLY} segment per entity it touches (listing, lister, development; a lead's keys share its
  * listing's slot) and one event count ({@link Script#COUNT}, per day and uuid shard), each batch one idempotent
  * {@link Script#APPLY} call per index shard touched. On a Cluster every call checks its events' {@link Marker}s in a
- * marker bucket of its own slot; on a standalone Redis all of a batch's calls go as one {@link Script#MANY} call, in
- * which an event's count marker guards all of it. Stateless apart from the store; thread-safe.
+ * marker bucket of its own slot; on a standalone Redis the calls of a sub-batch go as one {@link Script#MANY} call, in
+ * which an event's count marker guards all of it, and a batch alone on the connection goes as pipelined sub-batches
+ * ({@link Stream}). Thread-safe: it keeps only the count of batches being written.
  */
 final class BatchWriter {
     private final RedisStore store;

@@ -9,7 +9,7 @@ import java.util.function.Function;
  * standalone Redis one call per hash slot, as a Cluster gets. Production uses {@link #DIRECT}, which changes nothing.
  */
 interface ScriptCalls {
-    /** Sends every call as it is; a standalone Redis gets a batch as one call. */
+    /** Sends every call as it is; a standalone Redis gets a batch as one call per sub-batch. */
     ScriptCalls DIRECT = new ScriptCalls() {
     };
 
@@ -23,8 +23,9 @@ interface ScriptCalls {
     }
 
     /**
-     * Whether a standalone Redis gets a whole batch as one {@link Script#MANY} call; {@code false} splits it into
-     * one call per hash slot, as on a Cluster. A Cluster always gets one call per slot.
+     * Whether a standalone Redis gets a batch as one {@link Script#MANY} call per sub-batch (see
+     * {@link #eventsPerCall()}); {@code false} splits it into one call per hash slot, as on a Cluster. A Cluster
+     * always gets one call per slot.
      */
     default boolean batchAsOneCall() {
         return true;
