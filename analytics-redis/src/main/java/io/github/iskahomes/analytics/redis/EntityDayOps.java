@@ -54,8 +54,9 @@ final class EntityDayOps {
         this.leadActionCap = leadActionCap;
         this.index = index;
         if (marked) {
-            dayKeys.add(base + Keys.MARKS);
-            daySlots.put(Keys.MARKS, 0);
+            // The counters hash is also the entity-day's first marker bucket.
+            dayKeys.add(Keys.countersOf(base));
+            daySlots.put(COUNTERS, 0);
         }
     }
 
@@ -85,13 +86,22 @@ final class EntityDayOps {
      * call's increments of one field over the segments it applies and sends one HINCRBY per field.
      */
     void counterOp(String metric, String by) {
+        add(Op.COUNTER, countersSlot(), new String[] {metric, by});
+    }
+
+    /** Sets the metadata field {@code field} (lister_id, …), which lives in the counters hash beside the counters. */
+    void counterFieldOp(String field, String value) {
+        add(Op.FIELD, countersSlot(), new String[] {field, value});
+    }
+
+    private int countersSlot() {
         Integer slot = daySlots.get(COUNTERS);
         if (slot == null) {
             slot = dayKeys.size();
             dayKeys.add(Keys.countersOf(base));
             daySlots.put(COUNTERS, slot);
         }
-        add(Op.COUNTER, slot, new String[] {metric, by});
+        return slot;
     }
 
     /** An op on another key of the day (in the same slot), by its full name. */

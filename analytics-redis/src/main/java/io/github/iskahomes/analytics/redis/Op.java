@@ -14,10 +14,13 @@ enum Op {
     COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call", "an entity-day's counter"),
     /** Adds to a counter that is a key of its own. */
     INCREMENT("i", Shape.VALUE, "INCRBY key by", "a lead's actions of the day"),
-    /** Adds a member to a HyperLogLog. */
-    UNIQUE("u", Shape.VALUE, "PFADD key member", "a unique-visitor count"),
+    /**
+     * Adds a member to a HyperLogLog. Its field is the companion counter, which every event adding to the sketch
+     * increments in the same call: the sketch gets the day's expiry when that counter's field is new.
+     */
+    UNIQUE("u", Shape.FIELD_VALUE, "PFADD key member", "a unique-visitor count (field: its companion counter)"),
     /** Sets one field of a hash. */
-    FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day or lead metadata, one field"),
+    FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day metadata (in the counters hash) or lead metadata, one field"),
     /** Sets several fields of a hash in one command: an event's fields of one hash, coalesced. */
     FIELDS("H", Shape.COUNTED_PAIRS, "HSET key field value …", "entity-day or lead metadata, 2+ fields of one event"),
     /** Adds a member to a set. */

@@ -1,7 +1,9 @@
 package io.github.iskahomes.analytics.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
@@ -29,19 +31,20 @@ class WriterOpsTest {
     @Test
     void scriptsLoadedFromTheLuaResourcesHaveTheirPinnedSha1s() {
         // Pinned so that any change of the script text is deliberate: a new SHA-1 is a new script to every server
-        // (these are the scripts of the hash layout with compact marker buckets: counters as fields of the entity-day's
-        // hash, uuids as fields of small hashes, one marker per event on a standalone Redis).
-        assertThat(Script.APPLY.sha()).isEqualTo("f221d4ad25af9369e5884296ab67ab883547200f");
-        assertThat(Script.COUNT.sha()).isEqualTo("fd142dfb4525be6de9e9c8837e270e092a6c8760");
-        assertThat(Script.MANY.sha()).isEqualTo("b28fd08fa06507ed1b243ed4586e25f5845b8347");
+        // (these are the scripts of the hash layout with compact marker buckets: counters, metadata and on a Cluster the
+        // first markers as fields of the entity-day's hash, uuids as fields of small hashes, count buckets levelled by
+        // the shard's number of markers, sketches expiring with their companion counter).
+        assertThat(Script.APPLY.sha()).isEqualTo("8311ba64f470ee4558a484b796e09df545062691");
+        assertThat(Script.COUNT.sha()).isEqualTo("677fd9937fe38d64f310cb9a7fc729170539fa28");
+        assertThat(Script.MANY.sha()).isEqualTo("e27b03123cb1d948b7bb748a74dc333f45f9a014");
     }
 
     @Test
     void aViewIsOneSegmentOfCounterUniqueAndFieldsOnItsListingDay() {
         EntityRef listing = EntityRef.listing("l-1");
         MutationPlan view = new MutationPlan("u-1", DAY, List.of(
-                new Mutation.Increment(listing, "views", 1),
-                new Mutation.UniqueAdd(listing, "uniques", "visitor-1"),
+                new Mutation.Increment(listing, "total_views", 1),
+                new Mutation.UniqueAdd(listing, "unique_views", "visitor-1"),
                 new Mutation.MetadataSet(listing, "city", "Lagos"),
                 new Mutation.MetadataSet(listing, "beds", "3"),
                 new Mutation.IndexAdd(listing),
@@ -54,25 +57,26 @@ class WriterOpsTest {
         assertThat(ops).extracting(op -> op.op).containsExactly(Op.COUNTER, Op.UNIQUE, Op.FIELDS);
         assertThat(ops.get(2).values).containsExactly("city", "Lagos", "beds", "3");
         String expiry = Long.toString(planner.expiry(DAY));
-        // KEYS: 1 the marker bucket, 2 the counters hash, 3 uniques, 4 meta; then the segment: the uuid's marker
-        // (field and value; "u-1" is no canonical UUID, so it stays text behind '~'), 3 ops, each code, key position,
-        // values.
-        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:marks",
-                "listing:{l-1}:day:20250115", "listing:{l-1}:day:20250115:uniques", "listing:{l-1}:day:20250115:meta");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "4", "100", "~u-1", "1", "3",
-                "c", "2", "views", "1", "u", "3", "visitor-1", "H", "4", "2", "city", "Lagos", "beds", "3");
+        // KEYS: 1 the counters hash, which holds the metadata and is the first marker bucket, 2 the unique views;
+        // then the segment: the uuid's marker (field and value; "u-1" is no canonical UUID, so it stays text behind
+        // '~'), 3 ops, each code, key position, values (the sketch's first value: its companion counter).
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115",
+                "listing:{l-1}:day:20250115:unique_views");
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "2", "100", "~u-1", "1", "3",
+                "c", "1", "total_views", "1", "u", "2", "total_views", "visitor-1",
+                "H", "1", "2", "city", "Lagos", "beds", "3");
         // Calls in order: the index shard, the entity-day, the event count.
         assertThat(plan.calls()).extracting(call -> call.script).containsExactly(Script.APPLY, Script.APPLY,
                 Script.COUNT);
         assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "", "1", "S", "1", "1", "l-1");
-        // The count: KEYS 1 the shard's counts, 2 the marker bucket; ARGV the expiry, then per event its bucket's
-        // position, its marker and its type.
+        // The count: KEYS 1 the shard's counts, 2 the marker bucket; ARGV the expiry, the shard's number of
+        // first-level buckets, then per event its bucket's position, its marker and its type.
         int shard = new Keys("", 16).shardOf("u-1");
         String bucket = "events:{20250115:" + String.format("%02d", shard) + "}:marks:"
                 + Marker.of("u-1").spread() % 64;
         assertThat(plan.calls().get(2).keys).containsExactly(
                 "events:{20250115:" + String.format("%02d", shard) + "}", bucket);
-        assertThat(plan.calls().get(2).args).containsExactly(expiry, "2", "~u-1", "1", "property_view");
+        assertThat(plan.calls().get(2).args).containsExactly(expiry, "64", "2", "~u-1", "1", "property_view");
     }
 
     @Test
@@ -127,11 +131,10 @@ class WriterOpsTest {
 
         // The script, not the planner, sums the two: only it knows which uuids are new.
         assertThat(plan.entityDayCalls()).hasSize(1);
-        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:marks",
-                "listing:{l-1}:day:20250115");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100",
-                "~u-1", "1", "1", "c", "2", "views", "1",
-                "~u-2", "1", "2", "c", "2", "views", "1", "c", "2", "from_home", "1");
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115");
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "1", "100",
+                "~u-1", "1", "1", "c", "1", "views", "1",
+                "~u-2", "1", "2", "c", "1", "views", "1", "c", "1", "from_home", "1");
         assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
         assertThat(plan.segmentsOf()[1]).containsExactly(0, 1);
     }
@@ -152,6 +155,36 @@ class WriterOpsTest {
                 .containsExactly(Op.COUNTER, Op.APPEND, Op.INCREMENT, Op.FIELDS);
         assertThat(decode(plan.entityDayCalls().get(0).args)).containsExactly(
                 wire(planned.get(0)), wire(planned.get(1)), wire(planned.get(2)), wire(planned.get(3)));
+    }
+
+    @Test
+    void everyUniqueMetricHasOneCompanionCounterThatPairsBack() {
+        // The script gives a sketch its expiry when its companion counter's field is new: the two must always move
+        // together (the planner refuses an event that moves one without the other).
+        for (EntityKind kind : EntityKind.values()) {
+            for (String unique : kind.uniques()) {
+                String companion = WritePlanner.companion(kind, unique);
+                assertThat(kind.counters()).as(kind + " " + unique).contains(companion);
+                assertThat(WritePlanner.pairedUnique(kind, companion)).isEqualTo(unique);
+            }
+            for (String counter : kind.counters()) {
+                String unique = WritePlanner.pairedUnique(kind, counter);
+                if (unique != null) {
+                    assertThat(WritePlanner.companion(kind, unique)).isEqualTo(counter);
+                }
+            }
+        }
+        EntityRef listing = EntityRef.listing("l-1");
+        MutationPlan unpaired = new MutationPlan("u-3", DAY, List.of(new Mutation.Increment(listing, "total_views", 1),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThatThrownBy(() -> planner.plan(List.of(unpaired))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("event u-3 increments total_views of " + listing + " without adding to its sketch"
+                        + " unique_views");
+        MutationPlan alone = new MutationPlan("u-4", DAY, List.of(new Mutation.UniqueAdd(listing, "unique_leads", "s"),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThatThrownBy(() -> planner.plan(List.of(alone))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("event u-4 adds to unique_leads of " + listing + " without incrementing its companion"
+                        + " counter total_leads");
     }
 
     @Test
