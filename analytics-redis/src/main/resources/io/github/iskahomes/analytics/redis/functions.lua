@@ -3,7 +3,8 @@
 --   * an event-count shard's buckets (every event has one marker there; on a standalone Redis its only one). The
 --     shard's counts hash keeps '@marks', its number of markers, and '@level', how many levels of buckets exist.
 --     The number of markers, not each bucket's HLEN, decides the level new markers go to: FILL per bucket on
---     average, so that every bucket stays a ziplist (hash-max-ziplist-entries 128). Each level's buckets are all
+--     average, so that every bucket stays a ziplist (hash-max-ziplist-entries 128). Level l has 4^(l-1) buckets
+--     below each first-level one ('<bucket>:<0-3>...'); the fourth and last just grows. Each level's buckets are all
 --     created (with a placeholder field '@' and the day's EXPIREAT) when the shard reaches it, so adding a marker
 --     takes one HSETNX, and a lookup one HGET per full level above it.
 --   * on a Cluster, an entity-day's own markers: fields of its counters hash while the hash has fewer than
@@ -72,7 +73,7 @@ local function mark(key, f, v, at)
   end
 end
 
--- An event-count marker: into the bucket key of the first level, or the sub-bucket of the given level.
+-- An event-count marker: into the first-level bucket key, or its sub-bucket of the given level.
 local function markCounted(key, level, f, v)
   local h
   for _ = 2, level do
@@ -80,33 +81,26 @@ local function markCounted(key, level, f, v)
       return false
     end
     h = h or spread(f .. v)
-    key = key .. ':' .. (h % 16)
-    h = math.floor(h / 16)
+    key = key .. ':' .. (h % 4)
+    h = math.floor(h / 4)
   end
   return insert(key, f, v)
 end
 
--- Creates the buckets of one level of an event-count shard, each with the day's expiry.
+-- Creates every bucket of one level of an event-count shard, each with the day's expiry.
 local function build(counts, buckets, level, at)
-  local function touch(key)
-    redis.call('HSET', key, '@', '')
-    redis.call('EXPIREAT', key, at)
-  end
-  for b = 0, buckets - 1 do
-    local first = counts .. ':marks:' .. b
-    if level == 1 then
-      touch(first)
+  local function below(key, depth)
+    if depth == 0 then
+      redis.call('HSET', key, '@', '')
+      redis.call('EXPIREAT', key, at)
     else
-      for s = 0, 15 do
-        if level == 2 then
-          touch(first .. ':' .. s)
-        else
-          for t = 0, 15 do
-            touch(first .. ':' .. s .. ':' .. t)
-          end
-        end
+      for s = 0, 3 do
+        below(key .. ':' .. s, depth - 1)
       end
     end
+  end
+  for b = 0, buckets - 1 do
+    below(counts .. ':marks:' .. b, level - 1)
   end
 end
 
@@ -266,12 +260,15 @@ local function count(ko, i, last, out)
   local state = redis.call('HMGET', counts, '@marks', '@level')
   local marks = tonumber(state[1]) or 0
   local built = tonumber(state[2]) or 0
+  -- Levels hold FILL per bucket: the first up to buckets * FILL markers, the next four times as many, ...
   local first = buckets * FILL
-  local level = 3
+  local level = 4
   if marks < first then
     level = 1
-  elseif marks < first * 17 then
+  elseif marks < first * 5 then
     level = 2
+  elseif marks < first * 21 then
+    level = 3
   end
   if built < level then
     for l = built + 1, level do

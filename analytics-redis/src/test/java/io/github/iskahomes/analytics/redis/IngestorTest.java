@@ -706,8 +706,8 @@ class IngestorTest {
     @Test
     void aShardsMarkersMoveToTheNextLevelOfBucketsByTheirNumberAndEveryBucketStaysAZiplist() {
         // 1,024 index shards leave each shard one first-level bucket: level 1 takes markers while the shard holds
-        // fewer than 88, level 2 (16 buckets) while fewer than 88 * 17, then level 3 (256 buckets). A call puts all
-        // its markers in one level, so batches of 10 fill level 1 to 90 and level 2 to 1,410.
+        // fewer than 88, level 2 (4 buckets) while fewer than 88 * 5, level 3 (16) while fewer than 88 * 21, then
+        // level 4 (64). A call puts all its markers in one level, so batches of 10 fill the levels to 90, 350, 1,410.
         IngestorConfig sharded = config.toBuilder().indexShards(1024).build();
         Keys keys = new Keys("", 1024);
         int shard = -1;
@@ -737,7 +737,7 @@ class IngestorTest {
         Probe own = new Probe(probe.redis(), prefix);
         assertThat(probe.redis().hget(prefix + counts, "@marks")).isEqualTo("2000");
         assertThat(probe.redis().hget(prefix + counts, "property_view")).isEqualTo("2000");
-        long[] perLevel = new long[4];
+        long[] perLevel = new long[5];
         List<String> buckets = own.keys().keySet().stream().filter(k -> k.startsWith(first)).toList();
         for (String bucket : buckets) {
             int level = bucket.substring(first.length()).split(":", -1).length;
@@ -747,8 +747,8 @@ class IngestorTest {
             assertThat(probe.redis().objectEncoding(prefix + bucket)).as(bucket).isEqualTo("ziplist");
             own.assertExpiresAt(bucket, expected);
         }
-        assertThat(buckets).hasSize(1 + 16 + 256);
-        assertThat(perLevel).containsExactly(0, 90, 1410, 500);
+        assertThat(buckets).hasSize(1 + 4 + 16 + 64);
+        assertThat(perLevel).containsExactly(0, 90, 350, 1410, 150);
         long counted = 0;
         for (int l = 0; l < 50; l++) {
             counted += Long.parseLong(own.counter("listing:{L" + l + "}:day:" + Scenario.DAY_KEY, "total_views"));
