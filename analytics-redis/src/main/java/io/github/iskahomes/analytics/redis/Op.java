@@ -11,7 +11,14 @@ enum Op {
      * Adds to a field of a counters hash. The script sums the call's applied increments of each field and runs one
      * HINCRBY per field after the segments' uuid checks.
      */
-    COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call", "an entity-day's counter"),
+    COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call",
+            "an entity-day's counter, by more than 1"),
+    /**
+     * Adds 1 to each of several fields of a counters hash: an event's counters of one entity-day, coalesced (three
+     * for a property view). Summed with the {@link #COUNTER}s of the call.
+     */
+    COUNTERS("C", Shape.COUNTED_VALUES, "HINCRBY key field sum, once per field and call",
+            "an entity-day's counters, each by 1, of one event"),
     /** Adds to a counter that is a key of its own. */
     INCREMENT("i", Shape.VALUE, "INCRBY key by", "a lead's actions of the day"),
     /**

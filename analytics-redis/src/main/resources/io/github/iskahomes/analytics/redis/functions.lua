@@ -137,7 +137,7 @@ local function apply(ko, nk, i, last, out)
           i = i + 4
         elseif op == 'H' then
           i = i + 3 + 2 * tonumber(ARGV[i + 2])
-        elseif op == 'S' then
+        elseif op == 'S' or op == 'C' then
           i = i + 3 + tonumber(ARGV[i + 2])
         else
           i = i + 3
@@ -149,8 +149,7 @@ local function apply(ko, nk, i, last, out)
         local op = ARGV[i]
         local k = tonumber(ARGV[i + 1])
         local key = KEYS[ko + k]
-        if op == 'c' then
-          local field = ARGV[i + 2]
+        if op == 'C' or op == 'c' then
           local sums = sumsOf[k]
           if not sums then
             sums = {}
@@ -158,14 +157,27 @@ local function apply(ko, nk, i, last, out)
             fieldsOf[k] = {}
             counted[#counted + 1] = k
           end
-          local sum = sums[field]
-          if not sum then
-            local fields = fieldsOf[k]
-            fields[#fields + 1] = field
-            sum = 0
+          local from, to, by
+          if op == 'C' then
+            from = i + 3
+            to = i + 2 + tonumber(ARGV[i + 2])
+            by = 1
+          else
+            from = i + 2
+            to = from
+            by = tonumber(ARGV[i + 3])
           end
-          sums[field] = sum + tonumber(ARGV[i + 3])
-          i = i + 4
+          for a = from, to do
+            local field = ARGV[a]
+            local sum = sums[field]
+            if not sum then
+              local fields = fieldsOf[k]
+              fields[#fields + 1] = field
+              sum = 0
+            end
+            sums[field] = sum + by
+          end
+          i = op == 'C' and to + 1 or i + 4
         elseif op == 'i' then
           local by = ARGV[i + 2]
           if redis.call('INCRBY', key, by) == tonumber(by) then
