@@ -46,6 +46,8 @@ final class EntityDayOps {
     final int index;
     /** The event whose segment is open, {@code -1} before the first. */
     int lastEvent = -1;
+    /** {@link MetadataCache#keySignature} of the counters hash, 0 until asked for. */
+    private long keySignature;
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
     EntityDayOps(String base, String expiry, String leadActionCap, int index, boolean marked) {
@@ -58,6 +60,14 @@ final class EntityDayOps {
             dayKeys.add(Keys.countersOf(base));
             daySlots.put(COUNTERS, 0);
         }
+    }
+
+    /** The counters hash's {@link MetadataCache#keySignature}, computed once. */
+    long keySignature() {
+        if (keySignature == 0) {
+            keySignature = MetadataCache.keySignature(Keys.countersOf(base));
+        }
+        return keySignature;
     }
 
     int segmentCount() {

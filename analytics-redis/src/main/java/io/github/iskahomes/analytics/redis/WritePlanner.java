@@ -30,6 +30,7 @@ final class WritePlanner {
     private final String leadActionCap;
     /** Whether the batch goes as one script call, so that an event's count marker can guard all its segments. */
     private final boolean oneCall;
+    private final MetadataCache written = new MetadataCache();
 
     WritePlanner(Keys keys, IngestorConfig config, boolean oneCall) {
         this.keys = keys;
@@ -43,10 +44,17 @@ final class WritePlanner {
      * (entity-day call, segment) in {@code segmentsOf}, (count call, part) or {@code null} in {@code countOf}.
      */
     record WritePlan(List<ScriptCall> calls, List<EntityDayOps> entityDays, List<ScriptCall> entityDayCalls,
-                     List<ScriptCall> countCalls, int[][] segmentsOf, int[][] countOf) {
+                     List<ScriptCall> countCalls, int[][] segmentsOf, int[][] countOf, MetadataCache cache,
+                     long[] metadata) {
 
-        /** Once the calls have run: whether any of each event's calls applied something. */
+        /**
+         * Once the calls have run, all of them: whether any of each event's calls applied something. The metadata
+         * the calls wrote is then remembered in the planner's {@link MetadataCache}, never earlier.
+         */
         boolean[] applied() {
+            for (long signature : metadata) {
+                cache.add(signature);
+            }
             boolean[] applied = new boolean[segmentsOf.length];
             for (int e = 0; e < segmentsOf.length; e++) {
                 int[] own = segmentsOf[e];
@@ -62,6 +70,9 @@ final class WritePlanner {
     }
 
     WritePlan plan(List<MutationPlan> plans) {
+        written.expire(System.nanoTime());
+        long[] metadata = new long[8];
+        int metadataCount = 0;
         Map<String, IndexOps> indexes = new LinkedHashMap<>();
         Map<String, CountOps> counts = new LinkedHashMap<>();
         Map<GroupKey, EntityDayOps> groups = new HashMap<>(plans.size() * 4);
@@ -90,7 +101,15 @@ final class WritePlanner {
                     group.metricOp(Op.UNIQUE, m.metric(), companion(plan, m), m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
-                    group.counterFieldOp(m.field(), m.value());
+                    // Metadata this Ingestor wrote lately to this entity-day, with this value, is not sent again.
+                    long signature = MetadataCache.signature(group.keySignature(), m.field(), m.value());
+                    if (!written.contains(signature)) {
+                        group.counterFieldOp(m.field(), m.value());
+                        if (metadataCount == metadata.length) {
+                            metadata = Arrays.copyOf(metadata, metadataCount * 2);
+                        }
+                        metadata[metadataCount++] = signature;
+                    }
                 } else if (mutation instanceof Mutation.IndexAdd m) {
                     index(indexes, RedisForms.keyName(m.entity().kind()), day, m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
@@ -164,7 +183,8 @@ final class WritePlanner {
         if (!oneCall) {
             calls.addAll(countCalls);
         }
-        return new WritePlan(calls, groupList, groupCalls, countCalls, segmentsOf, countOf);
+        return new WritePlan(calls, groupList, groupCalls, countCalls, segmentsOf, countOf, written,
+                Arrays.copyOf(metadata, metadataCount));
     }
 
     /** Whether {@code index} is among the first {@code count} of {@code touched} (a handful: a scan will do). */

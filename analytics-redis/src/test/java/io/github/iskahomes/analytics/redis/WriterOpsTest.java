@@ -188,6 +188,38 @@ class WriterOpsTest {
     }
 
     @Test
+    void metadataWrittenByABatchThatRanIsNotSentAgainButAChangedValueOrAnUnfinishedBatchsIs() {
+        EntityRef listing = EntityRef.listing("l-1");
+        WritePlanner own = new WritePlanner(new Keys("", config.indexShards()), config, false);
+        java.util.function.Function<String, MutationPlan> view = lister -> new MutationPlan(
+                java.util.UUID.randomUUID().toString(), DAY, List.of(
+                        new Mutation.MetadataSet(listing, "lister_id", lister),
+                        new Mutation.Increment(listing, "views", 1),
+                        new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+
+        // A plan whose calls never ran (a failed batch): its metadata is sent again by the next batch.
+        own.plan(List.of(view.apply("U1")));
+        WritePlanner.WritePlan second = own.plan(List.of(view.apply("U1")));
+        assertThat(second.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.FIELD, Op.COUNTERS);
+        second.applied();
+        // Once a batch has run, the same value is not sent again; another value is, and then that one is not.
+        WritePlanner.WritePlan third = own.plan(List.of(view.apply("U1")));
+        assertThat(third.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS);
+        WritePlanner.WritePlan moved = own.plan(List.of(view.apply("U2")));
+        assertThat(moved.entityDays().get(0).ops(0)).extracting(op -> op.values).containsExactly(
+                List.of("lister_id", "U2"), List.of("views"));
+        moved.applied();
+        assertThat(own.plan(List.of(view.apply("U2"))).entityDays().get(0).ops(0)).extracting(op -> op.op)
+                .containsExactly(Op.COUNTERS);
+        // Another day is another hash.
+        MutationPlan nextDay = new MutationPlan("u-9", DAY.plusDays(1), List.of(
+                new Mutation.MetadataSet(listing, "lister_id", "U2"), new Mutation.Increment(listing, "views", 1),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThat(own.plan(List.of(nextDay)).entityDays().get(0).ops(0)).extracting(op -> op.op)
+                .containsExactly(Op.FIELD, Op.COUNTERS);
+    }
+
+    @Test
     void theDocsOpTableIsTheTypedDefinitionRowForRow() throws IOException {
         String docs = Files.readString(Path.of("..", "docs", "analytics-redis.md"));
         List<String> rows = docs.lines().filter(line -> line.matches("\\| `[a-zA-Z]` \\| `[A-Z_]+` \\|.*"))
