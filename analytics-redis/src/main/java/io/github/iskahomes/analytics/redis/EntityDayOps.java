@@ -48,6 +48,8 @@ final class EntityDayOps {
     int lastEvent = -1;
     /** {@link MetadataCache#keySignature} of the counters hash, 0 until asked for. */
     private long keySignature;
+    /** The open segment's metadata fields and values, sent or dropped as one at {@link #endMetadata}. */
+    private final List<String> metadata = new ArrayList<>(6);
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
     EntityDayOps(String base, String expiry, String leadActionCap, int index, boolean marked) {
@@ -62,12 +64,34 @@ final class EntityDayOps {
         }
     }
 
-    /** The counters hash's {@link MetadataCache#keySignature}, computed once. */
-    long keySignature() {
+    /** Sets the metadata field {@code field} (lister_id, …) of the open segment; see {@link #endMetadata}. */
+    void metadata(String field, String value) {
+        metadata.add(field);
+        metadata.add(value);
+    }
+
+    /**
+     * Ends the open segment's metadata: its fields go into the counters hash (one HSET) unless {@code written}
+     * holds their signature, i.e. this Ingestor wrote the same fields and values to this entity-day lately.
+     * Returns the signature to remember once the batch has run, or 0 when nothing was sent.
+     */
+    long endMetadata(MetadataCache written) {
+        if (metadata.isEmpty()) {
+            return 0;
+        }
         if (keySignature == 0) {
             keySignature = MetadataCache.keySignature(Keys.countersOf(base));
         }
-        return keySignature;
+        long signature = MetadataCache.signature(keySignature, metadata);
+        if (!written.contains(signature)) {
+            for (int f = 0; f < metadata.size(); f += 2) {
+                counterFieldOp(metadata.get(f), metadata.get(f + 1));
+            }
+        } else {
+            signature = 0;
+        }
+        metadata.clear();
+        return signature;
     }
 
     int segmentCount() {
@@ -100,7 +124,7 @@ final class EntityDayOps {
     }
 
     /** Sets the metadata field {@code field} (lister_id, …), which lives in the counters hash beside the counters. */
-    void counterFieldOp(String field, String value) {
+    private void counterFieldOp(String field, String value) {
         add(Op.FIELD, countersSlot(), new String[] {field, value});
     }
 

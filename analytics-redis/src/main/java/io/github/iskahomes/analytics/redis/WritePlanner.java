@@ -101,15 +101,7 @@ final class WritePlanner {
                     group.metricOp(Op.UNIQUE, m.metric(), companion(plan, m), m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
-                    // Metadata this Ingestor wrote lately to this entity-day, with this value, is not sent again.
-                    long signature = MetadataCache.signature(group.keySignature(), m.field(), m.value());
-                    if (!written.contains(signature)) {
-                        group.counterFieldOp(m.field(), m.value());
-                        if (metadataCount == metadata.length) {
-                            metadata = Arrays.copyOf(metadata, metadataCount * 2);
-                        }
-                        metadata[metadataCount++] = signature;
-                    }
+                    group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
                     index(indexes, RedisForms.keyName(m.entity().kind()), day, m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
@@ -144,6 +136,14 @@ final class WritePlanner {
             int[] own = new int[touchedCount * 2];
             for (int t = 0; t < touchedCount; t++) {
                 EntityDayOps group = groupList.get(touched[t]);
+                // The event's metadata of this entity-day, unless this Ingestor wrote the same lately.
+                long signature = group.endMetadata(written);
+                if (signature != 0) {
+                    if (metadataCount == metadata.length) {
+                        metadata = Arrays.copyOf(metadata, metadataCount * 2);
+                    }
+                    metadata[metadataCount++] = signature;
+                }
                 own[2 * t] = group.index;
                 own[2 * t + 1] = group.segmentCount() - 1;
             }

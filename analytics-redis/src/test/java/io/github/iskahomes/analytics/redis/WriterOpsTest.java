@@ -200,14 +200,14 @@ class WriterOpsTest {
         // A plan whose calls never ran (a failed batch): its metadata is sent again by the next batch.
         own.plan(List.of(view.apply("U1")));
         WritePlanner.WritePlan second = own.plan(List.of(view.apply("U1")));
-        assertThat(second.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.FIELD, Op.COUNTERS);
+        assertThat(second.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS, Op.FIELD);
         second.applied();
         // Once a batch has run, the same value is not sent again; another value is, and then that one is not.
         WritePlanner.WritePlan third = own.plan(List.of(view.apply("U1")));
         assertThat(third.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS);
         WritePlanner.WritePlan moved = own.plan(List.of(view.apply("U2")));
         assertThat(moved.entityDays().get(0).ops(0)).extracting(op -> op.values).containsExactly(
-                List.of("lister_id", "U2"), List.of("views"));
+                List.of("views"), List.of("lister_id", "U2"));
         moved.applied();
         assertThat(own.plan(List.of(view.apply("U2"))).entityDays().get(0).ops(0)).extracting(op -> op.op)
                 .containsExactly(Op.COUNTERS);
@@ -216,7 +216,7 @@ class WriterOpsTest {
                 new Mutation.MetadataSet(listing, "lister_id", "U2"), new Mutation.Increment(listing, "views", 1),
                 new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
         assertThat(own.plan(List.of(nextDay)).entityDays().get(0).ops(0)).extracting(op -> op.op)
-                .containsExactly(Op.FIELD, Op.COUNTERS);
+                .containsExactly(Op.COUNTERS, Op.FIELD);
     }
 
     @Test
