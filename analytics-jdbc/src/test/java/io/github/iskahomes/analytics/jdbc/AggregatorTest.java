@@ -317,7 +317,7 @@ class AggregatorTest {
     @Test
     void aBadEntityIsReportedWithItsReasonAndTheRestCommit() {
         ingest(script());
-        keys.redis.hset(redis.keyPrefix() + "user:{agent-2}:day:" + CalendarParts.dayKey(D1) + ":meta",
+        keys.redis.hset(redis.keyPrefix() + "user:{agent-2}:day:" + CalendarParts.dayKey(D1),
                 "user_type", "martian");
         // A constraint the host added: the database refuses one listing; the chunk is retried row by row.
         jdbi.useHandle(h -> h.execute("ALTER TABLE listing_analytics ADD CONSTRAINT no_l2 CHECK (listing_id <> 'L2')"));

@@ -151,7 +151,7 @@ class AggregatorMetricsTest {
         // The lister's type, changed in Redis to one the aggregator refuses: that user fails, the rest is written.
         try (RedisClient client = RedisClient.create(redis.uri()); var connection = client.connect()) {
             connection.sync().hset(redis.keyPrefix() + "user:{agent-1}:day:"
-                    + D1.format(DateTimeFormatter.BASIC_ISO_DATE) + ":meta", "user_type", "martian");
+                    + D1.format(DateTimeFormatter.BASIC_ISO_DATE), "user_type", "martian");
         }
         AggregationResult result = aggregator.run(D0, D1);
 

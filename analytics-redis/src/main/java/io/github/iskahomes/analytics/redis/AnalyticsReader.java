@@ -198,8 +198,11 @@ public final class AnalyticsReader implements AutoCloseable {
     }
 
     /**
-     * Per entity-day: HGETALL of its counters hash, GET of each HyperLogLog, HGETALL of its meta hash. Unique counts
-     * are what PFCOUNT answers, counted from the sketch bytes here ({@link HyperLogLogs}).
+     * Per entity-day: HGETALL of its counters hash and GET of each HyperLogLog. The counters hash also holds the
+     * entity-day's metadata and, on a Cluster, its dedupe markers: a field that is one of the kind's counters is a
+     * counter, a field whose name starts with a lowercase ASCII letter is metadata, anything else (markers start
+     * with a digit, {@code -} or {@code ~}; the writer's bookkeeping with {@code @}) is not the reader's. Unique
+     * counts are what PFCOUNT answers, counted from the sketch bytes here ({@link HyperLogLogs}).
      */
     private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
         List<String> counters = kind.counters();
@@ -209,23 +212,26 @@ public final class AnalyticsReader implements AutoCloseable {
                 .toArray(byte[][]::new);
         Map<String, Integer> uniqueIndex = indexOf(uniques);
         String dayText = Keys.day(day);
-        return reads.read(ids.size(), "h" + "g".repeat(uniques.size()) + "h", position -> {
+        return reads.read(ids.size(), "h" + "g".repeat(uniques.size()), position -> {
             String prefix = keys.entityDayPrefix(new EntityRef(kind, ids.get(position)), dayText);
-            String[] entityKeys = new String[uniques.size() + 2];
+            String[] entityKeys = new String[uniques.size() + 1];
             entityKeys[0] = Keys.countersOf(prefix);
             for (int u = 0; u < uniques.size(); u++) {
                 entityKeys[1 + u] = prefix + uniques.get(u);
             }
-            entityKeys[entityKeys.length - 1] = prefix + Keys.META;
             return entityKeys;
         }, (position, entityKeys, reply) -> {
             long[] values = new long[counters.size()];
+            Map<String, String> metadata = new LinkedHashMap<>(8);
             int fields = reply.length();
             for (int f = 0; f < fields; f += 2) {
-                int index = reply.which(counterNames);
-                long value = reply.integer(entityKeys[0]);
+                int index = reply.field(counterNames);
                 if (index >= 0) {
-                    values[index] = value;
+                    values[index] = reply.integer(entityKeys[0]);
+                } else if (index == BulkReads.Reply.METADATA) {
+                    metadata.put(reply.name(), reply.text());
+                } else {
+                    reply.skip();
                 }
             }
             long[] counts = new long[uniques.size()];
@@ -243,11 +249,6 @@ public final class AnalyticsReader implements AutoCloseable {
                     sketches.put(uniques.get(u), sketch);
                 }
                 counts[u] = count;
-            }
-            int metaFields = reply.length();
-            Map<String, String> metadata = new LinkedHashMap<>(Math.max(4, metaFields));
-            for (int f = 0; f < metaFields; f += 2) {
-                metadata.put(reply.text(), reply.text());
             }
             return new EntityDay(new EntityRef(kind, ids.get(position)), day,
                     new MetricValues(counters, counterIndex, values), new MetricValues(uniques, uniqueIndex, counts),
@@ -351,7 +352,10 @@ public final class AnalyticsReader implements AutoCloseable {
         });
     }
 
-    /** How many events of each type were accepted on a day (types without events are left out). */
+    /**
+     * How many events of each type were accepted on a day (types without events are left out). Fields of the count
+     * hashes whose name starts with {@code @} are the writer's bookkeeping (its number of markers), not a type.
+     */
     public Map<EventType, Long> eventCounts(LocalDate day) {
         List<RedisFuture<Map<String, String>>> shards = new ArrayList<>(keys.shards());
         for (int shard = 0; shard < keys.shards(); shard++) {
@@ -362,6 +366,9 @@ public final class AnalyticsReader implements AutoCloseable {
         Map<EventType, Long> counts = new EnumMap<>(EventType.class);
         for (RedisFuture<Map<String, String>> shard : shards) {
             store.await(shard, deadline).forEach((type, count) -> {
+                if (type.startsWith("@")) {
+                    return;
+                }
                 Optional<EventType> known = EventType.fromWireName(type);
                 known.ifPresent(t -> counts.merge(t, Long.parseLong(count), Long::sum));
             });

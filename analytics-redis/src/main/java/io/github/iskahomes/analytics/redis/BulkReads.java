@@ -154,6 +154,11 @@ final class BulkReads {
 
     /** A flat reply read in order; confined to the reading thread. */
     final class Reply {
+        /** {@link #field}: a field name that is metadata (starts with {@code a}-{@code z}, not a counter). */
+        static final int METADATA = -1;
+        /** {@link #field}: a field name that is neither a counter nor metadata (markers, bookkeeping). */
+        static final int OTHER = -2;
+
         private final Flat.Values values;
         private int at;
 
@@ -181,20 +186,40 @@ final class BulkReads {
         }
 
         /**
-         * Which of {@code names} (UTF-8) the next bulk string is, or -1 when none: a field name matched without
-         * making a String of it.
+         * What the next bulk string, a field name of an entity-day's hash, is: the index of the one of
+         * {@code counters} (UTF-8) it equals, matched without making a String of it; else {@link #METADATA} when it
+         * starts with a lowercase ASCII letter; else {@link #OTHER}. {@link #name()} then gives it as text.
          */
-        int which(byte[][] names) {
+        int field(byte[][] counters) {
             int i = at++;
             int length = values.lengths[i];
+            if (length <= 0) {
+                return OTHER;
+            }
             int start = values.starts[i];
-            for (int n = 0; n < names.length; n++) {
-                if (names[n].length == length
-                        && Arrays.equals(names[n], 0, length, values.arena, start, start + length)) {
+            byte first = values.arena[start];
+            if (first < 'a' || first > 'z') {
+                return OTHER;
+            }
+            for (int n = 0; n < counters.length; n++) {
+                byte[] name = counters[n];
+                if (name.length == length && name[0] == first
+                        && Arrays.equals(name, 0, length, values.arena, start, start + length)) {
                     return n;
                 }
             }
-            return -1;
+            return METADATA;
+        }
+
+        /** The bulk string just read (by {@link #field}) as UTF-8 text. */
+        String name() {
+            int i = at - 1;
+            return new String(values.arena, values.starts[i], values.lengths[i], StandardCharsets.UTF_8);
+        }
+
+        /** Passes over the next element. */
+        void skip() {
+            at++;
         }
 
         /** The next bulk string as an integer, as INCRBY/HINCRBY leave it; 0 for a nil reply. */

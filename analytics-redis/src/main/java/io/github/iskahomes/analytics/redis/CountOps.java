@@ -15,14 +15,17 @@ final class CountOps {
     private final List<String> keys = new ArrayList<>(8);
     private final Map<String, Integer> positions = new HashMap<>(16);
     private final String expiry;
+    /** How many first-level marker buckets the shard has: the script creates them all with the shard's first count. */
+    private final String buckets;
     /** Per event: its bucket's KEYS position, marker field, marker value, event type. */
     private final List<String> parts = new ArrayList<>();
     /** Where the call's answers are: its place among the batch's count calls. */
     final int index;
 
-    CountOps(String countsKey, String expiry, int index) {
+    CountOps(String countsKey, String expiry, int buckets, int index) {
         keys.add(countsKey);
         this.expiry = expiry;
+        this.buckets = Integer.toString(buckets);
         this.index = index;
     }
 
@@ -47,10 +50,11 @@ final class CountOps {
     }
 
     ScriptCall call() {
-        String[] args = new String[1 + parts.size()];
+        String[] args = new String[2 + parts.size()];
         args[0] = expiry;
+        args[1] = buckets;
         for (int i = 0; i < parts.size(); i++) {
-            args[1 + i] = parts.get(i);
+            args[2 + i] = parts.get(i);
         }
         return new ScriptCall(Script.COUNT, keys.toArray(new String[0]), args, size());
     }

@@ -46,6 +46,10 @@ final class EntityDayOps {
     final int index;
     /** The event whose segment is open, {@code -1} before the first. */
     int lastEvent = -1;
+    /** {@link MetadataCache#keySignature} of the counters hash, 0 until asked for. */
+    private long keySignature;
+    /** The open segment's metadata fields and values, sent or dropped as one at {@link #endMetadata}. */
+    private final List<String> metadata = new ArrayList<>(6);
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
     EntityDayOps(String base, String expiry, String leadActionCap, int index, boolean marked) {
@@ -54,9 +58,40 @@ final class EntityDayOps {
         this.leadActionCap = leadActionCap;
         this.index = index;
         if (marked) {
-            dayKeys.add(base + Keys.MARKS);
-            daySlots.put(Keys.MARKS, 0);
+            // The counters hash is also the entity-day's first marker bucket.
+            dayKeys.add(Keys.countersOf(base));
+            daySlots.put(COUNTERS, 0);
         }
+    }
+
+    /** Sets the metadata field {@code field} (lister_id, …) of the open segment; see {@link #endMetadata}. */
+    void metadata(String field, String value) {
+        metadata.add(field);
+        metadata.add(value);
+    }
+
+    /**
+     * Ends the open segment's metadata: its fields go into the counters hash (one HSET) unless {@code written}
+     * holds their signature, i.e. this Ingestor wrote the same fields and values to this entity-day lately.
+     * Returns the signature to remember once the batch has run, or 0 when nothing was sent.
+     */
+    long endMetadata(MetadataCache written) {
+        if (metadata.isEmpty()) {
+            return 0;
+        }
+        if (keySignature == 0) {
+            keySignature = MetadataCache.keySignature(Keys.countersOf(base));
+        }
+        long signature = MetadataCache.signature(keySignature, metadata);
+        if (!written.contains(signature)) {
+            for (int f = 0; f < metadata.size(); f += 2) {
+                counterFieldOp(metadata.get(f), metadata.get(f + 1));
+            }
+        } else {
+            signature = 0;
+        }
+        metadata.clear();
+        return signature;
     }
 
     int segmentCount() {
@@ -85,13 +120,22 @@ final class EntityDayOps {
      * call's increments of one field over the segments it applies and sends one HINCRBY per field.
      */
     void counterOp(String metric, String by) {
+        add(Op.COUNTER, countersSlot(), new String[] {metric, by});
+    }
+
+    /** Sets the metadata field {@code field} (lister_id, …), which lives in the counters hash beside the counters. */
+    private void counterFieldOp(String field, String value) {
+        add(Op.FIELD, countersSlot(), new String[] {field, value});
+    }
+
+    private int countersSlot() {
         Integer slot = daySlots.get(COUNTERS);
         if (slot == null) {
             slot = dayKeys.size();
             dayKeys.add(Keys.countersOf(base));
             daySlots.put(COUNTERS, slot);
         }
-        add(Op.COUNTER, slot, new String[] {metric, by});
+        return slot;
     }
 
     /** An op on another key of the day (in the same slot), by its full name. */
@@ -118,9 +162,21 @@ final class EntityDayOps {
     }
 
     private void add(Op op, int key, String[] values) {
+        // An event's counters of one entity-day that each add 1 go as one op: fewer arguments for the script to take.
+        if (op == Op.COUNTER && values[1].equals("1")) {
+            Planned last = lastOfSegment();
+            if (last != null && last.key == key && last.op == Op.COUNTERS && last.values.size() < Script.MAX_UNPACK) {
+                last.values.add(values[0]);
+                return;
+            }
+            List<String> fields = new ArrayList<>(4);
+            fields.add(values[0]);
+            ops.add(new Planned(Op.COUNTERS, key, fields));
+            return;
+        }
         // Fields of one hash set by one event go as one HSET: a command less in the script per extra field.
-        if (op == Op.FIELD && ops.size() > segmentStarts.get(segmentStarts.size() - 1)) {
-            Planned last = ops.get(ops.size() - 1);
+        if (op == Op.FIELD && lastOfSegment() != null) {
+            Planned last = lastOfSegment();
             if (last.key == key && (last.op == Op.FIELD
                     || (last.op == Op.FIELDS && last.values.size() < Script.MAX_UNPACK))) {
                 last.op = Op.FIELDS;
@@ -134,6 +190,11 @@ final class EntityDayOps {
             list.add(value);
         }
         ops.add(new Planned(op, key, list));
+    }
+
+    /** The open segment's last op, or {@code null} when it has none yet. */
+    private Planned lastOfSegment() {
+        return ops.size() > segmentStarts.get(segmentStarts.size() - 1) ? ops.get(ops.size() - 1) : null;
     }
 
     /** The ops of the {@code segment}-th event, in wire order. */

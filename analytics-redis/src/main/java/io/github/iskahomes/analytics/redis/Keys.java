@@ -18,9 +18,8 @@ import java.util.List;
  * day does not land on one node. Immutable and thread-safe.
  */
 final class Keys {
+    /** Before key model v2.1 an entity-day's metadata hash; its fields now live in the counters hash. */
     static final String META = "meta";
-    /** The entity-day's marker bucket (Cluster and one call per slot): {@code P<kind>:{<id>}:day:<YYYYMMDD>:marks}. */
-    static final String MARKS = "marks";
     /** How many first-level marker buckets the event-count markers of one day are spread over, all shards together. */
     static final int DAY_MARKER_BUCKETS = 1024;
     static final String LEAD_KIND = "lead";
@@ -42,12 +41,16 @@ final class Keys {
         return CalendarParts.dayKey(day);
     }
 
-    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: HyperLogLogs, {@code meta} hash, {@code marks} bucket. */
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: the HyperLogLogs. */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
         return entityDayPrefix(entity, day(day)) + suffix;
     }
 
-    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>}: the hash of the entity-day's counters, one field per metric. */
+    /**
+     * {@code P<kind>:{<id>}:day:<YYYYMMDD>}: the hash of the entity-day's counters, one field per metric, its metadata
+     * fields (lister_id, …) and, on a Cluster, its first dedupe markers (fields that start with a digit, {@code -} or
+     * {@code ~}; further ones in {@code …:marks:<0-15>…}).
+     */
     String counters(EntityRef entity, LocalDate day) {
         return countersOf(entityDayPrefix(entity, day(day)));
     }

@@ -11,13 +11,23 @@ enum Op {
      * Adds to a field of a counters hash. The script sums the call's applied increments of each field and runs one
      * HINCRBY per field after the segments' uuid checks.
      */
-    COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call", "an entity-day's counter"),
+    COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call",
+            "an entity-day's counter, by more than 1"),
+    /**
+     * Adds 1 to each of several fields of a counters hash: an event's counters of one entity-day, coalesced (three
+     * for a property view). Summed with the {@link #COUNTER}s of the call.
+     */
+    COUNTERS("C", Shape.COUNTED_VALUES, "HINCRBY key field sum, once per field and call",
+            "an entity-day's counters, each by 1, of one event"),
     /** Adds to a counter that is a key of its own. */
     INCREMENT("i", Shape.VALUE, "INCRBY key by", "a lead's actions of the day"),
-    /** Adds a member to a HyperLogLog. */
-    UNIQUE("u", Shape.VALUE, "PFADD key member", "a unique-visitor count"),
+    /**
+     * Adds a member to a HyperLogLog. Its field is the companion counter, which every event adding to the sketch
+     * increments in the same call: the sketch gets the day's expiry when that counter's field is new.
+     */
+    UNIQUE("u", Shape.FIELD_VALUE, "PFADD key member", "a unique-visitor count (field: its companion counter)"),
     /** Sets one field of a hash. */
-    FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day or lead metadata, one field"),
+    FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day metadata (in the counters hash) or lead metadata, one field"),
     /** Sets several fields of a hash in one command: an event's fields of one hash, coalesced. */
     FIELDS("H", Shape.COUNTED_PAIRS, "HSET key field value …", "entity-day or lead metadata, 2+ fields of one event"),
     /** Adds a member to a set. */

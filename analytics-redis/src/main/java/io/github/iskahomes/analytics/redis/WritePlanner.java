@@ -3,6 +3,7 @@ package io.github.iskahomes.analytics.redis;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.LeadRef;
+import io.github.iskahomes.analytics.core.internal.Metrics;
 import io.github.iskahomes.analytics.core.internal.Mutation;
 import io.github.iskahomes.analytics.core.internal.MutationPlan;
 import io.github.iskahomes.analytics.redis.internal.RedisForms;
@@ -29,6 +30,7 @@ final class WritePlanner {
     private final String leadActionCap;
     /** Whether the batch goes as one script call, so that an event's count marker can guard all its segments. */
     private final boolean oneCall;
+    private final MetadataCache written = new MetadataCache();
 
     WritePlanner(Keys keys, IngestorConfig config, boolean oneCall) {
         this.keys = keys;
@@ -42,10 +44,17 @@ final class WritePlanner {
      * (entity-day call, segment) in {@code segmentsOf}, (count call, part) or {@code null} in {@code countOf}.
      */
     record WritePlan(List<ScriptCall> calls, List<EntityDayOps> entityDays, List<ScriptCall> entityDayCalls,
-                     List<ScriptCall> countCalls, int[][] segmentsOf, int[][] countOf) {
+                     List<ScriptCall> countCalls, int[][] segmentsOf, int[][] countOf, MetadataCache cache,
+                     long[] metadata) {
 
-        /** Once the calls have run: whether any of each event's calls applied something. */
+        /**
+         * Once the calls have run, all of them: whether any of each event's calls applied something. The metadata
+         * the calls wrote is then remembered in the planner's {@link MetadataCache}, never earlier.
+         */
         boolean[] applied() {
+            for (long signature : metadata) {
+                cache.add(signature);
+            }
             boolean[] applied = new boolean[segmentsOf.length];
             for (int e = 0; e < segmentsOf.length; e++) {
                 int[] own = segmentsOf[e];
@@ -61,6 +70,9 @@ final class WritePlanner {
     }
 
     WritePlan plan(List<MutationPlan> plans) {
+        written.expire(System.nanoTime());
+        long[] metadata = new long[8];
+        int metadataCount = 0;
         Map<String, IndexOps> indexes = new LinkedHashMap<>();
         Map<String, CountOps> counts = new LinkedHashMap<>();
         Map<GroupKey, EntityDayOps> groups = new HashMap<>(plans.size() * 4);
@@ -83,12 +95,13 @@ final class WritePlanner {
                 if (mutation instanceof Mutation.Increment m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
                     group.counterOp(m.metric(), by(m.by()));
+                    checkPaired(plan, m);
                 } else if (mutation instanceof Mutation.UniqueAdd m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
-                    group.metricOp(Op.UNIQUE, m.metric(), m.member());
+                    group.metricOp(Op.UNIQUE, m.metric(), companion(plan, m), m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
                     group = segment(groups, groupList, m.entity(), plan, day, e);
-                    group.metricOp(Op.FIELD, Keys.META, m.field(), m.value());
+                    group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
                     index(indexes, RedisForms.keyName(m.entity().kind()), day, m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
@@ -105,7 +118,7 @@ final class WritePlanner {
                     String key = keys.eventCounts(day.text, shard);
                     CountOps count = counts.get(key);
                     if (count == null) {
-                        count = new CountOps(key, day.expiry, counts.size());
+                        count = new CountOps(key, day.expiry, keys.markerBuckets(), counts.size());
                         counts.put(key, count);
                     }
                     countOf[e] = new int[] {count.index,
@@ -123,6 +136,14 @@ final class WritePlanner {
             int[] own = new int[touchedCount * 2];
             for (int t = 0; t < touchedCount; t++) {
                 EntityDayOps group = groupList.get(touched[t]);
+                // The event's metadata of this entity-day, unless this Ingestor wrote the same lately.
+                long signature = group.endMetadata(written);
+                if (signature != 0) {
+                    if (metadataCount == metadata.length) {
+                        metadata = Arrays.copyOf(metadata, metadataCount * 2);
+                    }
+                    metadata[metadataCount++] = signature;
+                }
                 own[2 * t] = group.index;
                 own[2 * t + 1] = group.segmentCount() - 1;
             }
@@ -162,7 +183,8 @@ final class WritePlanner {
         if (!oneCall) {
             calls.addAll(countCalls);
         }
-        return new WritePlan(calls, groupList, groupCalls, countCalls, segmentsOf, countOf);
+        return new WritePlan(calls, groupList, groupCalls, countCalls, segmentsOf, countOf, written,
+                Arrays.copyOf(metadata, metadataCount));
     }
 
     /** Whether {@code index} is among the first {@code count} of {@code touched} (a handful: a scan will do). */
@@ -173,6 +195,60 @@ final class WritePlanner {
             }
         }
         return false;
+    }
+
+    /**
+     * The counter that every event adding to {@code unique} increments on the same entity (the metric contract's
+     * pairing): the script tells that the HyperLogLog is new from that counter's field being new, instead of asking
+     * Redis. Checked on every plan, since a sketch created without its day's expiry would never go away.
+     */
+    static String companion(EntityKind kind, String unique) {
+        return switch (unique) {
+            case Metrics.UNIQUE_VIEWS -> kind == EntityKind.USER ? null : Metrics.TOTAL_VIEWS;
+            case Metrics.UNIQUE_LEADS -> kind == EntityKind.LISTING ? Metrics.TOTAL_LEADS : null;
+            case Metrics.UNIQUE_PROFILE_VIEWERS -> kind == EntityKind.USER ? Metrics.PROFILE_VIEWS : null;
+            default -> null;
+        };
+    }
+
+    /** The unique metric whose {@link #companion} {@code counter} is, or {@code null}. */
+    static String pairedUnique(EntityKind kind, String counter) {
+        return switch (counter) {
+            case Metrics.TOTAL_VIEWS -> kind == EntityKind.USER ? null : Metrics.UNIQUE_VIEWS;
+            case Metrics.TOTAL_LEADS -> kind == EntityKind.LISTING ? Metrics.UNIQUE_LEADS : null;
+            case Metrics.PROFILE_VIEWS -> kind == EntityKind.USER ? Metrics.UNIQUE_PROFILE_VIEWERS : null;
+            default -> null;
+        };
+    }
+
+    /** A companion counter moves only with its sketch: else its field could exist while the sketch does not. */
+    private static void checkPaired(MutationPlan plan, Mutation.Increment increment) {
+        String unique = pairedUnique(increment.entity().kind(), increment.metric());
+        if (unique == null) {
+            return;
+        }
+        for (Mutation mutation : plan.mutations()) {
+            if (mutation instanceof Mutation.UniqueAdd m && m.metric().equals(unique)
+                    && m.entity().equals(increment.entity())) {
+                return;
+            }
+        }
+        throw new IllegalStateException("event " + plan.uuid() + " increments " + increment.metric() + " of "
+                + increment.entity() + " without adding to its sketch " + unique);
+    }
+
+    private static String companion(MutationPlan plan, Mutation.UniqueAdd unique) {
+        String companion = companion(unique.entity().kind(), unique.metric());
+        if (companion != null) {
+            for (Mutation mutation : plan.mutations()) {
+                if (mutation instanceof Mutation.Increment m && m.metric().equals(companion)
+                        && m.entity().equals(unique.entity()) && m.by() > 0) {
+                    return companion;
+                }
+            }
+        }
+        throw new IllegalStateException("event " + plan.uuid() + " adds to " + unique.metric() + " of "
+                + unique.entity() + " without incrementing its companion counter " + companion);
     }
 
     private static String by(long by) {

@@ -1,15 +1,26 @@
 -- Dedupe markers are fields of small hashes ("marker buckets"): a uuid in its compact form (field, value) is one
--- field. A bucket takes CAP markers while Redis keeps it a ziplist (hash-max-ziplist-entries, 128 by default); a
--- full bucket sends further markers to one of 16 sub-buckets, up to three levels down (the last level just grows).
--- Buckets never lose fields before the day's expiry, so a marker is looked for in each full level on the way down.
+-- field. Markers never leave a bucket before the day's expiry. Two kinds of buckets:
+--   * an event-count shard's buckets (every event has one marker there; on a standalone Redis its only one). The
+--     shard's counts hash keeps '@marks', its number of markers, and '@level', how many levels of buckets exist.
+--     The number of markers, not each bucket's HLEN, decides the level new markers go to: FILL per bucket on
+--     average, so that every bucket stays a ziplist (hash-max-ziplist-entries 128). Level l has 4^(l-1) buckets
+--     below each first-level one ('<bucket>:<0-3>...'); the fourth and last just grows. Each level's buckets are all
+--     created (with a placeholder field '@' and the day's EXPIREAT) when the shard reaches it, so adding a marker
+--     takes one HSETNX, and a lookup one HGET per full level above it.
+--   * on a Cluster, an entity-day's own markers: fields of its counters hash while the hash has fewer than
+--     HASH_CAP fields (HLEN), then of sub-buckets '<counters>:marks:<0-15>...' that take CAP each.
+local FILL = 88
 local CAP = 120
+-- Counters and metadata fields of one entity-day are at most 22 (a listing's 18 counters and 3 metadata fields):
+-- HASH_CAP leaves them room below 128 whatever the markers.
+local HASH_CAP = 100
 -- HLEN of the buckets this script has seen, kept up to date by its own HSETNX.
 local lens = {}
 -- Per event-count pair of this script, in order: whether its uuid was new. On a standalone Redis the event's
 -- count marker is its only marker, and its entity-day segments name the pair ('#', k) instead of a marker.
 local fresh = {}
 
--- A spread of a marker's text over the sub-buckets (only needed once a first-level bucket is full).
+-- A spread of a marker's text over the sub-buckets (only needed below a bucket's first level).
 local function spread(s)
   local h = 7
   for c = 1, #s do
@@ -18,38 +29,78 @@ local function spread(s)
   return h
 end
 
--- Adds the marker (f, v) to the bucket key (or the sub-bucket it belongs in) unless present: true when it was new.
--- Two uuids with one field (the same first 64 bits) are told apart by the value; the second gets field 'f:v'.
+-- Whether the bucket key holds the marker (f, v). Two uuids with one field (the same first 64 bits) are told
+-- apart by the value; the second is kept as the field 'f:v'.
+local function holds(key, f, v)
+  local stored = redis.call('HGET', key, f)
+  return stored == v or (stored and redis.call('HEXISTS', key, f .. ':' .. v) == 1)
+end
+
+-- Adds the marker (f, v) to the bucket key unless it is there: true when it was new.
+local function insert(key, f, v)
+  if redis.call('HSETNX', key, f, v) == 1 then
+    return true
+  end
+  if redis.call('HGET', key, f) == v then
+    return false
+  end
+  return redis.call('HSETNX', key, f .. ':' .. v, '1') == 1
+end
+
+-- An entity-day marker (Cluster): into the counters hash key while it has room, else into the sub-bucket it
+-- belongs in, up to three levels below (the last level just grows). Full levels are only looked in.
 local function mark(key, f, v, at)
   local h
+  local cap = HASH_CAP
   for level = 1, 4 do
     local len = lens[key] or redis.call('HLEN', key)
-    if len < CAP or level == 4 then
-      if redis.call('HSETNX', key, f, v) == 1 then
-        if len == 0 then
-          redis.call('EXPIREAT', key, at)
-        end
-        lens[key] = len + 1
-        return true
+    if len < cap or level == 4 then
+      local new = insert(key, f, v)
+      if len == 0 then
+        redis.call('EXPIREAT', key, at)
       end
-      lens[key] = len
-      if redis.call('HGET', key, f) == v then
-        return false
-      end
-      if redis.call('HSETNX', key, f .. ':' .. v, '1') == 1 then
-        lens[key] = len + 1
-        return true
-      end
-      return false
+      lens[key] = new and len + 1 or len
+      return new
     end
     lens[key] = len
-    local stored = redis.call('HGET', key, f)
-    if stored == v or (stored and redis.call('HEXISTS', key, f .. ':' .. v) == 1) then
+    if holds(key, f, v) then
       return false
     end
     h = h or spread(f .. v)
-    key = key .. ':' .. (h % 16)
+    key = key .. (level == 1 and ':marks:' or ':') .. (h % 16)
     h = math.floor(h / 16)
+    cap = CAP
+  end
+end
+
+-- An event-count marker: into the first-level bucket key, or its sub-bucket of the given level.
+local function markCounted(key, level, f, v)
+  local h
+  for _ = 2, level do
+    if holds(key, f, v) then
+      return false
+    end
+    h = h or spread(f .. v)
+    key = key .. ':' .. (h % 4)
+    h = math.floor(h / 4)
+  end
+  return insert(key, f, v)
+end
+
+-- Creates every bucket of one level of an event-count shard, each with the day's expiry.
+local function build(counts, buckets, level, at)
+  local function below(key, depth)
+    if depth == 0 then
+      redis.call('HSET', key, '@', '')
+      redis.call('EXPIREAT', key, at)
+    else
+      for s = 0, 3 do
+        below(key .. ':' .. s, depth - 1)
+      end
+    end
+  end
+  for b = 0, buckets - 1 do
+    below(counts .. ':marks:' .. b, level - 1)
   end
 end
 
@@ -58,6 +109,8 @@ local function apply(ko, nk, i, last, out)
   local n = tonumber(ARGV[i + 1])
   local cap = -tonumber(ARGV[i + 2])
   local created = {}
+  -- The HyperLogLogs of applied segments by their companion counter (a field of the counters hash).
+  local sketchOf = {}
   -- Counter increments of applied segments, summed per key and field: one HINCRBY per field and call.
   local counted = {}
   local fieldsOf = {}
@@ -80,11 +133,11 @@ local function apply(ko, nk, i, last, out)
       out[#out + 1] = 0
       for _ = 1, ops do
         local op = ARGV[i]
-        if op == 'h' or op == 'c' then
+        if op == 'h' or op == 'c' or op == 'u' then
           i = i + 4
         elseif op == 'H' then
           i = i + 3 + 2 * tonumber(ARGV[i + 2])
-        elseif op == 'S' then
+        elseif op == 'S' or op == 'C' then
           i = i + 3 + tonumber(ARGV[i + 2])
         else
           i = i + 3
@@ -96,8 +149,7 @@ local function apply(ko, nk, i, last, out)
         local op = ARGV[i]
         local k = tonumber(ARGV[i + 1])
         local key = KEYS[ko + k]
-        if op == 'c' then
-          local field = ARGV[i + 2]
+        if op == 'C' or op == 'c' then
           local sums = sumsOf[k]
           if not sums then
             sums = {}
@@ -105,14 +157,27 @@ local function apply(ko, nk, i, last, out)
             fieldsOf[k] = {}
             counted[#counted + 1] = k
           end
-          local sum = sums[field]
-          if not sum then
-            local fields = fieldsOf[k]
-            fields[#fields + 1] = field
-            sum = 0
+          local from, to, by
+          if op == 'C' then
+            from = i + 3
+            to = i + 2 + tonumber(ARGV[i + 2])
+            by = 1
+          else
+            from = i + 2
+            to = from
+            by = tonumber(ARGV[i + 3])
           end
-          sums[field] = sum + tonumber(ARGV[i + 3])
-          i = i + 4
+          for a = from, to do
+            local field = ARGV[a]
+            local sum = sums[field]
+            if not sum then
+              local fields = fieldsOf[k]
+              fields[#fields + 1] = field
+              sum = 0
+            end
+            sums[field] = sum + by
+          end
+          i = op == 'C' and to + 1 or i + 4
         elseif op == 'i' then
           local by = ARGV[i + 2]
           if redis.call('INCRBY', key, by) == tonumber(by) then
@@ -120,11 +185,11 @@ local function apply(ko, nk, i, last, out)
           end
           i = i + 3
         elseif op == 'u' then
-          if not created[k] and redis.call('EXISTS', key) == 0 then
-            created[k] = true
-          end
-          redis.call('PFADD', key, ARGV[i + 2])
-          i = i + 3
+          redis.call('PFADD', key, ARGV[i + 3])
+          -- Every event adding to this HyperLogLog also increments its companion counter (ARGV[i + 2]) in the same
+          -- call: the sketch is new exactly when that counter's field is, which the HINCRBY below tells.
+          sketchOf[ARGV[i + 2]] = k
+          i = i + 4
         elseif op == 'h' then
           if redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) > 0 then
             created[k] = true
@@ -168,9 +233,16 @@ local function apply(ko, nk, i, last, out)
     for f = 1, #fields do
       local by = sums[fields[f]]
       local total = redis.call('HINCRBY', key, fields[f], tostring(by))
-      -- The first field tells whether the hash is new: it answers its own sum, and is then the hash's only field.
-      if f == 1 and total == by and redis.call('HLEN', key) == 1 then
-        created[k] = true
+      if total == by then
+        -- The field is new. So is its companion sketch, if it has one; and the hash itself when this first field
+        -- is then its only one (metadata and markers, written before, have told it already).
+        local sketch = sketchOf[fields[f]]
+        if sketch then
+          created[sketch] = true
+        end
+        if f == 1 and not created[k] and redis.call('HLEN', key) == 1 then
+          created[k] = true
+        end
       end
     end
   end
@@ -195,13 +267,36 @@ end
 
 local function count(ko, i, last, out)
   local at = ARGV[i]
+  local buckets = tonumber(ARGV[i + 1])
   local counts = KEYS[ko + 1]
-  local created = false
-  -- Counted events per type, summed over the call: one HINCRBY per type.
+  local state = redis.call('HMGET', counts, '@marks', '@level')
+  local marks = tonumber(state[1]) or 0
+  local built = tonumber(state[2]) or 0
+  -- Levels hold FILL per bucket: the first up to buckets * FILL markers, the next four times as many, ...
+  local first = buckets * FILL
+  local level = 4
+  if marks < first then
+    level = 1
+  elseif marks < first * 5 then
+    level = 2
+  elseif marks < first * 21 then
+    level = 3
+  end
+  if built < level then
+    for l = built + 1, level do
+      build(counts, buckets, l, at)
+    end
+    redis.call('HSET', counts, '@level', level)
+    if built == 0 then
+      redis.call('EXPIREAT', counts, at)
+    end
+  end
+  -- Counted events per type, summed over the call: one HINCRBY per type, one for '@marks'.
   local types = {}
   local sums = {}
-  for j = i + 1, last, 4 do
-    if mark(KEYS[ko + tonumber(ARGV[j])], ARGV[j + 1], ARGV[j + 2], at) then
+  local added = 0
+  for j = i + 2, last, 4 do
+    if markCounted(KEYS[ko + tonumber(ARGV[j])], level, ARGV[j + 1], ARGV[j + 2]) then
       local type = ARGV[j + 3]
       local sum = sums[type]
       if not sum then
@@ -209,6 +304,7 @@ local function count(ko, i, last, out)
         sum = 0
       end
       sums[type] = sum + 1
+      added = added + 1
       out[#out + 1] = 1
       fresh[#fresh + 1] = true
     else
@@ -217,12 +313,9 @@ local function count(ko, i, last, out)
     end
   end
   for t = 1, #types do
-    local by = sums[types[t]]
-    if redis.call('HINCRBY', counts, types[t], by) == by then
-      created = true
-    end
+    redis.call('HINCRBY', counts, types[t], sums[types[t]])
   end
-  if created then
-    redis.call('EXPIREAT', counts, at)
+  if added > 0 then
+    redis.call('HINCRBY', counts, '@marks', added)
   end
 end

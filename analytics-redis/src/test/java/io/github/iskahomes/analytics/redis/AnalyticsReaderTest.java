@@ -3,7 +3,9 @@ package io.github.iskahomes.analytics.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.Event;
+import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.testing.RedisClusterExtension;
 import io.github.iskahomes.analytics.testing.RedisExtension;
 import io.github.iskahomes.analytics.testing.TestRedis;
@@ -19,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -121,6 +124,67 @@ class AnalyticsReaderTest {
             assertThat(days.get(1).counters().values()).containsOnly(0L);
             assertThat(ingestor.reader().entities(EntityKind.LISTING, Scenario.DAY, List.of())).isEmpty();
         }
+    }
+
+    @Test
+    void theCountersHashGivesCountersAndMetadataAndTheReaderPassesOverMarkersAndBookkeeping(TestRedis redis) {
+        onStandalone(redis, (ingestor, raw, config) -> {
+            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
+            seedOneListingDay(raw::hset, raw::sadd, keys);
+            assertReadsTheSeededDay(ingestor.reader());
+        });
+    }
+
+    @Test
+    void onAClusterTheCountersHashGivesCountersAndMetadataAndTheReaderPassesOverMarkers(TestRedisCluster cluster) {
+        RedisClusterClient client = RedisClusterClient.create(cluster.uri());
+        try (StatefulRedisClusterConnection<String, String> raw = client.connect()) {
+            IngestorConfig config = IngestorConfig.builder().keyPrefix(cluster.keyPrefix()).build();
+            Ingestor ingestor = Ingestor.create(client, config);
+            seedOneListingDay(raw.sync()::hset, raw.sync()::sadd, new Keys(config.keyPrefix(), config.indexShards()));
+            assertReadsTheSeededDay(ingestor.reader());
+            ingestor.close();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /**
+     * One listing-day written by hand in the layout the writer leaves: counters, metadata, markers (a digit, {@code -}
+     * or {@code ~} first) and the writer's {@code @} bookkeeping, all fields of the counters hash; and a count shard
+     * with its {@code @marks}.
+     */
+    private static void seedOneListingDay(BiFunction<String, Map<String, String>, Long> hset,
+                                          BiFunction<String, String[], Long> sadd, Keys keys) {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("total_views", "5");
+        fields.put("views_from_home", "2");
+        fields.put("lister_id", "U9");
+        fields.put("lister_type", "agent");
+        fields.put("development_id", "D4");
+        fields.put("0f3a9c", "1");
+        fields.put("-x9", "not a number");
+        fields.put("~7", "");
+        fields.put("@marks", "3");
+        fields.put("Total_views", "99");
+        hset.apply(keys.counters(EntityRef.listing("L7"), Scenario.DAY), fields);
+        sadd.apply(keys.index(EntityKind.LISTING, Scenario.DAY, keys.shardOf("L7")), new String[] {"L7"});
+        hset.apply(keys.eventCounts(Scenario.DAY, 0), Map.of("property_view", "5", "@marks", "7"));
+    }
+
+    private static void assertReadsTheSeededDay(AnalyticsReader reader) {
+        List<EntityDay> read = new ArrayList<>();
+        reader.forEachEntity(EntityKind.LISTING, Scenario.DAY, 100, read::addAll);
+        assertThat(read).hasSize(1);
+        EntityDay day = read.get(0);
+        assertThat(day.counter("total_views")).isEqualTo(5);
+        assertThat(day.counter("views_from_home")).isEqualTo(2);
+        assertThat(day.counters().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(7);
+        assertThat(day.metadata()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("lister_id", "U9", "lister_type", "agent", "development_id", "D4"));
+        assertThat(reader.entities(EntityKind.LISTING, Scenario.DAY, List.of("L7")).get(0)).isEqualTo(day);
+        assertThat(reader.eventCounts(Scenario.DAY)).containsExactlyEntriesOf(
+                Map.of(EventType.PROPERTY_VIEW, 5L));
     }
 
     private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config) {

@@ -84,7 +84,6 @@ class IngestorTest {
         String d = Scenario.DAY_KEY;
         assertThat(keys).containsEntry("listing:{L1}:day:" + d, "hash")
                 .containsEntry("listing:{L1}:day:" + d + ":unique_views", "string")
-                .containsEntry("listing:{L1}:day:" + d + ":meta", "hash")
                 .containsEntry("user:{U1}:day:" + d, "hash")
                 .containsEntry("development:{DV1}:day:" + d, "hash")
                 .containsEntry("lead:{L1}:{S1}:actions", "list")
@@ -95,15 +94,19 @@ class IngestorTest {
         // A standalone Redis marks each uuid once, in the marker buckets of its event count; entity-days have none.
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("events:")).allMatch(
                 k -> k.matches("events:\\{" + d + ":\\d\\d}(:marks:\\d{1,2})?"));
-        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSizeBetween(1, 25)
+        // Each shard's first-level buckets are made together, with the shard's first count: 64 per shard at 16 shards.
+        long shards = keys.keySet().stream().filter(k -> k.matches("events:\\{" + d + ":\\d\\d}")).count();
+        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSize((int) shards * 64)
                 .allMatch(k -> keys.get(k).equals("hash"));
         // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
         assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
         // Counters are fields of the entity-day's hash, never keys of their own.
         assertThat(probe.counter("listing:{L1}:day:" + d, "total_views")).isEqualTo("3");
         assertThat(probe.counter("user:{U1}:day:" + d, "profile_views")).isEqualTo("1");
+        // So is the metadata: the only other keys of an entity-day are its HyperLogLogs.
+        assertThat(probe.counter("listing:{L1}:day:" + d, "lister_id")).isEqualTo("U1");
         assertThat(keys.keySet()).filteredOn(k -> k.matches("(listing|user|development):\\{[^}]+}:day:\\d{8}:.+"))
-                .isNotEmpty().allMatch(k -> k.endsWith(":meta") || k.contains(":unique_"));
+                .isNotEmpty().allMatch(k -> k.contains(":unique_"));
         Set<String> listingIndex = new HashSet<>();
         for (int shard = 0; shard < 16; shard++) {
             listingIndex.addAll(probe.redis().smembers(redis.keyPrefix() + "index:listing:{" + d + ":"
@@ -146,8 +149,8 @@ class IngestorTest {
         List<String> dayKeys = probe.keys().keySet().stream()
                 .filter(k -> k.contains(Scenario.DAY_KEY) && !k.startsWith("index:") && !k.startsWith("events:"))
                 .toList();
-        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY + ":meta",
-                "user:{U1}:day:" + Scenario.DAY_KEY);
+        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY,
+                "listing:{L1}:day:" + Scenario.DAY_KEY + ":unique_leads", "user:{U1}:day:" + Scenario.DAY_KEY);
         assertThat(probe.keys().keySet()).filteredOn(k -> k.startsWith("events:{" + Scenario.DAY_KEY)).isNotEmpty()
                 .allSatisfy(key -> probe.assertExpiresAt(key, expected));
         for (String key : dayKeys) {
@@ -325,8 +328,10 @@ class IngestorTest {
         Set<Integer> shards = new HashSet<>();
         Keys keys = new Keys("", config.indexShards());
         batch.subList(1, batch.size()).forEach(event -> shards.add(keys.shardOf(event.uuid())));
-        assertThat(probe.redis().hlen(hash)).isBetween(2L, 6L);
-        assertThat(hincrbyCalls() - before).isEqualTo(probe.redis().hlen(hash) + shards.size());
+        long counters = probe.redis().hkeys(hash).stream().filter(field -> field.contains("views")).count();
+        assertThat(counters).isBetween(2L, 6L);
+        // Per shard: its property_view count and its number of markers ('@marks').
+        assertThat(hincrbyCalls() - before).isEqualTo(counters + 2L * shards.size());
     }
 
     /** How many HINCRBYs the server has run (this JVM's tests run one at a time). */
@@ -696,17 +701,18 @@ class IngestorTest {
             assertThat(ingestor.ingest(views).ingested()).isEqualTo(2500);
             assertThat(ids(ingestor.reader(), EntityKind.LISTING, Scenario.DAY)).hasSize(2500).contains("L0", "L2499");
             assertThat(ids(ingestor.reader(), EntityKind.USER, Scenario.DAY)).hasSize(7);
-            String meta = redis.keyPrefix() + perSlot + ":listing:{L3}:day:" + Scenario.DAY_KEY + ":meta";
-            assertThat(probe.redis().hgetall(meta)).containsEntry("lister_id", "U3").containsEntry("lister_type", "agent");
+            String listingDay = redis.keyPrefix() + perSlot + ":listing:{L3}:day:" + Scenario.DAY_KEY;
+            assertThat(probe.redis().hgetall(listingDay)).containsEntry("lister_id", "U3")
+                    .containsEntry("lister_type", "agent").containsEntry("total_views", "1");
             assertThat(ingestor.ingest(views).duplicates()).isEqualTo(2500);
         }
     }
 
     @Test
     void dedupeMarkerMemoryPerEvent() {
-        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE. 100,000
-        // events a day fill the 1,024 marker buckets of a day to about 98 markers each: 50 buckets' worth here.
-        int events = 4900;
+        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE. 90,000
+        // events a day fill the 1,024 first-level marker buckets of a day to about 88 markers each: 50 buckets here.
+        int events = 4200;
         List<Event> views = new ArrayList<>();
         Keys keys = new Keys("", config.indexShards());
         Set<String> buckets = new HashSet<>();
@@ -722,11 +728,9 @@ class IngestorTest {
             ingestor.ingest(views.subList(i, i + 700));
         }
         long marks = 0;
-        for (String key : probe.keys().keySet()) {
-            if (key.contains(":marks")) {
-                marks += memory(key);
-                assertThat(probe.redis().objectEncoding(redis.keyPrefix() + key)).isEqualTo("ziplist");
-            }
+        for (String key : buckets) {
+            marks += memory(key);
+            assertThat(probe.redis().objectEncoding(redis.keyPrefix() + key)).isEqualTo("ziplist");
         }
         // Events sent without a timestamp also pin it under their uuid: one small key each.
         List<Event> untimed = new ArrayList<>();
@@ -739,7 +743,7 @@ class IngestorTest {
         for (Event event : untimed) {
             pins += memory("uuid:{" + event.uuid() + "}:timestamp");
         }
-        System.out.printf("dedupe markers: %.1f bytes per event in ziplist marker buckets of ~98, %.1f bytes per"
+        System.out.printf("dedupe markers: %.1f bytes per event in ziplist marker buckets of ~88, %.1f bytes per"
                 + " untimed event's pinned timestamp (36-character uuids)%n", marks / (double) events,
                 pins / 1000.0);
         assertThat(marks / events).isBetween(15L, 30L);
@@ -747,50 +751,95 @@ class IngestorTest {
     }
 
     @Test
-    void aFullMarkerBucketContinuesInSubBucketsThatStayZiplistsAndDedupeAsBefore() {
-        // 2,600 uuids that all fall in one first-level bucket: 120 stay there, the rest go one and two levels down.
-        Keys keys = new Keys("", config.indexShards());
-        String uuid0 = UUID.randomUUID().toString();
-        String bucket = keys.eventMarks(Scenario.DAY_KEY, keys.shardOf(uuid0), Marker.of(uuid0));
+    void aShardsMarkersMoveToTheNextLevelOfBucketsByTheirNumberAndEveryBucketStaysAZiplist() {
+        // 1,024 index shards leave each shard one first-level bucket: level 1 takes markers while the shard holds
+        // fewer than 88, level 2 (4 buckets) while fewer than 88 * 5, level 3 (16) while fewer than 88 * 21, then
+        // level 4 (64). A call puts all its markers in one level, so batches of 10 fill the levels to 90, 350, 1,410.
+        IngestorConfig sharded = config.toBuilder().indexShards(1024).build();
+        Keys keys = new Keys("", 1024);
+        int shard = -1;
         List<Event> views = new ArrayList<>();
-        views.add(view("L1", "S1", Scenario.NOON, uuid0));
-        while (views.size() < 2600) {
+        while (views.size() < 2000) {
             String uuid = UUID.randomUUID().toString();
-            if (keys.eventMarks(Scenario.DAY_KEY, keys.shardOf(uuid), Marker.of(uuid)).equals(bucket)) {
-                views.add(view("L1", "S" + views.size(), Scenario.NOON, uuid));
+            if (shard < 0) {
+                shard = keys.shardOf(uuid);
             }
+            if (keys.shardOf(uuid) == shard) {
+                views.add(view("L" + views.size() % 50, "S" + views.size(), Scenario.NOON, uuid));
+            }
+        }
+        String counts = keys.eventCounts(Scenario.DAY_KEY, shard);
+        String first = counts + ":marks:0";
+        long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
+        String prefix = redis.keyPrefix() + "levels:";
+        try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
+                sharded.toBuilder().keyPrefix(prefix).build(), CutOff.asOneCall())) {
+            for (int i = 0; i < views.size(); i += 10) {
+                assertThat(own.ingest(views.subList(i, i + 10)).ingested()).isEqualTo(10);
+            }
+            for (int i = 0; i < views.size(); i += 500) {
+                assertThat(own.ingest(views.subList(i, i + 500)).duplicates()).isEqualTo(500);
+            }
+        }
+        Probe own = new Probe(probe.redis(), prefix);
+        assertThat(probe.redis().hget(prefix + counts, "@marks")).isEqualTo("2000");
+        assertThat(probe.redis().hget(prefix + counts, "property_view")).isEqualTo("2000");
+        long[] perLevel = new long[5];
+        List<String> buckets = own.keys().keySet().stream().filter(k -> k.startsWith(first)).toList();
+        for (String bucket : buckets) {
+            int level = bucket.substring(first.length()).split(":", -1).length;
+            // Every bucket of a level is made when the shard reaches it, with a placeholder field '@'.
+            perLevel[level] += probe.redis().hlen(prefix + bucket) - 1;
+            assertThat(probe.redis().hexists(prefix + bucket, "@")).as(bucket).isTrue();
+            assertThat(probe.redis().objectEncoding(prefix + bucket)).as(bucket).isEqualTo("ziplist");
+            own.assertExpiresAt(bucket, expected);
+        }
+        assertThat(buckets).hasSize(1 + 4 + 16 + 64);
+        assertThat(perLevel).containsExactly(0, 90, 350, 1410, 150);
+        long counted = 0;
+        for (int l = 0; l < 50; l++) {
+            counted += Long.parseLong(own.counter("listing:{L" + l + "}:day:" + Scenario.DAY_KEY, "total_views"));
+        }
+        assertThat(counted).isEqualTo(2000);
+    }
+
+    @Test
+    void withOneCallPerSlotAFullCountersHashContinuesInMarkerBucketsThatStayZiplistsAndDedupeAsBefore() {
+        // 2,600 views of one listing, one call per slot (as on a Cluster): the listing-day's markers fill its
+        // counters hash up to 100 fields, then sub-buckets of 120 one and two levels down.
+        List<Event> views = new ArrayList<>();
+        while (views.size() < 2600) {
+            views.add(view("L1", "S" + views.size(), Scenario.NOON));
         }
         long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
-        for (CutOff mode : List.of(CutOff.asOneCall(), CutOff.perSlot())) {
-            String prefix = redis.keyPrefix() + mode.batchAsOneCall() + ":";
-            try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
-                    config.toBuilder().keyPrefix(prefix).build(), mode)) {
-                for (int i = 0; i < views.size(); i += 650) {
-                    assertThat(own.ingest(views.subList(i, i + 650)).ingested()).isEqualTo(650);
-                }
-                for (int i = 0; i < views.size(); i += 650) {
-                    assertThat(own.ingest(views.subList(i, i + 650)).duplicates()).isEqualTo(650);
-                }
+        String prefix = redis.keyPrefix() + "slots:";
+        try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
+                config.toBuilder().keyPrefix(prefix).build(), CutOff.perSlot())) {
+            for (int i = 0; i < views.size(); i += 650) {
+                assertThat(own.ingest(views.subList(i, i + 650)).ingested()).isEqualTo(650);
             }
-            Probe own = new Probe(probe.redis(), prefix);
-            assertThat(own.counter("listing:{L1}:day:" + Scenario.DAY_KEY, "total_views")).isEqualTo("2600");
-            // The count markers' bucket, and with one call per slot the listing-day's own bucket too.
-            List<String> full = mode.batchAsOneCall() ? List.of(bucket)
-                    : List.of(bucket, "listing:{L1}:day:" + Scenario.DAY_KEY + ":marks");
-            for (String first : full) {
-                List<String> marks = own.keys().keySet().stream().filter(k -> k.startsWith(first)).toList();
-                assertThat(probe.redis().hlen(prefix + first)).isEqualTo(120);
-                assertThat(marks).anyMatch(k -> k.substring(first.length()).matches(":\\d+")) // level 2
-                        .anyMatch(k -> k.substring(first.length()).matches(":\\d+:\\d+")); // level 3
-                long total = 0;
-                for (String key : marks) {
-                    total += probe.redis().hlen(prefix + key);
-                    assertThat(probe.redis().objectEncoding(prefix + key)).as(key).isEqualTo("ziplist");
-                    own.assertExpiresAt(key, expected);
-                }
-                assertThat(total).isEqualTo(2600);
+            for (int i = 0; i < views.size(); i += 650) {
+                assertThat(own.ingest(views.subList(i, i + 650)).duplicates()).isEqualTo(650);
             }
         }
+        Probe own = new Probe(probe.redis(), prefix);
+        String hash = "listing:{L1}:day:" + Scenario.DAY_KEY;
+        assertThat(own.counter(hash, "total_views")).isEqualTo("2600");
+        assertThat(probe.redis().hlen(prefix + hash)).isBetween(100L, 128L);
+        assertThat(probe.redis().objectEncoding(prefix + hash)).isEqualTo("ziplist");
+        List<String> marks = own.keys().keySet().stream().filter(k -> k.startsWith(hash + ":marks:")).toList();
+        assertThat(marks).anyMatch(k -> k.substring(hash.length()).matches(":marks:\\d+")) // level 2
+                .anyMatch(k -> k.substring(hash.length()).matches(":marks:\\d+:\\d+")); // level 3
+        // A marker field starts with a digit or '-' (a canonical uuid's first half): in the hash and the buckets.
+        long markers = probe.redis().hkeys(prefix + hash).stream().filter(f -> !Character.isLetter(f.charAt(0)))
+                .count();
+        for (String key : marks) {
+            markers += probe.redis().hlen(prefix + key);
+            assertThat(probe.redis().objectEncoding(prefix + key)).as(key).isEqualTo("ziplist");
+            own.assertExpiresAt(key, expected);
+        }
+        own.assertExpiresAt(hash, expected);
+        assertThat(markers).isEqualTo(2600);
     }
 
     @Test
@@ -814,14 +863,18 @@ class IngestorTest {
     }
 
     @Test
-    void withOneCallPerSlotEachEntityDayHasItsOwnMarkerBucket() {
+    void withOneCallPerSlotEachEntityDayKeepsItsMarkersInItsCountersHash() {
         try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
                 config.toBuilder().keyPrefix(redis.keyPrefix() + "slots:").build(), CutOff.perSlot())) {
             Scenario scenario = new Scenario();
             own.ingest(scenario.events);
             Map<String, String> keys = new Probe(probe.redis(), redis.keyPrefix() + "slots:").keys();
-            assertThat(keys).containsEntry("listing:{L1}:day:" + Scenario.DAY_KEY + ":marks", "hash")
-                    .containsEntry("user:{U1}:day:" + Scenario.DAY_KEY + ":marks", "hash");
+            // The entity-day's markers are fields of its counters hash (no key of their own).
+            assertThat(keys.keySet()).noneMatch(k -> k.contains(":day:" + Scenario.DAY_KEY + ":marks"));
+            for (String hash : List.of("listing:{L1}:day:" + Scenario.DAY_KEY, "user:{U1}:day:" + Scenario.DAY_KEY)) {
+                assertThat(probe.redis().hkeys(redis.keyPrefix() + "slots:" + hash)).as(hash)
+                        .anyMatch(field -> !Character.isLetter(field.charAt(0)));
+            }
             assertThat(own.ingest(scenario.events).duplicates()).isEqualTo(25);
             scenario.assertState(own.reader());
         }

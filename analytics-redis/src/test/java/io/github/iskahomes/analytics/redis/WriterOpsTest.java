@@ -1,7 +1,9 @@
 package io.github.iskahomes.analytics.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.EntityRef;
 import io.github.iskahomes.analytics.core.EventType;
 import io.github.iskahomes.analytics.core.LeadAction;
@@ -29,19 +31,20 @@ class WriterOpsTest {
     @Test
     void scriptsLoadedFromTheLuaResourcesHaveTheirPinnedSha1s() {
         // Pinned so that any change of the script text is deliberate: a new SHA-1 is a new script to every server
-        // (these are the scripts of the hash layout with compact marker buckets: counters as fields of the entity-day's
-        // hash, uuids as fields of small hashes, one marker per event on a standalone Redis).
-        assertThat(Script.APPLY.sha()).isEqualTo("f221d4ad25af9369e5884296ab67ab883547200f");
-        assertThat(Script.COUNT.sha()).isEqualTo("fd142dfb4525be6de9e9c8837e270e092a6c8760");
-        assertThat(Script.MANY.sha()).isEqualTo("b28fd08fa06507ed1b243ed4586e25f5845b8347");
+        // (these are the scripts of the hash layout with compact marker buckets: counters, metadata and on a Cluster the
+        // first markers as fields of the entity-day's hash, uuids as fields of small hashes, count buckets levelled by
+        // the shard's number of markers, sketches expiring with their companion counter).
+        assertThat(Script.APPLY.sha()).isEqualTo("18ed07750ce05841838cdac24ca170aa14ecc623");
+        assertThat(Script.COUNT.sha()).isEqualTo("7159809b0f06414c622a988ac81bd539b7c73110");
+        assertThat(Script.MANY.sha()).isEqualTo("f8ce32bbe2f1899d660a5c8a04834a0b7503e2a4");
     }
 
     @Test
     void aViewIsOneSegmentOfCounterUniqueAndFieldsOnItsListingDay() {
         EntityRef listing = EntityRef.listing("l-1");
         MutationPlan view = new MutationPlan("u-1", DAY, List.of(
-                new Mutation.Increment(listing, "views", 1),
-                new Mutation.UniqueAdd(listing, "uniques", "visitor-1"),
+                new Mutation.Increment(listing, "total_views", 1),
+                new Mutation.UniqueAdd(listing, "unique_views", "visitor-1"),
                 new Mutation.MetadataSet(listing, "city", "Lagos"),
                 new Mutation.MetadataSet(listing, "beds", "3"),
                 new Mutation.IndexAdd(listing),
@@ -51,28 +54,29 @@ class WriterOpsTest {
 
         assertThat(plan.entityDays()).hasSize(1);
         List<EntityDayOps.Planned> ops = plan.entityDays().get(0).ops(0);
-        assertThat(ops).extracting(op -> op.op).containsExactly(Op.COUNTER, Op.UNIQUE, Op.FIELDS);
+        assertThat(ops).extracting(op -> op.op).containsExactly(Op.COUNTERS, Op.UNIQUE, Op.FIELDS);
         assertThat(ops.get(2).values).containsExactly("city", "Lagos", "beds", "3");
         String expiry = Long.toString(planner.expiry(DAY));
-        // KEYS: 1 the marker bucket, 2 the counters hash, 3 uniques, 4 meta; then the segment: the uuid's marker
-        // (field and value; "u-1" is no canonical UUID, so it stays text behind '~'), 3 ops, each code, key position,
-        // values.
-        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:marks",
-                "listing:{l-1}:day:20250115", "listing:{l-1}:day:20250115:uniques", "listing:{l-1}:day:20250115:meta");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "4", "100", "~u-1", "1", "3",
-                "c", "2", "views", "1", "u", "3", "visitor-1", "H", "4", "2", "city", "Lagos", "beds", "3");
+        // KEYS: 1 the counters hash, which holds the metadata and is the first marker bucket, 2 the unique views;
+        // then the segment: the uuid's marker (field and value; "u-1" is no canonical UUID, so it stays text behind
+        // '~'), 3 ops, each code, key position, values (the sketch's first value: its companion counter).
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115",
+                "listing:{l-1}:day:20250115:unique_views");
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "2", "100", "~u-1", "1", "3",
+                "C", "1", "1", "total_views", "u", "2", "total_views", "visitor-1",
+                "H", "1", "2", "city", "Lagos", "beds", "3");
         // Calls in order: the index shard, the entity-day, the event count.
         assertThat(plan.calls()).extracting(call -> call.script).containsExactly(Script.APPLY, Script.APPLY,
                 Script.COUNT);
         assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "", "1", "S", "1", "1", "l-1");
-        // The count: KEYS 1 the shard's counts, 2 the marker bucket; ARGV the expiry, then per event its bucket's
-        // position, its marker and its type.
+        // The count: KEYS 1 the shard's counts, 2 the marker bucket; ARGV the expiry, the shard's number of
+        // first-level buckets, then per event its bucket's position, its marker and its type.
         int shard = new Keys("", 16).shardOf("u-1");
         String bucket = "events:{20250115:" + String.format("%02d", shard) + "}:marks:"
                 + Marker.of("u-1").spread() % 64;
         assertThat(plan.calls().get(2).keys).containsExactly(
                 "events:{20250115:" + String.format("%02d", shard) + "}", bucket);
-        assertThat(plan.calls().get(2).args).containsExactly(expiry, "2", "~u-1", "1", "property_view");
+        assertThat(plan.calls().get(2).args).containsExactly(expiry, "64", "2", "~u-1", "1", "property_view");
     }
 
     @Test
@@ -96,8 +100,8 @@ class WriterOpsTest {
         assertThat(entityDay.keys).containsExactly("listing:{l-1}:day:20250115");
         // The two events' counts are the script's first and second, whether they share a shard or not.
         assertThat(entityDay.args).containsExactly(Long.toString(oneCall.expiry(DAY)), "1", "100",
-                "#", "1", "1", "c", "1", "views", "1",
-                "#", "2", "1", "c", "1", "views", "1");
+                "#", "1", "1", "C", "1", "1", "views",
+                "#", "2", "1", "C", "1", "1", "views");
     }
 
     @Test
@@ -127,11 +131,10 @@ class WriterOpsTest {
 
         // The script, not the planner, sums the two: only it knows which uuids are new.
         assertThat(plan.entityDayCalls()).hasSize(1);
-        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115:marks",
-                "listing:{l-1}:day:20250115");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100",
-                "~u-1", "1", "1", "c", "2", "views", "1",
-                "~u-2", "1", "2", "c", "2", "views", "1", "c", "2", "from_home", "1");
+        assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115");
+        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "1", "100",
+                "~u-1", "1", "1", "C", "1", "1", "views",
+                "~u-2", "1", "1", "C", "1", "2", "views", "from_home");
         assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
         assertThat(plan.segmentsOf()[1]).containsExactly(0, 1);
     }
@@ -152,6 +155,68 @@ class WriterOpsTest {
                 .containsExactly(Op.COUNTER, Op.APPEND, Op.INCREMENT, Op.FIELDS);
         assertThat(decode(plan.entityDayCalls().get(0).args)).containsExactly(
                 wire(planned.get(0)), wire(planned.get(1)), wire(planned.get(2)), wire(planned.get(3)));
+    }
+
+    @Test
+    void everyUniqueMetricHasOneCompanionCounterThatPairsBack() {
+        // The script gives a sketch its expiry when its companion counter's field is new: the two must always move
+        // together (the planner refuses an event that moves one without the other).
+        for (EntityKind kind : EntityKind.values()) {
+            for (String unique : kind.uniques()) {
+                String companion = WritePlanner.companion(kind, unique);
+                assertThat(kind.counters()).as(kind + " " + unique).contains(companion);
+                assertThat(WritePlanner.pairedUnique(kind, companion)).isEqualTo(unique);
+            }
+            for (String counter : kind.counters()) {
+                String unique = WritePlanner.pairedUnique(kind, counter);
+                if (unique != null) {
+                    assertThat(WritePlanner.companion(kind, unique)).isEqualTo(counter);
+                }
+            }
+        }
+        EntityRef listing = EntityRef.listing("l-1");
+        MutationPlan unpaired = new MutationPlan("u-3", DAY, List.of(new Mutation.Increment(listing, "total_views", 1),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThatThrownBy(() -> planner.plan(List.of(unpaired))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("event u-3 increments total_views of " + listing + " without adding to its sketch"
+                        + " unique_views");
+        MutationPlan alone = new MutationPlan("u-4", DAY, List.of(new Mutation.UniqueAdd(listing, "unique_leads", "s"),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThatThrownBy(() -> planner.plan(List.of(alone))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("event u-4 adds to unique_leads of " + listing + " without incrementing its companion"
+                        + " counter total_leads");
+    }
+
+    @Test
+    void metadataWrittenByABatchThatRanIsNotSentAgainButAChangedValueOrAnUnfinishedBatchsIs() {
+        EntityRef listing = EntityRef.listing("l-1");
+        WritePlanner own = new WritePlanner(new Keys("", config.indexShards()), config, false);
+        java.util.function.Function<String, MutationPlan> view = lister -> new MutationPlan(
+                java.util.UUID.randomUUID().toString(), DAY, List.of(
+                        new Mutation.MetadataSet(listing, "lister_id", lister),
+                        new Mutation.Increment(listing, "views", 1),
+                        new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+
+        // A plan whose calls never ran (a failed batch): its metadata is sent again by the next batch.
+        own.plan(List.of(view.apply("U1")));
+        WritePlanner.WritePlan second = own.plan(List.of(view.apply("U1")));
+        assertThat(second.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS, Op.FIELD);
+        second.applied();
+        // Once a batch has run, the same value is not sent again; another value is, and then that one is not.
+        WritePlanner.WritePlan third = own.plan(List.of(view.apply("U1")));
+        assertThat(third.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS);
+        WritePlanner.WritePlan moved = own.plan(List.of(view.apply("U2")));
+        assertThat(moved.entityDays().get(0).ops(0)).extracting(op -> op.values).containsExactly(
+                List.of("views"), List.of("lister_id", "U2"));
+        moved.applied();
+        assertThat(own.plan(List.of(view.apply("U2"))).entityDays().get(0).ops(0)).extracting(op -> op.op)
+                .containsExactly(Op.COUNTERS);
+        // Another day is another hash.
+        MutationPlan nextDay = new MutationPlan("u-9", DAY.plusDays(1), List.of(
+                new Mutation.MetadataSet(listing, "lister_id", "U2"), new Mutation.Increment(listing, "views", 1),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThat(own.plan(List.of(nextDay)).entityDays().get(0).ops(0)).extracting(op -> op.op)
+                .containsExactly(Op.COUNTERS, Op.FIELD);
     }
 
     @Test

@@ -129,7 +129,14 @@ final class AggregatorBaseline {
         for (String unique : kind.uniques()) {
             uniques.put(unique, redis.pfcount(base + unique));
         }
-        Map<String, String> metadata = redis.hgetall(base + "meta");
+        // The metadata are fields of the counters hash too (key model v2), one HGET each.
+        Map<String, String> metadata = new LinkedHashMap<>();
+        for (String field : metadata(kind)) {
+            String value = redis.hget(countersHash, field);
+            if (value != null) {
+                metadata.put(field, value);
+            }
+        }
         return new EntityDay(new EntityRef(kind, id), day, counters, uniques, Map.of(), metadata);
     }
 
