@@ -439,6 +439,20 @@ class IngestorTest {
     }
 
     @Test
+    void everySubBatchOfABatchIsSentAgainAfterRedisForgetsTheScripts() {
+        try (Ingestor sub = Ingestor.create(client, RedisURI.create(redis.uri()),
+                config.toBuilder().keyPrefix(redis.keyPrefix() + "noscript:").build(), CutOff.inSubBatchesOf(4))) {
+            Scenario scenario = new Scenario();
+            sub.ingest(scenario.events.subList(0, 5));
+            probe.redis().scriptFlush();
+            // Seven pipelined sub-batches, each answered NOSCRIPT: all are sent again once loaded, none applied twice.
+            assertThat(sub.ingest(scenario.events)).extracting(IngestResult::ingested, IngestResult::duplicates)
+                    .containsExactly(20, 5);
+            scenario.assertState(sub.reader());
+        }
+    }
+
+    @Test
     void failsFastNamingTheServerWhenRedisIsDown() {
         try (Ingestor own = Ingestor.connect(redis.uri(), config.toBuilder().commandTimeout(Duration.ofMillis(500)).build())) {
             redis.stop();
