@@ -3,6 +3,8 @@ package io.github.iskahomes.analytics.core;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneRules;
 import java.util.Objects;
 
 /**
@@ -21,7 +23,22 @@ public record BusinessCalendar(ZoneId zone) {
 
     /** The day an instant falls on in this zone. */
     public LocalDate dayOf(Instant instant) {
+        ZoneOffset fixed = fixedOffset(zone);
+        if (fixed != null) {
+            // UTC and other fixed offsets (the default calendar): the day is plain arithmetic, without the
+            // ZonedDateTime that atZone builds for every event.
+            return LocalDate.ofEpochDay(Math.floorDiv(instant.getEpochSecond() + fixed.getTotalSeconds(), 86_400L));
+        }
         return instant.atZone(zone).toLocalDate();
+    }
+
+    /** The zone's one offset when it never changes (UTC, {@code +03:00}), else {@code null}. */
+    private static ZoneOffset fixedOffset(ZoneId zone) {
+        if (zone instanceof ZoneOffset offset) {
+            return offset;
+        }
+        ZoneRules rules = zone.getRules();
+        return rules.isFixedOffset() ? rules.getOffset(Instant.EPOCH) : null;
     }
 
     /** The first instant of a day in this zone (DST-aware: a day may have 23 or 25 hours). */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a batch's mutation plans to Redis in three steps, each its own class: {@link WritePlanner} maps the
@@ -16,8 +17,9 @@ import java.util.Map;
  * one {@link Script#APPLY} segment per entity it touches (listing, lister, development; a lead's keys share its
  * listing's slot) and one event count ({@link Script#COUNT}, per day and uuid shard), each batch one idempotent
  * {@link Script#APPLY} call per index shard touched. On a Cluster every call checks its events' {@link Marker}s in a
- * marker bucket of its own slot; on a standalone Redis all of a batch's calls go as one {@link Script#MANY} call, in
- * which an event's count marker guards all of it. Stateless apart from the store; thread-safe.
+ * marker bucket of its own slot; on a standalone Redis the calls of a sub-batch go as one {@link Script#MANY} call, in
+ * which an event's count marker guards all of it, and a batch alone on the connection goes as pipelined sub-batches
+ * ({@link Stream}). Thread-safe: it keeps only the count of batches being written.
  */
 final class BatchWriter {
     private final RedisStore store;
@@ -25,6 +27,10 @@ final class BatchWriter {
     private final IngestorConfig config;
     private final WritePlanner planner;
     private final ScriptRunner runner;
+    /** Events per script call of a sub-batch, when a batch is cut into pipelined sub-batches; 0: never cut. */
+    private final int eventsPerCall;
+    /** Batches being written right now, by all callers: a batch is cut into sub-batches only when it is alone. */
+    private final AtomicInteger writing = new AtomicInteger();
 
     BatchWriter(RedisStore store, Keys keys, IngestorConfig config, ScriptCalls calls) {
         this.store = store;
@@ -33,13 +39,98 @@ final class BatchWriter {
         boolean oneCall = !store.isCluster() && calls.batchAsOneCall();
         this.planner = new WritePlanner(keys, config, oneCall);
         this.runner = new ScriptRunner(store, calls, oneCall);
+        // On a Cluster a batch is one call per slot already, and cutting it would only split an entity-day's events
+        // over more calls; with one call per slot on a standalone Redis (the tests' seam), the same.
+        this.eventsPerCall = oneCall ? calls.eventsPerCall() : 0;
     }
 
     /** What the batch did to each event: whether any of its calls applied something. */
     boolean[] write(List<MutationPlan> plans) {
-        WritePlanner.WritePlan plan = planner.plan(plans);
-        runner.run(plan.calls());
-        return plan.applied();
+        Stream stream = stream();
+        for (MutationPlan plan : plans) {
+            stream.add(plan);
+        }
+        return stream.finish();
+    }
+
+    /** A batch to write, its events added one by one; see {@link Stream}. */
+    Stream stream() {
+        // Another caller's batch on its way means Redis has work while this one is planned: nothing to overlap, and
+        // sub-batches would only cost Redis their per-call work (counts per shard, bucket lengths, index adds).
+        boolean alone = writing.getAndIncrement() == 0;
+        return new Stream(alone ? eventsPerCall : 0);
+    }
+
+    /**
+     * A batch's writes on their way. On a standalone Redis the batch goes as sub-batches of at most
+     * {@link ScriptCalls#eventsPerCall()} events, each one {@link Script#MANY} call that is sent as soon as it is
+     * planned: Redis runs sub-batch k while this thread validates and plans k+1, where one call per batch had Redis
+     * wait for the whole batch's planning and then the client for Redis. A sub-batch is cut between events, never
+     * inside one, so an event's count marker and all its entity-day segments stay in one atomic script, and a batch
+     * cut by a failure between sub-batches is retried exactly as one cut between the calls of a Cluster. A batch is
+     * cut only when no other caller's batch is being written: then Redis already has work while this one is planned.
+     * On a Cluster
+     * the whole batch is planned at {@link #finish()} and sent as one pipeline of calls per slot. Not thread-safe:
+     * one ingest call owns it.
+     */
+    final class Stream {
+        private final int eventsPerCall;
+        private final List<MutationPlan> pending = new ArrayList<>();
+        private final List<WritePlanner.WritePlan> planned = new ArrayList<>(4);
+        private final List<ScriptRunner.Started> started = new ArrayList<>(4);
+        private int events;
+        private boolean finished;
+
+        private Stream(int eventsPerCall) {
+            this.eventsPerCall = eventsPerCall;
+        }
+
+        /** Adds the batch's next event; may send a sub-batch. */
+        void add(MutationPlan plan) {
+            pending.add(plan);
+            events++;
+            if (eventsPerCall > 0 && pending.size() == eventsPerCall) {
+                send();
+            }
+        }
+
+        private void send() {
+            WritePlanner.WritePlan plan = planner.plan(pending);
+            pending.clear();
+            planned.add(plan);
+            started.add(runner.start(plan.calls()));
+        }
+
+        /** Sends what is left, waits for every call, and says for each event added whether it applied something. */
+        boolean[] finish() {
+            try {
+                if (!pending.isEmpty()) {
+                    send();
+                }
+                runner.complete(started);
+            } finally {
+                done();
+            }
+            boolean[] applied = new boolean[events];
+            int at = 0;
+            for (WritePlanner.WritePlan plan : planned) {
+                boolean[] part = plan.applied();
+                System.arraycopy(part, 0, applied, at, part.length);
+                at += part.length;
+            }
+            return applied;
+        }
+
+        /**
+         * Ends this batch's share of {@link #writing}; {@link #finish()} does, and the ingestor calls it when the
+         * batch ends otherwise (nothing to write, or a failure before). Idempotent.
+         */
+        void done() {
+            if (!finished) {
+                finished = true;
+                writing.decrementAndGet();
+            }
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -222,29 +223,43 @@ public final class Ingestor implements AutoCloseable {
         }
         var now = clock.instant();
         int n = events.size();
+        Outcome outcome = new Outcome(n, writer.stream());
+        try {
+            return ingestChecked(events, now, outcome);
+        } finally {
+            outcome.stream.done();
+        }
+    }
+
+    private IngestResult ingestChecked(List<DecodedEvent> events, Instant now, Outcome outcome) {
+        int n = events.size();
         Event[] canonical = new Event[n];
         Validation.Rejected[] problems = new Validation.Rejected[n];
         CheckedEvent[] checked = new CheckedEvent[n];
-        // uuid → the timestamp this try gives it, for events sent with a uuid but without a timestamp
-        Map<String, Instant> untimed = null;
-        for (int p = 0; p < n; p++) {
-            DecodedEvent element = events.get(p);
-            if (element.problem() != null) {
-                problems[p] = new Validation.Rejected(element.problem(), element.category());
-                continue;
-            }
-            canonical[p] = canonical(element.event());
-            if (check(p, canonical[p], now, problems, checked) && isUntimedWithUuid(canonical[p])) {
-                if (untimed == null) {
-                    untimed = new LinkedHashMap<>();
+        if (!anyUntimedWithUuid(events)) {
+            // The usual batch (the batcher's: every event timed): each event goes to the writer as soon as it is
+            // validated, so Redis runs the first sub-batch while the rest are validated and planned.
+            for (int p = 0; p < n; p++) {
+                if (prepare(events.get(p), p, canonical, problems)) {
+                    check(p, canonical[p], now, problems, checked);
                 }
+                outcome.add(events.get(p), problems[p], checked[p]);
+            }
+            return outcome.finish(events.size());
+        }
+        // uuid → the timestamp this try gives it, for events sent with a uuid but without a timestamp
+        Map<String, Instant> untimed = new LinkedHashMap<>();
+        for (int p = 0; p < n; p++) {
+            if (prepare(events.get(p), p, canonical, problems)
+                    && check(p, canonical[p], now, problems, checked) && isUntimedWithUuid(canonical[p])) {
                 // Milliseconds: what the pin stores, so the first try and its retries carry the very same instant.
                 untimed.putIfAbsent(checked[p].uuid(), checked[p].event().timestamp().truncatedTo(ChronoUnit.MILLIS));
             }
         }
-        if (untimed != null) {
+        if (!untimed.isEmpty()) {
             // Every try of an untimed event takes the timestamp of its first try, so it lands on the same day (and
-            // meets its own dedupe markers) whatever the clock did in between.
+            // meets its own dedupe markers) whatever the clock did in between. Pinned before any of the batch's
+            // mutations is sent, so a try cut off by a failure has always pinned first.
             Map<String, Instant> pinned = writer.pinTimestamps(untimed);
             for (int p = 0; p < n; p++) {
                 if (checked[p] != null && isUntimedWithUuid(canonical[p])) {
@@ -252,39 +267,95 @@ public final class Ingestor implements AutoCloseable {
                 }
             }
         }
-        List<IngestResult.Rejection> rejected = new ArrayList<>();
-        List<MutationPlan> plans = new ArrayList<>(n);
-        Set<String> uuids = new HashSet<>();
-        int duplicates = 0;
         for (int p = 0; p < n; p++) {
-            DecodedEvent element = events.get(p);
-            if (problems[p] != null) {
-                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), problems[p].reason(),
-                        problems[p].category()));
-            } else if (uuids.add(checked[p].uuid())) {
-                plans.add(MetricContract.plan(checked[p]));
+            outcome.add(events.get(p), problems[p], checked[p]);
+        }
+        return outcome.finish(events.size());
+    }
+
+    /**
+     * The canonical form of the element at {@code p} into {@code canonical[p]}, or its decoding problem into
+     * {@code problems[p]}; whether it is to be validated.
+     */
+    private static boolean prepare(DecodedEvent element, int p, Event[] canonical, Validation.Rejected[] problems) {
+        if (element.problem() != null) {
+            problems[p] = new Validation.Rejected(element.problem(), element.category());
+            return false;
+        }
+        canonical[p] = canonical(element.event());
+        return true;
+    }
+
+    /** Whether some element is an event sent with a uuid but without a timestamp (aliases change neither). */
+    private static boolean anyUntimedWithUuid(List<DecodedEvent> events) {
+        for (DecodedEvent element : events) {
+            if (element.problem() == null && element.event() != null && isUntimedWithUuid(element.event())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A batch's outcome, gathered in the events' order: rejections, duplicates within the batch (the first of a uuid
+     * is written, every later one is a duplicate), and the plans handed to the writer's stream as they come.
+     */
+    private static final class Outcome {
+        private final List<IngestResult.Rejection> rejected = new ArrayList<>();
+        private final List<MutationPlan> plans;
+        private final Set<String> uuids;
+        private final BatchWriter.Stream stream;
+        private int duplicates;
+
+        Outcome(int n, BatchWriter.Stream stream) {
+            this.plans = new ArrayList<>(n);
+            this.uuids = new HashSet<>(n * 2);
+            this.stream = stream;
+        }
+
+        void add(DecodedEvent element, Validation.Rejected problem, CheckedEvent checked) {
+            if (problem != null) {
+                rejected.add(new IngestResult.Rejection(element.index(), element.uuid(), problem.reason(),
+                        problem.category()));
+            } else if (uuids.add(checked.uuid())) {
+                MutationPlan plan = MetricContract.plan(checked);
+                plans.add(plan);
+                stream.add(plan);
             } else {
                 duplicates++;
             }
         }
-        int ingested = 0;
-        Map<String, Integer> byDay = new HashMap<>();
-        if (!plans.isEmpty()) {
-            boolean[] applied = writer.write(plans);
-            for (int i = 0; i < applied.length; i++) {
-                if (applied[i]) {
-                    ingested++;
-                    byDay.merge(Keys.day(plans.get(i).day()), 1, Integer::sum);
-                } else {
-                    duplicates++;
+
+        IngestResult finish(int size) {
+            int ingested = 0;
+            Map<String, Integer> byDay = new HashMap<>();
+            if (!plans.isEmpty()) {
+                boolean[] applied = stream.finish();
+                // A batch spans a day or two: each day's key text is formatted once, not once per event.
+                Map<LocalDate, int[]> perDay = new HashMap<>(4);
+                LocalDate lastDay = null;
+                int[] lastCount = null;
+                for (int i = 0; i < applied.length; i++) {
+                    if (applied[i]) {
+                        ingested++;
+                        LocalDate day = plans.get(i).day();
+                        if (!day.equals(lastDay)) {
+                            lastDay = day;
+                            lastCount = perDay.computeIfAbsent(day, d -> new int[1]);
+                        }
+                        lastCount[0]++;
+                    } else {
+                        duplicates++;
+                    }
                 }
+                perDay.forEach((day, count) -> byDay.put(Keys.day(day), count[0]));
             }
+            if (log.isDebugEnabled()) {
+                log.debug("ingested {}, duplicates {}, rejected {} of {} events", ingested, duplicates,
+                        rejected.size(), size);
+            }
+            return new IngestResult(ingested, duplicates, byDay, rejected);
         }
-        if (log.isDebugEnabled()) {
-            log.debug("ingested {}, duplicates {}, rejected {} of {} events", ingested, duplicates, rejected.size(),
-                    events.size());
-        }
-        return new IngestResult(ingested, duplicates, byDay, rejected);
     }
 
     /** Validates the event at position {@code p} into {@code checked[p]} or {@code problems[p]}; whether it passed. */

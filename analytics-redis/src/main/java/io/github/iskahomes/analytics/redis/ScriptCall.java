@@ -23,9 +23,26 @@ final class ScriptCall {
         this.parts = parts;
     }
 
+    /** The reply read once as flags: every event of a batch asks for its parts. */
+    private boolean[] answers;
+    private Object answered;
+
     /** Whether the script applied its {@code part}-th part (its reply is one 0 or 1 per part). */
     boolean applied(int part) {
-        return result instanceof List<?> list && Long.valueOf(1).equals(list.get(part));
+        if (answered != result || answers == null) {
+            answers = new boolean[parts];
+            if (result instanceof List<?> list) {
+                int p = 0;
+                for (Object answer : list) {
+                    if (p == parts) {
+                        break;
+                    }
+                    answers[p++] = answer instanceof Long one && one == 1L;
+                }
+            }
+            answered = result;
+        }
+        return answers[part];
     }
 
     /** The calls as one {@link Script#MANY} call (on a standalone Redis only: their keys may be in any slots). */

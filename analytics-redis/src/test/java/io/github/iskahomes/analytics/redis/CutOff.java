@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Cuts a batch off after a number of script calls, as a crash or a lost connection would: the calls before the cut
@@ -16,21 +17,36 @@ import java.util.function.Function;
  */
 final class CutOff implements ScriptCalls {
     private final boolean asOneCall;
+    private final int eventsPerCall;
     private int allowed = Integer.MAX_VALUE;
     private int sent;
 
-    private CutOff(boolean asOneCall) {
+    private CutOff(boolean asOneCall, int eventsPerCall) {
         this.asOneCall = asOneCall;
+        this.eventsPerCall = eventsPerCall;
     }
 
     /** A standalone Redis gets one call per hash slot, as a Cluster does: many points to cut at. */
     static CutOff perSlot() {
-        return new CutOff(false);
+        return new CutOff(false, ScriptCalls.EVENTS_PER_CALL);
     }
 
-    /** A standalone Redis gets a batch as one call, as in production. */
+    /**
+     * A standalone Redis gets a batch as one call per sub-batch of production's size
+     * ({@link ScriptCalls#EVENTS_PER_CALL}): one call for the tests' batches smaller than that.
+     */
     static CutOff asOneCall() {
-        return new CutOff(true);
+        return new CutOff(true, ScriptCalls.EVENTS_PER_CALL);
+    }
+
+    /** A standalone Redis gets a batch as pipelined sub-batches of at most {@code events} events, one call each. */
+    static CutOff inSubBatchesOf(int events) {
+        return new CutOff(true, events);
+    }
+
+    /** How many script calls have been sent since the last {@link #after(int)} (or since it was made). */
+    int sent() {
+        return sent;
     }
 
     /** From now on, lets {@code calls} more script calls through and fails every one after them. */
@@ -51,10 +67,15 @@ final class CutOff implements ScriptCalls {
      * batch and checks the exact state, and that a replay is all duplicates. Returns how many points there were.
      */
     static int scenarioAtEveryPoint(boolean perSlot, BiFunction<String, CutOff, Ingestor> open) {
+        return scenarioAtEveryPoint(() -> perSlot ? perSlot() : asOneCall(), open);
+    }
+
+    /** As {@link #scenarioAtEveryPoint(boolean, BiFunction)}, each try's calls made as {@code mode} makes them. */
+    static int scenarioAtEveryPoint(Supplier<CutOff> mode, BiFunction<String, CutOff, Ingestor> open) {
         Scenario scenario = new Scenario();
         int cuts = 0;
         for (int cut = 0; ; cut++) {
-            CutOff cutOff = new CutOff(!perSlot);
+            CutOff cutOff = mode.get();
             try (Ingestor ingestor = open.apply("cut" + cut + ":", cutOff)) {
                 cutOff.after(cut);
                 IngestResult first;
@@ -123,5 +144,10 @@ final class CutOff implements ScriptCalls {
     @Override
     public boolean batchAsOneCall() {
         return asOneCall;
+    }
+
+    @Override
+    public int eventsPerCall() {
+        return eventsPerCall;
     }
 }

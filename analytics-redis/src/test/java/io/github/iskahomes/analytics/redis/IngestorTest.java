@@ -353,6 +353,53 @@ class IngestorTest {
         assertThat(cutAtEveryPoint(false, "one")).isEqualTo(1);
     }
 
+    @Test
+    void batchInPipelinedSubBatchesCutOffAtAnyPointThenRetriedIsCountedExactlyOnce() {
+        // Sub-batches of 4 events: the scenario's 25 events go as 7 pipelined script calls, each one atomic and cut
+        // between events, so a cut after any of them is retried exactly as one between the calls of a Cluster.
+        int cuts = CutOff.scenarioAtEveryPoint(() -> CutOff.inSubBatchesOf(4), (prefix, cutOff) -> Ingestor.create(
+                client, RedisURI.create(redis.uri()),
+                config.toBuilder().keyPrefix(redis.keyPrefix() + "sub" + prefix).build(), cutOff));
+        assertThat(cuts).isEqualTo(7);
+    }
+
+    @Test
+    void aBatchInSubBatchesReportsEveryEventExactlyAndInOrder() {
+        CutOff calls = CutOff.inSubBatchesOf(3);
+        try (Ingestor sub = Ingestor.create(client, RedisURI.create(redis.uri()),
+                config.toBuilder().keyPrefix(redis.keyPrefix() + "sub:").build(), calls)) {
+            Event earlier = view("L1", "S0", Scenario.NOON);
+            sub.ingest(List.of(earlier));
+            LocalDate dayBefore = Scenario.DAY.minusDays(1);
+            Event noListing = new Event("property_view", "S9", Scenario.NOON, "no-listing", Map.of());
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                batch.add(view("L" + i % 3, "S" + i, Scenario.NOON.plusSeconds(i)));
+            }
+            batch.add(3, earlier); // applied by the call above: a duplicate in the third sub-batch
+            batch.add(6, noListing); // rejected, and no sub-batch's business
+            batch.add(batch.get(1)); // the same uuid twice in one batch
+            batch.add(view("L2", "S11", Scenario.NOON.minus(Duration.ofDays(1))));
+            calls.after(Integer.MAX_VALUE);
+
+            IngestResult result = sub.ingest(batch);
+
+            assertThat(calls.sent()).as("12 events to write, 3 per call").isEqualTo(4);
+            assertThat(result).isEqualTo(new IngestResult(11, 2, Map.of(Scenario.DAY_KEY, 10, Keys.day(dayBefore), 1),
+                    List.of(new IngestResult.Rejection(6, "no-listing", "listing_id is missing",
+                            RejectionCategory.MISSING_PROPERTY))));
+            assertThat(probe.redis().hget(redis.keyPrefix() + "sub:listing:{L0}:day:" + Scenario.DAY_KEY, "total_views"))
+                    .isEqualTo("4");
+            assertThat(probe.redis().hget(redis.keyPrefix() + "sub:listing:{L1}:day:" + Scenario.DAY_KEY, "total_views"))
+                    .isEqualTo("4");
+            assertThat(probe.redis().hget(redis.keyPrefix() + "sub:listing:{L2}:day:" + Scenario.DAY_KEY, "total_views"))
+                    .isEqualTo("3");
+            assertThat(probe.redis().hget(redis.keyPrefix() + "sub:listing:{L2}:day:" + Keys.day(dayBefore),
+                    "total_views")).isEqualTo("1");
+            assertThat(sub.ingest(batch)).isEqualTo(new IngestResult(0, 13, Map.of(), result.rejected()));
+        }
+    }
+
     private int cutAtEveryPoint(boolean perSlot, String label) {
         return CutOff.scenarioAtEveryPoint(perSlot, (prefix, cutOff) -> Ingestor.create(client,
                 RedisURI.create(redis.uri()), config.toBuilder().keyPrefix(redis.keyPrefix() + label + prefix).build(),

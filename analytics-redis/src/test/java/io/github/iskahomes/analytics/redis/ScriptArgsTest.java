@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The script call's arguments written by {@link ScriptArgs} are byte for byte what Lettuce's own encoding writes. */
 class ScriptArgsTest {
     private static final String[] TEXTS = {"", "a", "listing:{l-1}:day:20250115", "caf\u00e9", "\u20ac100",
-        "\uD83C\uDFE0 house", "X\uD800", "X\uDBFF", "\uDC00X", "-9223372036854775808", "{\"at\":\"2025\"}"};
+        "\uD83C\uDFE0 house", "X\uD800", "X\uDBFF", "\uDC00X", "-9223372036854775808", "{\"at\":\"2025\"}",
+        "x".repeat(255), "x".repeat(256), "x".repeat(4000), "\u00e9".repeat(200)};
 
     @Test
     void writesTheBytesLettucesStringCodecWrites() {

@@ -93,7 +93,9 @@ public final class EventValidator {
             return rejected;
         }
         LocalDate day = rules.calendar().dayOf(timestamp);
-        Event resolved = new Event(event.name(), event.distinctId(), timestamp, uuid, event.properties());
+        // A timed event with its own uuid (the batcher's) is already resolved: no copy of its properties.
+        Event resolved = timestamp == event.timestamp() && uuid == event.uuid() ? event
+                : new Event(event.name(), event.distinctId(), timestamp, uuid, event.properties());
         return new Validation.Accepted(new CheckedEvent(type, resolved, day, seeker));
     }
 

@@ -26,6 +26,11 @@ public final class Ids {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
+            // Printable ASCII other than braces is always allowed: the common case, decided by one comparison instead
+            // of the four Character lookups below (this runs for every id of every event).
+            if (c > ' ' && c < 0x7F && c != '{' && c != '}') {
+                continue;
+            }
             if (c == '{' || c == '}') {
                 return property + " has '" + c + "', which ids may not contain";
             }

@@ -49,7 +49,26 @@ public final class JfrProfile {
             Map.entry(".Ingestor.", "Ingestor: waiting, results"),
             Map.entry(".ScriptRunner.", "Ingestor: waiting, results"));
 
+    /**
+     * Frames of work done once (connecting, loading classes): a sample with one of them anywhere on its stack is
+     * start-up, even when an inner frame is Lettuce's or Netty's.
+     */
+    private static final List<String> START_UP = List.of("RedisClient.connect", "RedisClusterClient.connect",
+            "Ingestor.connect", "Ingestor.create", "java.lang.ClassLoader.loadClass", "jdk.internal.loader.");
+
     private JfrProfile() {
+    }
+
+    private static boolean startUp(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String name = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
+            for (String marker : START_UP) {
+                if (name.contains(marker)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public static void main(String[] args) throws Exception {
@@ -63,7 +82,7 @@ public final class JfrProfile {
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
             String job = "other (JVM, JIT, start-up)";
             outer:
-            for (RecordedFrame frame : frames) {
+            for (RecordedFrame frame : startUp(frames) ? List.<RecordedFrame>of() : frames) {
                 String name = frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
                 for (Map.Entry<String, String> entry : JOBS) {
                     if (name.contains(entry.getKey())) {
