@@ -103,18 +103,21 @@ final class Keys {
         return prefix + "events:{" + day + ':' + twoDigits(shard) + '}';
     }
 
-    /** How many first-level marker buckets each event-count shard has: {@link #DAY_MARKER_BUCKETS} over the shards. */
-    int markerBuckets() {
-        return (DAY_MARKER_BUCKETS + shards - 1) / shards;
+    /**
+     * How many first-level marker buckets each event-count shard has when a day's counts are spread over
+     * {@code countShards} shards: {@link #DAY_MARKER_BUCKETS} over the shards.
+     */
+    static int markerBuckets(int countShards) {
+        return (DAY_MARKER_BUCKETS + countShards - 1) / countShards;
     }
 
     /**
      * {@code Pevents:{<YYYYMMDD>:<nn>}:marks:<b>}: a first-level marker bucket of the uuids counted in
-     * {@link #eventCounts}; {@code b} comes from {@link Marker#spread()}. Full buckets continue in sub-buckets
+     * {@link #eventCounts}; {@code b} is {@link Marker#spread()} modulo the shard's {@link #markerBuckets}. Full buckets continue in sub-buckets
      * {@code …:marks:<b>:<0-15>} that the script names.
      */
-    String eventMarks(String day, int shard, Marker marker) {
-        return eventCounts(day, shard) + ":marks:" + marker.spread() % markerBuckets();
+    String eventMarks(String day, int shard, Marker marker, int buckets) {
+        return eventCounts(day, shard) + ":marks:" + marker.spread() % buckets;
     }
 
     /**

@@ -29,7 +29,7 @@ record Script(String body, String sha) {
     /**
      * Applies the mutations of one or more events to one entity-day (one hash slot), each at most once per uuid.
      * KEYS[1..n] are keys of that day, all expiring at ARGV[1]; on a Cluster (one call per slot) KEYS[1] is the
-     * entity-day's marker bucket. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
+     * entity-day's counters hash, which is also its first marker bucket. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
      * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: its dedupe check as two arguments (a
      * {@link Marker}'s field and value, checked and added in the marker bucket; {@code '#', k}: the k-th event count of
      * the same {@link #MANY} script decides; {@code '', ''}: no check, for idempotent index entries), the number of
@@ -40,8 +40,9 @@ record Script(String body, String sha) {
      *
      * <p>A day's expiry is one absolute instant, the same for every write, so a day key needs EXPIREAT only in the
      * call that creates it; the script tells creation from each command's reply (INCRBY answering its own increment,
-     * HSET or SADD adding something, EXISTS before PFADD, the counters hash's first HINCRBY answering its own sum with
-     * HLEN 1, a marker bucket's HLEN 0) instead of paying an EXPIREAT per key per call. Counter ops
+     * HSET or SADD adding something, a sketch's companion counter answering its own sum, the counters hash's first
+     * HINCRBY answering its own sum with HLEN 1, a marker bucket's HLEN 0) instead of paying an EXPIREAT per key per
+     * call. Counter ops
      * ({@link Op#COUNTER}) are not run where they stand: the script sums them per field over the segments whose check
      * passed and, after the last segment, runs one HINCRBY per field. The whole call is one script, so a batch cut by
      * a failure is cut between calls, never between a marker and its increments. A replied increment can only
@@ -52,12 +53,14 @@ record Script(String body, String sha) {
 
     /**
      * Counts events per type for one day and uuid shard, at most once per uuid. KEYS[1] = the shard's hash of counts
-     * per type, KEYS[2..] = the marker buckets its events fall in; ARGV[1] = the day's expiry, then per event its
-     * bucket's position in KEYS, its {@link Marker}'s field and value, and its type. Returns one 1 (counted now) or 0
+     * per type, KEYS[2..] = the first-level marker buckets its events fall in; ARGV[1] = the day's expiry, ARGV[2] =
+     * the shard's number of first-level buckets, then per event its bucket's position in KEYS, its {@link Marker}'s
+     * field and value, and its type. The shard's number of markers ({@code @marks} in the counts hash) picks the
+     * level of buckets new markers go to; each level's buckets are made all at once, with the day's expiry, when the
+     * shard reaches it ({@code @level}). Returns one 1 (counted now) or 0
      * (counted before) per event, and notes the same per event for the {@code '#', k} checks of later parts of a
      * {@link #MANY} script. The counts of one type are summed over the call and added with one HINCRBY; the counts
-     * hash gets the day's expiry (one fixed instant) when some type's count starts at the call's sum, each marker
-     * bucket when its first marker is added.
+     * hash gets the day's expiry (one fixed instant) with its first level of buckets.
      */
     static final Script COUNT = load("count.lua");
 

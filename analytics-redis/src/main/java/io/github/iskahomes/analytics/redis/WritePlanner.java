@@ -30,6 +30,12 @@ final class WritePlanner {
     private final String leadActionCap;
     /** Whether the batch goes as one script call, so that an event's count marker can guard all its segments. */
     private final boolean oneCall;
+    /**
+     * First-level marker buckets per event-count shard. A standalone Redis counts a day's events in one shard (00),
+     * all its 1,024 first-level buckets there: one count call per batch and day instead of one per shard touched.
+     * A Cluster spreads them over {@code indexShards} shards, to spread a busy day over the masters.
+     */
+    private final int markerBuckets;
     private final MetadataCache written = new MetadataCache();
 
     WritePlanner(Keys keys, IngestorConfig config, boolean oneCall) {
@@ -37,6 +43,7 @@ final class WritePlanner {
         this.config = config;
         this.leadActionCap = Integer.toString(config.leadActionCap());
         this.oneCall = oneCall;
+        this.markerBuckets = Keys.markerBuckets(oneCall ? 1 : keys.shards());
     }
 
     /**
@@ -114,15 +121,15 @@ final class WritePlanner {
                     group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e);
                     group.spanOp(Op.FIELD, keys.leadMetadata(m.lead()), m.field(), m.value());
                 } else if (mutation instanceof Mutation.EventCounted m) {
-                    int shard = keys.shardOf(plan.uuid());
+                    int shard = oneCall ? 0 : keys.shardOf(plan.uuid());
                     String key = keys.eventCounts(day.text, shard);
                     CountOps count = counts.get(key);
                     if (count == null) {
-                        count = new CountOps(key, day.expiry, keys.markerBuckets(), counts.size());
+                        count = new CountOps(key, day.expiry, markerBuckets, counts.size());
                         counts.put(key, count);
                     }
-                    countOf[e] = new int[] {count.index,
-                            count.add(keys.eventMarks(day.text, shard, marker), marker, m.type().wireName())};
+                    countOf[e] = new int[] {count.index, count.add(
+                            keys.eventMarks(day.text, shard, marker, markerBuckets), marker, m.type().wireName())};
                 } else {
                     throw new IllegalStateException("no Redis mapping for " + mutation);
                 }

@@ -110,11 +110,12 @@ local function apply(ko, nk, i, last, out)
   local cap = -tonumber(ARGV[i + 2])
   local created = {}
   -- The HyperLogLogs of applied segments by their companion counter (a field of the counters hash).
-  local sketchOf = {}
-  -- Counter increments of applied segments, summed per key and field: one HINCRBY per field and call.
-  local counted = {}
-  local fieldsOf = {}
-  local sumsOf = {}
+  local sketchOf
+  -- Counter increments of applied segments, summed per field: one HINCRBY per field and call. Counters are
+  -- fields of the entity-day's one counters hash, KEYS[ko + ck].
+  local ck
+  local fields
+  local sums
   i = i + 3
   while i <= last do
     local f = ARGV[i]
@@ -150,12 +151,12 @@ local function apply(ko, nk, i, last, out)
         local k = tonumber(ARGV[i + 1])
         local key = KEYS[ko + k]
         if op == 'C' or op == 'c' then
-          local sums = sumsOf[k]
-          if not sums then
+          if not ck then
+            ck = k
+            fields = {}
             sums = {}
-            sumsOf[k] = sums
-            fieldsOf[k] = {}
-            counted[#counted + 1] = k
+          elseif ck ~= k then
+            return redis.error_reply('analytics: counters of two hashes in one call')
           end
           local from, to, by
           if op == 'C' then
@@ -171,7 +172,6 @@ local function apply(ko, nk, i, last, out)
             local field = ARGV[a]
             local sum = sums[field]
             if not sum then
-              local fields = fieldsOf[k]
               fields[#fields + 1] = field
               sum = 0
             end
@@ -188,6 +188,7 @@ local function apply(ko, nk, i, last, out)
           redis.call('PFADD', key, ARGV[i + 3])
           -- Every event adding to this HyperLogLog also increments its companion counter (ARGV[i + 2]) in the same
           -- call: the sketch is new exactly when that counter's field is, which the HINCRBY below tells.
+          sketchOf = sketchOf or {}
           sketchOf[ARGV[i + 2]] = k
           i = i + 4
         elseif op == 'h' then
@@ -225,23 +226,20 @@ local function apply(ko, nk, i, last, out)
       end
     end
   end
-  for c = 1, #counted do
-    local k = counted[c]
-    local key = KEYS[ko + k]
-    local fields = fieldsOf[k]
-    local sums = sumsOf[k]
+  if ck then
+    local key = KEYS[ko + ck]
     for f = 1, #fields do
       local by = sums[fields[f]]
-      local total = redis.call('HINCRBY', key, fields[f], tostring(by))
+      local total = redis.call('HINCRBY', key, fields[f], by)
       if total == by then
         -- The field is new. So is its companion sketch, if it has one; and the hash itself when this first field
         -- is then its only one (metadata and markers, written before, have told it already).
-        local sketch = sketchOf[fields[f]]
+        local sketch = sketchOf and sketchOf[fields[f]]
         if sketch then
           created[sketch] = true
         end
-        if f == 1 and not created[k] and redis.call('HLEN', key) == 1 then
-          created[k] = true
+        if f == 1 and not created[ck] and redis.call('HLEN', key) == 1 then
+          created[ck] = true
         end
       end
     end

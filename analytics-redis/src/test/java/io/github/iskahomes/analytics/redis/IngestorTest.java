@@ -92,11 +92,10 @@ class IngestorTest {
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("index:listing:")).allMatch(
                 k -> k.matches("index:listing:\\{" + d + ":\\d\\d}"));
         // A standalone Redis marks each uuid once, in the marker buckets of its event count; entity-days have none.
+        // It counts a day's events in one shard, 00, whose 1,024 first-level buckets are made with its first count.
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("events:")).allMatch(
-                k -> k.matches("events:\\{" + d + ":\\d\\d}(:marks:\\d{1,2})?"));
-        // Each shard's first-level buckets are made together, with the shard's first count: 64 per shard at 16 shards.
-        long shards = keys.keySet().stream().filter(k -> k.matches("events:\\{" + d + ":\\d\\d}")).count();
-        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSize((int) shards * 64)
+                k -> k.matches("events:\\{" + d + ":00}(:marks:\\d{1,4})?"));
+        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSize(1024)
                 .allMatch(k -> keys.get(k).equals("hash"));
         // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
         assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
@@ -322,16 +321,13 @@ class IngestorTest {
         assertThat(result.ingested()).isEqualTo(40);
         assertThat(result.duplicates()).isEqualTo(2);
         assertThat(counter("L1", "total_views")).isEqualTo(41);
-        // One HINCRBY per counter of the listing-day, and one for the day's property_view count in each uuid shard,
-        // for the whole batch, however many events it held.
+        // One HINCRBY per counter of the listing-day for the whole batch, however many events it held.
         String hash = redis.keyPrefix() + "listing:{L1}:day:" + Scenario.DAY_KEY;
-        Set<Integer> shards = new HashSet<>();
-        Keys keys = new Keys("", config.indexShards());
-        batch.subList(1, batch.size()).forEach(event -> shards.add(keys.shardOf(event.uuid())));
         long counters = probe.redis().hkeys(hash).stream().filter(field -> field.contains("views")).count();
         assertThat(counters).isBetween(2L, 6L);
-        // Per shard: its property_view count and its number of markers ('@marks').
-        assertThat(hincrbyCalls() - before).isEqualTo(counters + 2L * shards.size());
+        // A standalone Redis counts the day's events in one shard: its property_view count and its number of markers
+        // ('@marks'), once for the batch.
+        assertThat(hincrbyCalls() - before).isEqualTo(counters + 2);
     }
 
     /** How many HINCRBYs the server has run (this JVM's tests run one at a time). */
@@ -732,7 +728,8 @@ class IngestorTest {
         Set<String> buckets = new HashSet<>();
         for (int i = 0; views.size() < events; i++) {
             String uuid = UUID.randomUUID().toString();
-            String bucket = keys.eventMarks(Scenario.DAY_KEY, keys.shardOf(uuid), Marker.of(uuid));
+            // A standalone Redis: one count shard of 1,024 buckets.
+            String bucket = keys.eventMarks(Scenario.DAY_KEY, 0, Marker.of(uuid), 1024);
             if (buckets.size() < 50 || buckets.contains(bucket)) {
                 buckets.add(bucket);
                 views.add(new Event("listing_impression", "S1", Scenario.NOON, uuid, Map.of("listing_id", "L1")));
@@ -766,7 +763,8 @@ class IngestorTest {
 
     @Test
     void aShardsMarkersMoveToTheNextLevelOfBucketsByTheirNumberAndEveryBucketStaysAZiplist() {
-        // 1,024 index shards leave each shard one first-level bucket: level 1 takes markers while the shard holds
+        // With one call per slot, as on a Cluster, a day's counts are spread over indexShards shards; 1,024 of them
+        // leave each shard one first-level bucket: level 1 takes markers while the shard holds
         // fewer than 88, level 2 (4 buckets) while fewer than 88 * 5, level 3 (16) while fewer than 88 * 21, then
         // level 4 (64). A call puts all its markers in one level, so batches of 10 fill the levels to 90, 350, 1,410.
         IngestorConfig sharded = config.toBuilder().indexShards(1024).build();
@@ -787,7 +785,7 @@ class IngestorTest {
         long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
         String prefix = redis.keyPrefix() + "levels:";
         try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
-                sharded.toBuilder().keyPrefix(prefix).build(), CutOff.asOneCall())) {
+                sharded.toBuilder().keyPrefix(prefix).build(), CutOff.perSlot())) {
             for (int i = 0; i < views.size(); i += 10) {
                 assertThat(own.ingest(views.subList(i, i + 10)).ingested()).isEqualTo(10);
             }
