@@ -32,7 +32,7 @@ final class WritePlanner {
     private final boolean oneCall;
     /**
      * First-level marker buckets per event-count shard. A standalone Redis counts a day's events in one shard (00),
-     * all its 1,024 first-level buckets there: one count call per batch and day instead of one per shard touched.
+     * all its 4,096 first-level buckets there: one count call per batch and day instead of one per shard touched.
      * A Cluster spreads them over {@code indexShards} shards, to spread a busy day over the masters.
      */
     private final int markerBuckets;

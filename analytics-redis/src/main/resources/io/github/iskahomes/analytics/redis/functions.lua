@@ -9,7 +9,7 @@
 --     takes one HSETNX, and a lookup one HGET per full level above it.
 --   * on a Cluster, an entity-day's own markers: fields of its counters hash while the hash has fewer than
 --     HASH_CAP fields (HLEN), then of sub-buckets '<counters>:marks:<0-15>...' that take CAP each.
-local FILL = 88
+local FILL = 48
 local CAP = 120
 -- Counters and metadata fields of one entity-day are at most 22 (a listing's 18 counters and 3 metadata fields):
 -- HASH_CAP leaves them room below 128 whatever the markers.

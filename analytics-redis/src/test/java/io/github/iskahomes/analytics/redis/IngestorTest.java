@@ -92,10 +92,10 @@ class IngestorTest {
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("index:listing:")).allMatch(
                 k -> k.matches("index:listing:\\{" + d + ":\\d\\d}"));
         // A standalone Redis marks each uuid once, in the marker buckets of its event count; entity-days have none.
-        // It counts a day's events in one shard, 00, whose 1,024 first-level buckets are made with its first count.
+        // It counts a day's events in one shard, 00, whose 4,096 first-level buckets are made with its first count.
         assertThat(keys.keySet()).filteredOn(k -> k.startsWith("events:")).allMatch(
                 k -> k.matches("events:\\{" + d + ":00}(:marks:\\d{1,4})?"));
-        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSize(1024)
+        assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSize(4096)
                 .allMatch(k -> keys.get(k).equals("hash"));
         // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
         assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
@@ -720,23 +720,23 @@ class IngestorTest {
 
     @Test
     void dedupeMarkerMemoryPerEvent() {
-        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE. 90,000
-        // events a day fill the 1,024 first-level marker buckets of a day to about 88 markers each: 50 buckets here.
-        int events = 4200;
+        // Reported in docs/analytics-redis.md: what the uuid markers cost, measured with MEMORY USAGE. 196,608
+        // events a day fill the 4,096 first-level marker buckets of a day to about 48 markers each: 50 buckets here.
+        int events = 2450;
         List<Event> views = new ArrayList<>();
         Keys keys = new Keys("", config.indexShards());
         Set<String> buckets = new HashSet<>();
         for (int i = 0; views.size() < events; i++) {
             String uuid = UUID.randomUUID().toString();
-            // A standalone Redis: one count shard of 1,024 buckets.
-            String bucket = keys.eventMarks(Scenario.DAY_KEY, 0, Marker.of(uuid), 1024);
+            // A standalone Redis: one count shard of 4,096 buckets.
+            String bucket = keys.eventMarks(Scenario.DAY_KEY, 0, Marker.of(uuid), 4096);
             if (buckets.size() < 50 || buckets.contains(bucket)) {
                 buckets.add(bucket);
                 views.add(new Event("listing_impression", "S1", Scenario.NOON, uuid, Map.of("listing_id", "L1")));
             }
         }
-        for (int i = 0; i < events; i += 700) {
-            ingestor.ingest(views.subList(i, i + 700));
+        for (int i = 0; i < events; i += 490) {
+            ingestor.ingest(views.subList(i, i + 490));
         }
         long marks = 0;
         for (String key : buckets) {
@@ -754,7 +754,7 @@ class IngestorTest {
         for (Event event : untimed) {
             pins += memory("uuid:{" + event.uuid() + "}:timestamp");
         }
-        System.out.printf("dedupe markers: %.1f bytes per event in ziplist marker buckets of ~88, %.1f bytes per"
+        System.out.printf("dedupe markers: %.1f bytes per event in ziplist marker buckets of ~49, %.1f bytes per"
                 + " untimed event's pinned timestamp (36-character uuids)%n", marks / (double) events,
                 pins / 1000.0);
         assertThat(marks / events).isBetween(15L, 30L);
@@ -764,14 +764,15 @@ class IngestorTest {
     @Test
     void aShardsMarkersMoveToTheNextLevelOfBucketsByTheirNumberAndEveryBucketStaysAZiplist() {
         // With one call per slot, as on a Cluster, a day's counts are spread over indexShards shards; 1,024 of them
-        // leave each shard one first-level bucket: level 1 takes markers while the shard holds
-        // fewer than 88, level 2 (4 buckets) while fewer than 88 * 5, level 3 (16) while fewer than 88 * 21, then
-        // level 4 (64). A call puts all its markers in one level, so batches of 10 fill the levels to 90, 350, 1,410.
+        // leave each shard 4 first-level buckets: level 1 takes markers while the shard holds fewer than 4 * 48,
+        // level 2 (4 buckets below each) while fewer than 5 * 192, level 3 (16 below each) while fewer than 21 * 192,
+        // then level 4 (64 below each). A call puts all its markers in one level, so batches of 10 fill the levels to
+        // 200, 760, 3,080 and 960.
         IngestorConfig sharded = config.toBuilder().indexShards(1024).build();
         Keys keys = new Keys("", 1024);
         int shard = -1;
         List<Event> views = new ArrayList<>();
-        while (views.size() < 2000) {
+        while (views.size() < 5000) {
             String uuid = UUID.randomUUID().toString();
             if (shard < 0) {
                 shard = keys.shardOf(uuid);
@@ -781,7 +782,7 @@ class IngestorTest {
             }
         }
         String counts = keys.eventCounts(Scenario.DAY_KEY, shard);
-        String first = counts + ":marks:0";
+        String marks = counts + ":marks:";
         long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
         String prefix = redis.keyPrefix() + "levels:";
         try (Ingestor own = Ingestor.create(client, RedisURI.create(redis.uri()),
@@ -789,30 +790,32 @@ class IngestorTest {
             for (int i = 0; i < views.size(); i += 10) {
                 assertThat(own.ingest(views.subList(i, i + 10)).ingested()).isEqualTo(10);
             }
-            for (int i = 0; i < views.size(); i += 500) {
-                assertThat(own.ingest(views.subList(i, i + 500)).duplicates()).isEqualTo(500);
+            for (int i = 0; i < views.size(); i += 1000) {
+                assertThat(own.ingest(views.subList(i, i + 1000)).duplicates()).isEqualTo(1000);
             }
         }
         Probe own = new Probe(probe.redis(), prefix);
-        assertThat(probe.redis().hget(prefix + counts, "@marks")).isEqualTo("2000");
-        assertThat(probe.redis().hget(prefix + counts, "property_view")).isEqualTo("2000");
+        assertThat(probe.redis().hget(prefix + counts, "@marks")).isEqualTo("5000");
+        assertThat(probe.redis().hget(prefix + counts, "property_view")).isEqualTo("5000");
         long[] perLevel = new long[5];
-        List<String> buckets = own.keys().keySet().stream().filter(k -> k.startsWith(first)).toList();
+        int[] bucketsPerLevel = new int[5];
+        List<String> buckets = own.keys().keySet().stream().filter(k -> k.startsWith(marks)).toList();
         for (String bucket : buckets) {
-            int level = bucket.substring(first.length()).split(":", -1).length;
+            int level = bucket.substring(marks.length()).split(":").length;
+            bucketsPerLevel[level]++;
             // Every bucket of a level is made when the shard reaches it, with a placeholder field '@'.
             perLevel[level] += probe.redis().hlen(prefix + bucket) - 1;
             assertThat(probe.redis().hexists(prefix + bucket, "@")).as(bucket).isTrue();
             assertThat(probe.redis().objectEncoding(prefix + bucket)).as(bucket).isEqualTo("ziplist");
             own.assertExpiresAt(bucket, expected);
         }
-        assertThat(buckets).hasSize(1 + 4 + 16 + 64);
-        assertThat(perLevel).containsExactly(0, 90, 350, 1410, 150);
+        assertThat(bucketsPerLevel).containsExactly(0, 4, 16, 64, 256);
+        assertThat(perLevel).containsExactly(0, 200, 760, 3080, 960);
         long counted = 0;
         for (int l = 0; l < 50; l++) {
             counted += Long.parseLong(own.counter("listing:{L" + l + "}:day:" + Scenario.DAY_KEY, "total_views"));
         }
-        assertThat(counted).isEqualTo(2000);
+        assertThat(counted).isEqualTo(5000);
     }
 
     @Test

@@ -8,7 +8,9 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,16 +41,38 @@ final class Probe {
 
     /** Every key under the prefix, with its type. */
     Map<String, String> keys() {
-        Map<String, String> keys = new TreeMap<>();
+        List<String> names = new ArrayList<>();
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
             KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(prefix + "*").limit(1000));
-            for (String key : page.getKeys()) {
-                keys.put(key.substring(prefix.length()), redis.type(key));
-            }
+            names.addAll(page.getKeys());
             cursor = page;
         } while (!cursor.isFinished());
+        Map<String, String> keys = new TreeMap<>();
+        // One script per slot and 500 keys (a day's marker buckets share a slot): TYPE of each.
+        for (List<String> group : bySlot(names)) {
+            List<Object> types = redis.eval("local t = {} for i, k in ipairs(KEYS) do t[i] = redis.call('TYPE', k).ok"
+                    + " end return t", ScriptOutputType.MULTI, group.toArray(new String[0]));
+            for (int i = 0; i < group.size(); i++) {
+                keys.put(group.get(i).substring(prefix.length()), (String) types.get(i));
+            }
+        }
         return keys;
+    }
+
+    /** Keys grouped so that each group shares a hash slot and has at most 500 keys. */
+    private static List<List<String>> bySlot(List<String> keys) {
+        Map<Integer, List<String>> slots = new TreeMap<>();
+        for (String key : keys) {
+            slots.computeIfAbsent(SlotHash.getSlot(key), s -> new ArrayList<>()).add(key);
+        }
+        List<List<String>> groups = new ArrayList<>();
+        for (List<String> slot : slots.values()) {
+            for (int from = 0; from < slot.size(); from += 500) {
+                groups.add(slot.subList(from, Math.min(slot.size(), from + 500)));
+            }
+        }
+        return groups;
     }
 
     /** Every key holds the scenario day's expiry instant (to the millisecond), and there are more than 40 of them. */
@@ -56,8 +80,8 @@ final class Probe {
         long expected = Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7)).toEpochMilli();
         Map<String, String> keys = keys();
         assertThat(keys).hasSizeGreaterThan(40);
-        for (String key : keys.keySet()) {
-            assertExpiresAt(key, expected);
+        for (List<String> group : bySlot(keys.keySet().stream().map(key -> prefix + key).toList())) {
+            assertExpireAt(group, expected);
         }
     }
 
@@ -67,14 +91,23 @@ final class Probe {
      * machine) widens that window instead of failing the check.
      */
     void assertExpiresAt(String keyWithoutPrefix, long expectedMillis) {
-        List<Object> reply = redis.eval("local a = redis.call('TIME') local ttl = redis.call('PTTL', KEYS[1])"
-                        + " local b = redis.call('TIME') return {a[1], a[2], ttl, b[1], b[2]}",
-                ScriptOutputType.MULTI, prefix + keyWithoutPrefix);
-        long pttl = (Long) reply.get(2);
-        assertThat(pttl).as(keyWithoutPrefix + " has an expiry").isNotNegative();
-        long before = millis(reply.get(0), reply.get(1)) + pttl;
-        long after = millis(reply.get(3), reply.get(4)) + pttl;
-        assertThat(expectedMillis).as(keyWithoutPrefix + " expires at").isBetween(before - 1, after + 1);
+        assertExpireAt(List.of(prefix + keyWithoutPrefix), expectedMillis);
+    }
+
+    /** {@link #assertExpiresAt} of keys (with the prefix) of one slot, read by one script. */
+    private void assertExpireAt(List<String> keys, long expectedMillis) {
+        List<Object> reply = redis.eval("local a = redis.call('TIME') local out = {a[1], a[2]}"
+                        + " for i, k in ipairs(KEYS) do out[2 + i] = redis.call('PTTL', k) end"
+                        + " local b = redis.call('TIME') out[#out + 1] = b[1] out[#out + 1] = b[2] return out",
+                ScriptOutputType.MULTI, keys.toArray(new String[0]));
+        long start = millis(reply.get(0), reply.get(1));
+        long end = millis(reply.get(reply.size() - 2), reply.get(reply.size() - 1));
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i).substring(prefix.length());
+            long pttl = (Long) reply.get(2 + i);
+            assertThat(pttl).as(key + " has an expiry").isNotNegative();
+            assertThat(expectedMillis).as(key + " expires at").isBetween(start + pttl - 1, end + pttl + 1);
+        }
     }
 
     private static long millis(Object seconds, Object micros) {
