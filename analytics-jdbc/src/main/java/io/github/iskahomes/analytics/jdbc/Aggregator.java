@@ -368,8 +368,10 @@ public final class Aggregator {
             // In the day's savepoint, not the chunk's: see EntityUpsert#emptyStage.
             upsert.emptyStage(handle);
             if (fresh.computeIfAbsent(upsert.kind(), kind -> upsert.dayIsNew(handle, day))) {
-                upsert.encode(good, copy.buffer());
-                if (attempt(handle, () -> upsert.copyAndMerge(handle, manager, day, copy.buffer(), true), e -> {
+                // Encoded inside the attempt: text COPY cannot carry fails the attempt, and the chunk goes the
+                // usual way (merge, then row by row).
+                if (attempt(handle, () -> upsert.copyAndMerge(handle, manager, day, upsert.encode(good, copy.buffer()),
+                        true), e -> {
                     fresh.put(upsert.kind(), false);
                     log.debug("Inserting a chunk of {} rows for {} failed ({}); merging it instead", good.size(), day,
                             Stores.rootMessage(e));

@@ -621,4 +621,19 @@ class AggregatorTest {
                 .containsExactly("M0 1 agent-1", "M1 1 agent-1", "M2 1 agent-1", "M3 1 agent-1", "M4 1 agent-1",
                         "M5 1 agent-1", "M6 1 agent-1", "M7 1 agent-1");
     }
+
+    @Test
+    void aListingWhoseTextPostgresCannotStoreFailsAloneOnADaysFirstAggregation() {
+        // What an ingestor without text validation stored: a lister id holding U+0000, which COPY refuses for the
+        // whole chunk; the chunk is then written row by row and only that listing is reported.
+        ingest(script());
+        keys.redis.hset(redis.keyPrefix() + "listing:{L2}:day:" + CalendarParts.dayKey(D1), "lister_id", "a\u0000b");
+
+        AggregationResult result = aggregator.run(D1);
+
+        assertThat(result.errors("listings")).extracting(AggregationResult.EntityError::id).containsExactly("L2");
+        assertThat(result.errors("listings").get(0).reason()).contains("0x00");
+        assertThat(result.inserted("listings")).isEqualTo(1);
+        assertThat(Db.strings(jdbi, "SELECT listing_id FROM listing_analytics")).containsExactly("L1");
+    }
 }
