@@ -2,7 +2,6 @@ package io.github.iskahomes.analytics.examples.bench;
 
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.Event;
-import io.github.iskahomes.analytics.core.internal.CalendarParts;
 import io.github.iskahomes.analytics.jdbc.AggregationResult;
 import io.github.iskahomes.analytics.jdbc.Aggregator;
 import io.github.iskahomes.analytics.jdbc.AggregatorConfig;
@@ -157,11 +156,6 @@ public final class AggregatorBenchmark {
             long events = populate(ingestor, day, listings);
             System.out.printf("%n%,d listings: ingested %,d events in %.1f s%n", listings, events,
                     (System.nanoTime() - start) / 1e9);
-            long folded = foldMetaIntoCounters(infra, config, day);
-            if (folded > 0) {
-                System.out.printf("  (a writer before key model v2: moved %,d meta hashes into their counters hash,"
-                        + " untimed)%n", folded);
-            }
             AnalyticsReader reader = ingestor.reader();
             String loadBefore = load();
 
@@ -465,49 +459,6 @@ public final class AggregatorBenchmark {
         }
         batch.clear();
         return ingested;
-    }
-
-    /**
-     * Key model v2 keeps an entity-day's metadata as fields of its counters hash, which is where the reader looks. A
-     * writer from before that change leaves them in a {@code …:meta} hash of their own: this moves them (untimed, one
-     * script per index shard, standalone Redis only) so the reader sees the day as the new writer leaves it. Returns
-     * how many meta hashes were moved: 0 with the new writer, which writes none.
-     */
-    private static long foldMetaIntoCounters(BackingStores infra, IngestorConfig config, LocalDate day) {
-        if (infra.redisUri().contains("cluster")) {
-            return 0;
-        }
-        String script = """
-                local moved = 0
-                for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-                  local base = ARGV[1] .. id .. '}:day:' .. ARGV[2]
-                  local meta = redis.call('HGETALL', base .. ':meta')
-                  if #meta > 0 then
-                    redis.call('HSET', base, unpack(meta))
-                    redis.call('DEL', base .. ':meta')
-                    moved = moved + 1
-                  end
-                end
-                return moved""";
-        String dayKey = CalendarParts.dayKey(day);
-        RedisClient client = RedisClient.create(RedisURI.create(infra.redisUri()));
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            connection.setTimeout(config.commandTimeout());
-            long moved = 0;
-            for (EntityKind kind : EntityKind.values()) {
-                String name = io.github.iskahomes.analytics.redis.internal.RedisForms.keyName(kind);
-                for (int shard = 0; shard < config.indexShards(); shard++) {
-                    String index = config.keyPrefix() + "index:" + name + ":{" + dayKey + ':'
-                            + (shard < 10 ? "0" + shard : Integer.toString(shard)) + '}';
-                    Long n = connection.sync().eval(script, io.lettuce.core.ScriptOutputType.INTEGER,
-                            new String[] {index}, config.keyPrefix() + name + ":{", dayKey);
-                    moved += n;
-                }
-            }
-            return moved;
-        } finally {
-            client.shutdown();
-        }
     }
 
     /** A fresh schema of the benchmark database and a data source whose search_path is it. */
