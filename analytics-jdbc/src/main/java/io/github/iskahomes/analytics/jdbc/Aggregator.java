@@ -197,6 +197,8 @@ public final class Aggregator {
         // entity, and the run would report each one instead of the one thing to do.
         Schema.requireCurrent(handle);
         CopyManager copy = copyManager(handle);
+        // One COPY buffer for the run's chunks, grown to the largest: the writing thread owns it.
+        EntityUpsert.CopyBuffer buffer = new EntityUpsert.CopyBuffer();
         Map<String, Tally> tallies = new LinkedHashMap<>();
         for (String table : List.of("listings", "users", "developments", "leads")) {
             tallies.put(table, new Tally());
@@ -217,7 +219,7 @@ public final class Aggregator {
             // The day is all or nothing: its chunk savepoints nest inside this one, which is rolled back (tallies and
             // errors too) when the day turns out to have expired while it was read.
             handle.savepoint(DAY_SAVEPOINT);
-            if (!aggregateDay(handle, copy, day, watch.get(), tallies, clock)) {
+            if (!aggregateDay(handle, new Copy(copy, buffer), day, watch.get(), tallies, clock)) {
                 handle.rollbackToSavepoint(DAY_SAVEPOINT);
                 tallies.forEach((table, tally) -> tally.reset(before.get(table)));
                 log.warn("Skipping {}: Redis forgot part of it while this run read it (its keys expired); its rows "
@@ -251,8 +253,10 @@ public final class Aggregator {
      * Reads and writes one day; false when the reading was incomplete because keys of the day expired meanwhile
      * (Redis answers a missing key as 0, which must never replace a stored row).
      */
-    private boolean aggregateDay(Handle handle, CopyManager copy, LocalDate day, DayWatch watch,
+    private boolean aggregateDay(Handle handle, Copy copy, LocalDate day, DayWatch watch,
                                  Map<String, Tally> tallies, Clock clock) {
+        // Per kind, whether its table held no row of the day when the kind's first chunk came (see entities).
+        Map<EntityKind, Boolean> fresh = new EnumMap<>(EntityKind.class);
         // One reading thread for the whole day, every kind and then the leads: the writer never waits for the first
         // chunk of the next kind, which the reader could have read while the last chunk of this one was written.
         ReadAhead.run("the entities and leads of " + day, (Consumer<Part> sink) -> {
@@ -267,7 +271,7 @@ public final class Aggregator {
                 leads(handle, day, part.leads(), tallies.get("leads"));
             } else {
                 entities(handle, copy, upserts.get(part.kind()), day, part.entities(),
-                        tallies.get(TABLE_NAMES.get(part.kind())));
+                        tallies.get(TABLE_NAMES.get(part.kind())), fresh);
             }
         }));
         // After every read of the day: the watched keys share the day's expiry, so if they are all still there,
@@ -281,6 +285,13 @@ public final class Aggregator {
             SalesRollup.refresh(handle, day);
         });
         return true;
+    }
+
+    /**
+     * The run's COPY API ({@code manager} null when chunks go by {@code unnest}, see {@link #copyManager}) and the
+     * buffer its chunks are encoded into.
+     */
+    private record Copy(CopyManager manager, EntityUpsert.CopyBuffer buffer) {
     }
 
     /** One chunk of a day's reading: entity-days of one kind, or ({@code kind} null) leads. */
@@ -333,9 +344,15 @@ public final class Aggregator {
         }
     }
 
-    /** The chunk by COPY and one merge; a single row (the retry of a failed chunk) by unnest, as before COPY. */
-    private void entities(Handle handle, CopyManager copy, EntityUpsert upsert, LocalDate day, List<EntityDay> chunk,
-                          Tally tally) {
+    /**
+     * The chunk by COPY and one merge; a single row (the retry of a failed chunk) by unnest, as before COPY. On the
+     * day's first aggregation (its table held no row of the day when the kind's first chunk came), a chunk is
+     * inserted without {@code ON CONFLICT}, which spares PostgreSQL a conflict check per row; should a row be there
+     * after all (an id a rehashing index set gave twice, a row written meanwhile by another transaction), the chunk
+     * is rolled back to its savepoint and merged instead, and so is the rest of the day.
+     */
+    private void entities(Handle handle, Copy copy, EntityUpsert upsert, LocalDate day, List<EntityDay> chunk,
+                          Tally tally, Map<EntityKind, Boolean> fresh) {
         List<EntityDay> good = new ArrayList<>(chunk.size());
         for (EntityDay entity : chunk) {
             String problem = upsert.problem(entity);
@@ -345,13 +362,28 @@ public final class Aggregator {
                 tally.error(entity.entity().id(), day, problem);
             }
         }
-        boolean byCopy = copy != null && good.size() > 1;
+        CopyManager manager = copy.manager();
+        boolean byCopy = manager != null && good.size() > 1;
         if (byCopy) {
             // In the day's savepoint, not the chunk's: see EntityUpsert#emptyStage.
             upsert.emptyStage(handle);
+            if (fresh.computeIfAbsent(upsert.kind(), kind -> upsert.dayIsNew(handle, day))) {
+                // Encoded inside the attempt: text COPY cannot carry fails the attempt, and the chunk goes the
+                // usual way (merge, then row by row).
+                if (attempt(handle, () -> upsert.copyAndMerge(handle, manager, day, upsert.encode(good, copy.buffer()),
+                        true), e -> {
+                    fresh.put(upsert.kind(), false);
+                    log.debug("Inserting a chunk of {} rows for {} failed ({}); merging it instead", good.size(), day,
+                            Stores.rootMessage(e));
+                })) {
+                    tally.inserted += good.size();
+                    return;
+                }
+            }
         }
         guarded(handle, good, day, tally, e -> e.entity().id(), rows -> byCopy && rows.size() > 1
-                ? upsert.copyAndMerge(handle, copy, day, upsert.encode(rows)) : upsert.execute(handle, day, rows));
+                ? upsert.copyAndMerge(handle, manager, day, upsert.encode(rows, copy.buffer()), false)
+                : upsert.execute(handle, day, rows));
     }
 
     /**

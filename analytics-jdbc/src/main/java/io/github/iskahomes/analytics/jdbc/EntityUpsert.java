@@ -31,6 +31,10 @@ final class EntityUpsert {
     private final String stageSql;
     private final String copySql;
     private final String mergeSql;
+    /** The same insert without ON CONFLICT, for a day the table holds no row of yet ({@link #dayIsNewSql}). */
+    private final String insertSql;
+    /** Whether the table holds no row of a day; null for a table without an index that leads with the date. */
+    private final String dayIsNewSql;
     /** How many columns a stage row has. */
     private final int stageFields;
 
@@ -53,6 +57,10 @@ final class EntityUpsert {
         this.copySql = "COPY " + stage + " (" + String.join(", ", aliases) + ") FROM STDIN WITH (FORMAT binary)";
         this.sql = build("unnest(" + String.join(", ", unnest) + ") AS u(" + String.join(", ", aliases) + ")");
         this.mergeSql = build(stage + " AS u");
+        this.insertSql = mergeSql.substring(0, mergeSql.lastIndexOf("\nON CONFLICT"));
+        // Only where an index leads with the date, so the question costs one index probe whatever the table holds.
+        this.dayIsNewSql = kind == EntityKind.DEVELOPMENT ? null
+                : "SELECT NOT EXISTS (SELECT 1 FROM " + Tables.table(kind) + " WHERE date = :date)";
         this.stageFields = aliases.size();
     }
 
@@ -112,9 +120,17 @@ final class EntityUpsert {
      * as the unnest path always did.
      */
     int copy(Handle handle, CopyManager copy, LocalDate date, List<EntityDay> rows) {
-        byte[] encoded = encode(rows);
+        CopyBuffer encoded = encode(rows, new CopyBuffer());
         emptyStage(handle);
-        return copyAndMerge(handle, copy, date, encoded);
+        return copyAndMerge(handle, copy, date, encoded, false);
+    }
+
+    /**
+     * Whether the table holds no row of {@code date} yet, so that the day's first aggregation may insert its rows
+     * without {@code ON CONFLICT} ({@link #copyAndMerge}'s {@code fresh}); false when the table cannot tell cheaply.
+     */
+    boolean dayIsNew(Handle handle, LocalDate date) {
+        return dayIsNewSql != null && handle.createQuery(dayIsNewSql).bind("date", date).mapTo(Boolean.class).one();
     }
 
     /**
@@ -127,12 +143,19 @@ final class EntityUpsert {
         handle.execute(stageSql);
     }
 
-    /** COPY of encoded rows into the emptied stage table, then the merge; returns how many rows were written. */
-    int copyAndMerge(Handle handle, CopyManager copy, LocalDate date, byte[] encoded) {
+    /**
+     * COPY of encoded rows into the emptied stage table, then the merge; returns how many rows were written. With
+     * {@code fresh} (the table held no row of the day when its first chunk began, {@link #dayIsNew}), a plain
+     * {@code INSERT}: it stores exactly what the merge would (every column the merge's insert writes, the same
+     * defaults for the rest), without its conflict check per row. A row that is there after all (an id that a
+     * rehashing index set gave twice, a row another transaction wrote meanwhile) fails the chunk with a unique
+     * violation, and the caller writes it again by the merge.
+     */
+    int copyAndMerge(Handle handle, CopyManager copy, LocalDate date, CopyBuffer encoded, boolean fresh) {
         try {
             CopyIn in = copy.copyIn(copySql);
             try {
-                in.writeToCopy(encoded, 0, encoded.length);
+                in.writeToCopy(encoded.bytes, 0, encoded.size);
                 in.endCopy();
             } finally {
                 if (in.isActive()) {
@@ -142,7 +165,7 @@ final class EntityUpsert {
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
-        return calendar(handle.createUpdate(mergeSql), date).execute();
+        return calendar(handle.createUpdate(fresh ? insertSql : mergeSql), date).execute();
     }
 
     private static Update calendar(Update update, LocalDate date) {
@@ -157,9 +180,19 @@ final class EntityUpsert {
      * the unnest path, exactly as before COPY.
      */
     byte[] encode(List<EntityDay> rows) {
+        CopyBuffer out = encode(rows, new CopyBuffer());
+        return Arrays.copyOf(out.bytes, out.size);
+    }
+
+    /**
+     * The rows encoded into {@code out} (emptied first, and grown as needed), which is returned. A run reuses one
+     * buffer for all its chunks: a chunk's buffer and the copy of it the encoder returned were the largest garbage of
+     * the writing side (JFR allocation samples).
+     */
+    CopyBuffer encode(List<EntityDay> rows, CopyBuffer out) {
         // Straight to bytes: a StringBuilder, then a CharBuffer, a ByteBuffer and a copy of it made four copies of
         // each chunk, garbage the collector paid for beside PostgreSQL.
-        CopyBinary out = new CopyBinary(Math.max(1024, rows.size() * sizeHint));
+        out.start(rows.size() * sizeHint);
         for (EntityDay row : rows) {
             out.tuple(stageFields);
             out.text(row.entity().id());
@@ -177,30 +210,33 @@ final class EntityUpsert {
                 out.bytea(row.sketches().get(unique));
             }
         }
-        byte[] encoded = out.finish();
-        sizeHint = Math.max(64, encoded.length / Math.max(1, rows.size()) + 16);
-        return encoded;
+        out.finish();
+        sizeHint = Math.max(64, out.size / Math.max(1, rows.size()) + 16);
+        return out;
     }
 
     /** Bytes per row of the last chunk encoded: where the next chunk's buffer starts (a hint; races are harmless). */
     private volatile int sizeHint = 256;
 
     /**
-     * COPY's binary format (the header, per row a field count and per field its length and bytes: text as UTF-8,
+     * A chunk in COPY's binary format (the header, per row a field count and per field its length and bytes: text as UTF-8,
      * bigint as 8 bytes, bytea as it is; the trailer): nothing for PostgreSQL to parse or unescape, and a sketch
      * takes its own size instead of twice it in hex. Text that is not valid UTF-16 (an unpaired surrogate) is refused
      * here rather than replaced by '?': the chunk then goes row by row through the unnest path, exactly as before
      * COPY.
      */
-    private static final class CopyBinary {
+    static final class CopyBuffer {
         /** "PGCOPY\n\377\r\n\0", then flags and header extension length, both 0. */
         private static final byte[] HEADER = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xFF, '\r', '\n', 0,
             0, 0, 0, 0, 0, 0, 0, 0};
-        private byte[] bytes;
+        private byte[] bytes = new byte[1024];
         private int size;
 
-        CopyBinary(int capacity) {
-            bytes = new byte[Math.max(capacity, HEADER.length + 2)];
+        /** Empties the buffer for a chunk of about {@code capacity} bytes and writes COPY's header. */
+        void start(int capacity) {
+            if (bytes.length < capacity) {
+                bytes = new byte[capacity];
+            }
             System.arraycopy(HEADER, 0, bytes, 0, HEADER.length);
             size = HEADER.length;
         }
@@ -292,11 +328,10 @@ final class EntityUpsert {
             int32(lengthAt, size - lengthAt - 4);
         }
 
-        /** The trailer (a field count of -1) and the bytes. */
-        byte[] finish() {
+        /** The trailer (a field count of -1). */
+        void finish() {
             room(2);
             int16(-1);
-            return Arrays.copyOf(bytes, size);
         }
     }
 
@@ -411,6 +446,10 @@ final class EntityUpsert {
 
     String mergeSql() {
         return mergeSql;
+    }
+
+    String insertSql() {
+        return insertSql;
     }
 
     String stageSql() {

@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Collection;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -211,49 +210,66 @@ public final class AnalyticsReader implements AutoCloseable {
         byte[][] counterNames = counters.stream().map(name -> name.getBytes(StandardCharsets.UTF_8))
                 .toArray(byte[][]::new);
         Map<String, Integer> uniqueIndex = indexOf(uniques);
-        String dayText = Keys.day(day);
-        return reads.read(ids.size(), "h" + "g".repeat(uniques.size()), position -> {
-            String prefix = keys.entityDayPrefix(new EntityRef(kind, ids.get(position)), dayText);
-            String[] entityKeys = new String[uniques.size() + 1];
-            entityKeys[0] = Keys.countersOf(prefix);
-            for (int u = 0; u < uniques.size(); u++) {
-                entityKeys[1 + u] = prefix + uniques.get(u);
-            }
-            return entityKeys;
-        }, (position, entityKeys, reply) -> {
+        // Every key of an entity-day is <head><id><tail>: the counters hash, then each HyperLogLog.
+        String[] parts = around(keys.entityDayPrefix(new EntityRef(kind, PLACEHOLDER), Keys.day(day)), PLACEHOLDER);
+        String[] tails = new String[uniques.size() + 1];
+        tails[0] = parts[1].substring(0, parts[1].length() - 1);
+        for (int u = 0; u < uniques.size(); u++) {
+            tails[1 + u] = parts[1] + uniques.get(u);
+        }
+        BulkReads.Shape shape = new BulkReads.Shape(parts[0], tails, "h" + "g".repeat(uniques.size()));
+        BulkReads.Names names = new BulkReads.Names();
+        int[] histogram = new int[HyperLogLogs.HISTOGRAM];
+        return reads.read(shape, ids, (position, reply) -> {
+            String id = ids.get(position);
             long[] values = new long[counters.size()];
-            Map<String, String> metadata = new LinkedHashMap<>(8);
+            FieldMap<String> metadata = new FieldMap<>(4);
             int fields = reply.length();
             for (int f = 0; f < fields; f += 2) {
                 int index = reply.field(counterNames);
                 if (index >= 0) {
-                    values[index] = reply.integer(entityKeys[0]);
+                    values[index] = reply.integer(shape.key(id, 0));
                 } else if (index == BulkReads.Reply.METADATA) {
-                    metadata.put(reply.name(), reply.text());
+                    metadata.add(reply.name(names), reply.text());
                 } else {
                     reply.skip();
                 }
             }
             long[] counts = new long[uniques.size()];
-            Map<String, byte[]> sketches = new LinkedHashMap<>(uniques.size() * 2);
+            FieldMap<byte[]> sketches = new FieldMap<>(uniques.size());
             for (int u = 0; u < uniques.size(); u++) {
                 byte[] sketch = reply.bytes();
                 long count = 0;
                 if (sketch != null) {
                     try {
-                        count = HyperLogLogs.count(sketch);
+                        count = HyperLogLogs.count(sketch, histogram);
                     } catch (IllegalArgumentException e) {
-                        throw new AnalyticsException(store.server() + " holds " + entityKeys[1 + u] + ", which is "
-                                + e.getMessage(), e);
+                        throw new AnalyticsException(store.server() + " holds " + shape.key(id, 1 + u)
+                                + ", which is " + e.getMessage(), e);
                     }
-                    sketches.put(uniques.get(u), sketch);
+                    sketches.add(uniques.get(u), sketch);
                 }
                 counts[u] = count;
             }
-            return new EntityDay(new EntityRef(kind, ids.get(position)), day,
+            return new EntityDay(new EntityRef(kind, id), day,
                     new MetricValues(counters, counterIndex, values), new MetricValues(uniques, uniqueIndex, counts),
                     sketches, metadata);
         });
+    }
+
+    /**
+     * Stands for an id in a key built by {@link Keys}, to split the key into what comes before and after the id (ids
+     * never hold control characters, so it cannot be part of a key's fixed text).
+     */
+    private static final String PLACEHOLDER = "\0";
+
+    /** The text before and after the one {@code placeholder} in {@code key}. */
+    private static String[] around(String key, String placeholder) {
+        int at = key.indexOf(placeholder);
+        if (at < 0 || key.indexOf(placeholder, at + 1) >= 0) {
+            throw new IllegalStateException("a key of the schema holds its id not exactly once: " + key);
+        }
+        return new String[] {key.substring(0, at), key.substring(at + placeholder.length())};
     }
 
     /** The estimated number of distinct members of one entity's unique metric over several days (an HLL union). */
@@ -327,16 +343,28 @@ public final class AnalyticsReader implements AutoCloseable {
     /** Per lead: HGETALL of its metadata, LRANGE of its capped action list, GET of its count of actions that day. */
     private List<LeadState> readLeads(LocalDate day, List<String> members) {
         List<LeadRef> leads = members.stream().map(Keys::leadOfMember).toList();
-        String dayText = Keys.day(day);
-        return reads.read(leads.size(), "hlg", position -> {
-            LeadRef lead = leads.get(position);
-            return new String[] {keys.leadMetadata(lead), keys.leadActions(lead), keys.leadDayActions(lead, dayText)};
-        }, (position, leadKeys, reply) -> {
+        // Every key of a lead is <head><listing><between><seeker><tail>; the middle is listing, between, seeker.
+        LeadRef template = new LeadRef(PLACEHOLDER, PLACEHOLDER + PLACEHOLDER);
+        String[] metadataKey = around(keys.leadMetadata(template), PLACEHOLDER + PLACEHOLDER);
+        String[] head = around(metadataKey[0], PLACEHOLDER);
+        String between = head[1];
+        String[] tails = {
+            metadataKey[1],
+            around(keys.leadActions(template), PLACEHOLDER + PLACEHOLDER)[1],
+            around(keys.leadDayActions(template, day), PLACEHOLDER + PLACEHOLDER)[1]};
+        BulkReads.Shape shape = new BulkReads.Shape(head[0], tails, "hlg");
+        List<String> middles = new ArrayList<>(leads.size());
+        for (LeadRef lead : leads) {
+            middles.add(lead.listingId() + between + lead.seekerId());
+        }
+        BulkReads.Names names = new BulkReads.Names();
+        return reads.read(shape, middles, (position, reply) -> {
             LeadRef lead = leads.get(position);
             int fields = reply.length();
-            Map<String, String> metadata = new LinkedHashMap<>(Math.max(4, fields));
+            FieldMap<String> metadata = new FieldMap<>(Math.max(4, fields / 2));
             for (int f = 0; f < fields; f += 2) {
-                metadata.put(reply.text(), reply.text());
+                reply.skip();
+                metadata.add(reply.name(names), reply.text());
             }
             int stored = reply.length();
             List<LeadAction> decoded = new ArrayList<>(stored);
@@ -348,7 +376,7 @@ public final class AnalyticsReader implements AutoCloseable {
                     log.warn("skipping an unreadable action of lead {}: {}", lead, e.getMessage());
                 }
             }
-            return new LeadState(lead, day, metadata, decoded, reply.integer(leadKeys[2]));
+            return new LeadState(lead, day, metadata, decoded, reply.integer(shape.key(middles.get(position), 2)));
         });
     }
 

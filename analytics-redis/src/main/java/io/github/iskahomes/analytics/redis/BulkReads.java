@@ -8,14 +8,16 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntFunction;
 
 /**
  * The reader's reads of a chunk (entity-days, leads): one {@code EVALSHA} of {@code reads.lua} per group of at most
@@ -25,17 +27,27 @@ import java.util.function.IntFunction;
  * per-command machinery (a future, a timeout, encoding, the command stack); one call per group leaves a few hundred
  * commands for 100,000 entity-days. Replies are copied to byte arrays on the event loop and decoded on the calling
  * thread, each group as soon as it is in while Redis runs the next. Thread-safe.
+ *
+ * <p>The keys of an item are written straight into Lettuce's buffer from their parts ({@link Shape}: a head and a tail
+ * per key shared by every item, the item's id between them), and a reply's arrays are reused from one call to the
+ * next: key Strings, Lettuce's argument objects, the decimal text of each key's length and the reply arrays were most
+ * of what the reader left for the collector (JFR allocation samples), which under a 64 MB heap cost CPU beside
+ * PostgreSQL's.
  */
 final class BulkReads {
     /** Items per script call: a call holds Redis for a few milliseconds at most, and its reply stays small. */
     static final int MAX_PER_CALL = 250;
     static final Script SCRIPT = Script.of(Resources.text(BulkReads.class.getResourceAsStream("reads.lua"),
             "Lua resource reads.lua"));
+    /** Reply arrays kept for the next calls: a chunk's calls are answered one after the other, so a few suffice. */
+    private static final int POOLED = 8;
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private final RedisStore store;
     /** Elements and bytes per item of the last reply: hints for the next one's arrays (races are harmless). */
     private volatile int elementsPerItem = 32;
     private volatile int bytesPerItem = 512;
+    private final ArrayDeque<Flat.Values> pool = new ArrayDeque<>(POOLED);
 
     BulkReads(RedisStore store) {
         this.store = store;
@@ -43,19 +55,55 @@ final class BulkReads {
 
     /** Turns one item's part of a reply into a value, reading the reply in the order of the item's keys. */
     interface Decoder<T> {
-        T decode(int position, String[] keys, Reply reply);
+        T decode(int position, Reply reply);
     }
 
     /**
-     * Reads {@code count} items, item {@code i} being the keys {@code keysOf.apply(i)}, each read as the same letter
-     * of {@code ops} says ({@code h} HGETALL, {@code l} LRANGE 0 -1, {@code g} GET); returns the decoded items in
-     * position order.
+     * The keys of every item of one read: key {@code k} of an item is {@code head + middle + tails[k]}, the middle
+     * being the item's own part (an entity's id, a lead's listing and seeker), read as letter {@code k} of
+     * {@code ops} says ({@code h} HGETALL, {@code l} LRANGE 0 -1, {@code g} GET). Immutable.
      */
-    <T> List<T> read(int count, String ops, IntFunction<String[]> keysOf, Decoder<T> decoder) {
-        List<Group> groups = groups(count, keysOf);
+    static final class Shape {
+        private final String ops;
+        private final String head;
+        private final String[] tails;
+        private final byte[] headBytes;
+        private final byte[][] tailBytes;
+
+        Shape(String head, String[] tails, String ops) {
+            if (tails.length != ops.length()) {
+                throw new IllegalArgumentException(tails.length + " keys for the reads " + ops);
+            }
+            this.ops = ops;
+            this.head = head;
+            this.tails = tails.clone();
+            this.headBytes = head.getBytes(StandardCharsets.UTF_8);
+            this.tailBytes = new byte[tails.length][];
+            for (int k = 0; k < tails.length; k++) {
+                tailBytes[k] = tails[k].getBytes(StandardCharsets.UTF_8);
+            }
+        }
+
+        /** Key {@code k} of the item whose middle is {@code middle}, as text (for errors and slots). */
+        String key(String middle, int k) {
+            return head + middle + tails[k];
+        }
+
+        int keys() {
+            return tails.length;
+        }
+    }
+
+    /**
+     * Reads the items whose middles are {@code middles} (see {@link Shape}); returns the decoded items in their
+     * order.
+     */
+    <T> List<T> read(Shape shape, List<String> middles, Decoder<T> decoder) {
+        int count = middles.size();
+        List<int[]> groups = groups(shape, middles);
         List<RedisFuture<Flat.Values>> replies = new ArrayList<>(groups.size());
-        for (Group group : groups) {
-            replies.add(send(group, ops, false));
+        for (int[] group : groups) {
+            replies.add(send(shape, middles, group, false));
         }
         store.flush();
         Object[] result = new Object[count];
@@ -68,87 +116,175 @@ final class BulkReads {
                 // A restarted or flushed server: EVAL carries the script (and caches it for the next EVALSHA); the
                 // groups not answered yet are sent again the same way.
                 for (int again = g; again < groups.size(); again++) {
-                    replies.set(again, send(groups.get(again), ops, true));
+                    replies.set(again, send(shape, middles, groups.get(again), true));
                 }
                 store.flush();
                 deadline = store.deadline();
                 answer = store.await(replies.get(g), deadline);
             }
-            Group group = groups.get(g);
-            elementsPerItem = answer.size / group.size() + 2;
-            bytesPerItem = answer.used / group.size() + 16;
+            int[] group = groups.get(g);
+            int size = group[0];
+            elementsPerItem = answer.size / size + 2;
+            bytesPerItem = answer.used / size + 16;
             Reply reply = new Reply(answer);
-            for (int i = 0; i < group.size(); i++) {
-                int position = group.positions[i];
-                result[position] = decoder.decode(position, group.keys.get(i), reply);
+            for (int i = 1; i <= size; i++) {
+                int position = group[i];
+                result[position] = decoder.decode(position, reply);
             }
+            release(answer);
         }
         @SuppressWarnings("unchecked")
         List<T> items = (List<T>) Arrays.asList(result);
         return items;
     }
 
-    private RedisFuture<Flat.Values> send(Group group, String ops, boolean load) {
-        CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8)
-                .add(load ? SCRIPT.body() : SCRIPT.sha()).add(group.size() * ops.length());
-        for (String[] itemKeys : group.keys) {
-            args.addKeys(itemKeys);
-        }
-        // Sized like the last reply per item, so a reply's arrays rarely grow (each growth is a copy).
-        int items = group.size();
-        Flat reply = new Flat(Math.max(16, items * elementsPerItem), Math.max(256, items * bytesPerItem));
-        return store.async().dispatch(load ? CommandType.EVAL : CommandType.EVALSHA, reply, args.add(ops));
+    private RedisFuture<Flat.Values> send(Shape shape, List<String> middles, int[] group, boolean load) {
+        int items = group[0];
+        Flat reply = new Flat(acquire(Math.max(16, items * elementsPerItem), Math.max(256, items * bytesPerItem)));
+        ReadArgs args = new ReadArgs(load ? SCRIPT.body() : SCRIPT.sha(), shape, middles, group);
+        return store.async().dispatch(load ? CommandType.EVAL : CommandType.EVALSHA, reply, args);
     }
 
-    /** The items cut into calls: runs of at most MAX_PER_CALL, by hash slot on a Cluster. */
-    private List<Group> groups(int count, IntFunction<String[]> keysOf) {
-        List<Group> groups = new ArrayList<>();
-        Map<Integer, Group> bySlot = store.isCluster() ? new HashMap<>() : null;
-        Group current = null;
-        for (int position = 0; position < count; position++) {
-            String[] itemKeys = keysOf.apply(position);
-            Group group;
-            if (bySlot != null) {
-                int slot = SlotHash.getSlot(itemKeys[0]);
-                group = bySlot.get(slot);
-                if (group == null || group.size() == MAX_PER_CALL) {
-                    // Most slots hold one item of a chunk: start small.
-                    group = new Group(1);
-                    bySlot.put(slot, group);
-                    groups.add(group);
+    /**
+     * The items cut into calls, each as {@code [size, position…]}: runs of at most MAX_PER_CALL, by hash slot on a
+     * Cluster.
+     */
+    private List<int[]> groups(Shape shape, List<String> middles) {
+        int count = middles.size();
+        List<int[]> groups = new ArrayList<>();
+        if (!store.isCluster()) {
+            for (int from = 0; from < count; from += MAX_PER_CALL) {
+                int size = Math.min(MAX_PER_CALL, count - from);
+                int[] group = new int[size + 1];
+                group[0] = size;
+                for (int i = 0; i < size; i++) {
+                    group[1 + i] = from + i;
                 }
-            } else {
-                if (current == null || current.size() == MAX_PER_CALL) {
-                    current = new Group(Math.min(MAX_PER_CALL, count - position));
-                    groups.add(current);
-                }
-                group = current;
+                groups.add(group);
             }
-            group.add(position, itemKeys);
+            return groups;
+        }
+        Map<Integer, Integer> bySlot = new HashMap<>();
+        for (int position = 0; position < count; position++) {
+            int slot = SlotHash.getSlot(shape.key(middles.get(position), 0));
+            Integer at = bySlot.get(slot);
+            int[] group = at == null ? null : groups.get(at);
+            if (group == null || group[0] == MAX_PER_CALL) {
+                // Most slots hold one item of a chunk: start small.
+                group = new int[2];
+                bySlot.put(slot, groups.size());
+                groups.add(group);
+            } else if (group[0] + 1 == group.length) {
+                group = Arrays.copyOf(group, Math.min(MAX_PER_CALL + 1, group.length * 2));
+                groups.set(bySlot.get(slot), group);
+            }
+            group[++group[0]] = position;
         }
         return groups;
     }
 
-    /** The items of one script call: their positions in the chunk and their keys. */
-    private static final class Group {
-        int[] positions;
-        final List<String[]> keys;
-
-        Group(int capacity) {
-            positions = new int[capacity];
-            keys = new ArrayList<>(capacity);
+    private Flat.Values acquire(int elements, int bytes) {
+        Flat.Values values;
+        synchronized (pool) {
+            values = pool.poll();
         }
-
-        int size() {
-            return keys.size();
+        if (values == null) {
+            return new Flat.Values(elements, bytes);
         }
+        values.reset();
+        return values;
+    }
 
-        void add(int position, String[] itemKeys) {
-            if (keys.size() == positions.length) {
-                positions = Arrays.copyOf(positions, Math.min(MAX_PER_CALL, positions.length * 2));
+    private void release(Flat.Values values) {
+        synchronized (pool) {
+            if (pool.size() < POOLED) {
+                pool.push(values);
             }
-            positions[keys.size()] = position;
-            keys.add(itemKeys);
+        }
+    }
+
+    /**
+     * The arguments of one call ({@code EVALSHA sha numkeys key… ops}, or {@code EVAL body …}), written as RESP bulk
+     * strings straight from the shape's bytes and the items' middles: the same bytes Lettuce's own {@link CommandArgs}
+     * writes ({@code BulkReadsTest}), without an argument object, a key String or the decimal text of a length per
+     * key. Lettuce's I/O thread encodes it; the middles are not changed meanwhile.
+     */
+    static final class ReadArgs extends CommandArgs<String, String> {
+        private final String script;
+        private final Shape shape;
+        private final List<String> middles;
+        private final int[] group;
+
+        ReadArgs(String script, Shape shape, List<String> middles, int[] group) {
+            super(StringCodec.UTF8);
+            this.script = script;
+            this.shape = shape;
+            this.middles = middles;
+            this.group = group;
+        }
+
+        private int keys() {
+            return group[0] * shape.keys();
+        }
+
+        @Override
+        public int count() {
+            return 3 + keys();
+        }
+
+        /** The first key, by which a Cluster connection routes the call to its slot's master. */
+        @Override
+        public ByteBuffer getFirstEncodedKey() {
+            return group[0] == 0 ? null : ByteBuffer.wrap(shape.key(middles.get(group[1]), 0)
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void encode(ByteBuf buf) {
+            text(buf, script);
+            text(buf, Integer.toString(keys()));
+            byte[] head = shape.headBytes;
+            byte[][] tails = shape.tailBytes;
+            for (int i = 1; i <= group[0]; i++) {
+                String middle = middles.get(group[i]);
+                int middleLength = ByteBufUtil.utf8Bytes(middle);
+                for (byte[] tail : tails) {
+                    buf.writeByte('$');
+                    decimal(buf, head.length + middleLength + tail.length);
+                    buf.writeBytes(CRLF);
+                    buf.writeBytes(head);
+                    ByteBufUtil.writeUtf8(buf, middle);
+                    buf.writeBytes(tail);
+                    buf.writeBytes(CRLF);
+                }
+            }
+            text(buf, shape.ops);
+        }
+
+        private static void text(ByteBuf buf, String text) {
+            buf.writeByte('$');
+            decimal(buf, ByteBufUtil.utf8Bytes(text));
+            buf.writeBytes(CRLF);
+            ByteBufUtil.writeUtf8(buf, text);
+            buf.writeBytes(CRLF);
+        }
+
+        private static void decimal(ByteBuf buf, int value) {
+            if (value >= 10) {
+                decimal(buf, value / 10);
+            }
+            buf.writeByte('0' + value % 10);
+        }
+
+        @Override
+        public String toCommandString() {
+            return (script.length() == 40 ? script : "<script>") + " " + keys() + " keys "
+                    + (group[0] == 0 ? "" : shape.key(middles.get(group[1]), 0) + "… ") + shape.ops;
+        }
+
+        @Override
+        public String toString() {
+            return getClass().getSimpleName() + " [" + toCommandString() + "]";
         }
     }
 
@@ -188,7 +324,7 @@ final class BulkReads {
         /**
          * What the next bulk string, a field name of an entity-day's hash, is: the index of the one of
          * {@code counters} (UTF-8) it equals, matched without making a String of it; else {@link #METADATA} when it
-         * starts with a lowercase ASCII letter; else {@link #OTHER}. {@link #name()} then gives it as text.
+         * starts with a lowercase ASCII letter; else {@link #OTHER}. {@link #name} then gives it as text.
          */
         int field(byte[][] counters) {
             int i = at++;
@@ -211,10 +347,23 @@ final class BulkReads {
             return METADATA;
         }
 
-        /** The bulk string just read (by {@link #field}) as UTF-8 text. */
-        String name() {
+        /**
+         * The bulk string just read (by {@link #field}) as UTF-8 text: the same String as the last time these bytes
+         * were named through {@code names}, which remembers a few, so a chunk's metadata field names are made once.
+         */
+        String name(Names names) {
             int i = at - 1;
-            return new String(values.arena, values.starts[i], values.lengths[i], StandardCharsets.UTF_8);
+            int start = values.starts[i];
+            int length = values.lengths[i];
+            for (int n = 0; n < names.size; n++) {
+                byte[] known = names.bytes[n];
+                if (known.length == length && Arrays.equals(known, 0, length, values.arena, start, start + length)) {
+                    return names.texts[n];
+                }
+            }
+            String text = new String(values.arena, start, length, StandardCharsets.UTF_8);
+            names.add(Arrays.copyOfRange(values.arena, start, start + length), text);
+            return text;
         }
 
         /** Passes over the next element. */
@@ -257,6 +406,22 @@ final class BulkReads {
         }
     }
 
+    /** The few field names a read has seen, as bytes and text; confined to the reading thread. */
+    static final class Names {
+        private static final int MAX = 16;
+        private final byte[][] bytes = new byte[MAX][];
+        private final String[] texts = new String[MAX];
+        private int size;
+
+        private void add(byte[] name, String text) {
+            if (size < MAX) {
+                bytes[size] = name;
+                texts[size] = text;
+                size++;
+            }
+        }
+    }
+
     /**
      * The reply as it arrives, flattened: per element, its bytes in one shared array (bulk strings; a length of -1
      * for nil) or an integer (Lua numbers, and each nested array's length before its elements). One growing array
@@ -264,7 +429,7 @@ final class BulkReads {
      * event loop does.
      */
     private static final class Flat extends CommandOutput<String, String, Flat.Values> {
-        /** The elements so far. Written on the event loop, read after the command completed. */
+        /** The elements so far. Written on the event loop, read after the command completed; then reused. */
         static final class Values {
             byte[] arena;
             int used;
@@ -280,6 +445,11 @@ final class BulkReads {
                 integers = new long[elements];
             }
 
+            void reset() {
+                used = 0;
+                size = 0;
+            }
+
             private int next() {
                 if (size == starts.length) {
                     int capacity = size * 2;
@@ -293,8 +463,8 @@ final class BulkReads {
 
         private boolean top = true;
 
-        Flat(int elements, int bytes) {
-            super(StringCodec.UTF8, new Values(elements, bytes));
+        Flat(Values values) {
+            super(StringCodec.UTF8, values);
         }
 
         @Override

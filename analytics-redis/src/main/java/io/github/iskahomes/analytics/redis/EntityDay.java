@@ -22,13 +22,15 @@ public record EntityDay(EntityRef entity, LocalDate day, Map<String, Long> count
     public EntityDay {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(day, "day");
-        // The reader's maps are immutable already; copying them was most of a run's garbage.
+        // The reader's maps (MetricValues, FieldMap) are immutable already; copying them was most of a run's garbage.
         counters = counters instanceof MetricValues ? counters
                 : Collections.unmodifiableMap(new LinkedHashMap<>(counters));
         uniques = uniques instanceof MetricValues ? uniques
                 : Collections.unmodifiableMap(new LinkedHashMap<>(uniques));
-        sketches = Collections.unmodifiableMap(new LinkedHashMap<>(sketches));
-        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        sketches = sketches instanceof FieldMap ? sketches
+                : Collections.unmodifiableMap(new LinkedHashMap<>(sketches));
+        metadata = metadata instanceof FieldMap ? metadata
+                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
     }
 
     /** A counter's value, 0 when absent. */

@@ -1,5 +1,7 @@
 package io.github.iskahomes.analytics.redis;
 
+import java.util.Arrays;
+
 /**
  * What {@code PFCOUNT} answers for one key, computed from the key's bytes as {@code GET} returns them, so that the
  * reader needs no {@code PFCOUNT} per unique metric (a command per entity-day and metric saved, and no write: a
@@ -14,6 +16,8 @@ final class HyperLogLogs {
     private static final int REGISTERS = 1 << P;
     /** Bits of the hash left for a run of zeros ({@code HLL_Q}). */
     private static final int Q = 64 - P;
+    /** Entries of the register histogram: every run length of zeros, 0 to Q + 1. */
+    static final int HISTOGRAM = Q + 2;
     private static final int BITS = 6;
     private static final int HEADER = 16;
     private static final int DENSE_SIZE = HEADER + (REGISTERS * BITS + 7) / 8;
@@ -32,6 +36,14 @@ final class HyperLogLogs {
      *         {@code INVALIDOBJ} for them)
      */
     static long count(byte[] hll) {
+        return count(hll, new int[HISTOGRAM]);
+    }
+
+    /**
+     * As {@link #count(byte[])}, with {@code scratch} (at least {@value #HISTOGRAM} ints, overwritten) for the
+     * register histogram: a reader counting thousands of sketches in a row keeps one instead of one per sketch.
+     */
+    static long count(byte[] hll, int[] scratch) {
         if (hll.length < HEADER || hll[0] != 'H' || hll[1] != 'Y' || hll[2] != 'L' || hll[3] != 'L') {
             throw new IllegalArgumentException("not a Redis HyperLogLog (no HYLL header)");
         }
@@ -50,7 +62,8 @@ final class HyperLogLogs {
             }
             return cached;
         }
-        int[] histogram = new int[Q + 2];
+        int[] histogram = scratch;
+        Arrays.fill(histogram, 0, HISTOGRAM, 0);
         if (encoding == DENSE) {
             denseHistogram(hll, histogram);
         } else {

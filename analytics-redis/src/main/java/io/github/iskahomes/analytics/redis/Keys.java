@@ -18,8 +18,6 @@ import java.util.List;
  * day does not land on one node. Immutable and thread-safe.
  */
 final class Keys {
-    /** Before key model v2.1 an entity-day's metadata hash; its fields now live in the counters hash. */
-    static final String META = "meta";
     /** How many first-level marker buckets the event-count markers of one day are spread over, all shards together. */
     static final int DAY_MARKER_BUCKETS = 4096;
     static final String LEAD_KIND = "lead";

@@ -23,7 +23,9 @@ public record LeadState(LeadRef lead, LocalDate day, Map<String, String> metadat
     public LeadState {
         Objects.requireNonNull(lead, "lead");
         Objects.requireNonNull(day, "day");
-        metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        // The reader's FieldMap is immutable already.
+        metadata = metadata instanceof FieldMap ? metadata
+                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         actions = List.copyOf(actions);
     }
 }

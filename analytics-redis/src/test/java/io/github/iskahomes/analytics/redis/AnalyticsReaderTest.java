@@ -16,6 +16,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisAdvancedClusterCommands;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,12 +60,22 @@ class AnalyticsReaderTest {
 
     @Test
     void onAClusterAWatchSeesAnIndexShardExpire(TestRedisCluster cluster) {
+        onCluster(cluster, (ingestor, raw, config) -> check(ingestor,
+                key -> raw.pexpireat(key, System.currentTimeMillis()),
+                new Keys(config.keyPrefix(), config.indexShards()), config));
+    }
+
+    /** What a test does with an ingestor on the Cluster, a raw connection beside it and its config. */
+    private interface ClusterTest {
+        void run(Ingestor ingestor, RedisAdvancedClusterCommands<String, String> raw, IngestorConfig config);
+    }
+
+    private static void onCluster(TestRedisCluster cluster, ClusterTest test) {
         RedisClusterClient client = RedisClusterClient.create(cluster.uri());
         try (StatefulRedisClusterConnection<String, String> raw = client.connect()) {
             IngestorConfig config = IngestorConfig.builder().keyPrefix(cluster.keyPrefix()).build();
             Ingestor ingestor = Ingestor.create(client, config);
-            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
-            check(ingestor, key -> raw.sync().pexpireat(key, System.currentTimeMillis()), keys, config);
+            test.run(ingestor, raw.sync(), config);
             ingestor.close();
         } finally {
             client.shutdown();
@@ -137,16 +148,10 @@ class AnalyticsReaderTest {
 
     @Test
     void onAClusterTheCountersHashGivesCountersAndMetadataAndTheReaderPassesOverMarkers(TestRedisCluster cluster) {
-        RedisClusterClient client = RedisClusterClient.create(cluster.uri());
-        try (StatefulRedisClusterConnection<String, String> raw = client.connect()) {
-            IngestorConfig config = IngestorConfig.builder().keyPrefix(cluster.keyPrefix()).build();
-            Ingestor ingestor = Ingestor.create(client, config);
-            seedOneListingDay(raw.sync()::hset, raw.sync()::sadd, new Keys(config.keyPrefix(), config.indexShards()));
+        onCluster(cluster, (ingestor, raw, config) -> {
+            seedOneListingDay(raw::hset, raw::sadd, new Keys(config.keyPrefix(), config.indexShards()));
             assertReadsTheSeededDay(ingestor.reader());
-            ingestor.close();
-        } finally {
-            client.shutdown();
-        }
+        });
     }
 
     /**
@@ -156,17 +161,9 @@ class AnalyticsReaderTest {
      */
     private static void seedOneListingDay(BiFunction<String, Map<String, String>, Long> hset,
                                           BiFunction<String, String[], Long> sadd, Keys keys) {
-        Map<String, String> fields = new HashMap<>();
-        fields.put("total_views", "5");
-        fields.put("views_from_home", "2");
-        fields.put("lister_id", "U9");
-        fields.put("lister_type", "agent");
-        fields.put("development_id", "D4");
-        fields.put("0f3a9c", "1");
-        fields.put("-x9", "not a number");
-        fields.put("~7", "");
-        fields.put("@marks", "3");
-        fields.put("Total_views", "99");
+        Map<String, String> fields = Map.of("total_views", "5", "views_from_home", "2", "lister_id", "U9",
+                "lister_type", "agent", "development_id", "D4", "0f3a9c", "1", "-x9", "not a number", "~7", "",
+                "@marks", "3", "Total_views", "99");
         hset.apply(keys.counters(EntityRef.listing("L7"), Scenario.DAY), fields);
         sadd.apply(keys.index(EntityKind.LISTING, Scenario.DAY, keys.shardOf("L7")), new String[] {"L7"});
         hset.apply(keys.eventCounts(Scenario.DAY, 0), Map.of("property_view", "5", "@marks", "7"));

@@ -29,7 +29,8 @@ import org.postgresql.copy.CopyManager;
 /**
  * PostgreSQL's own COPY-merge ceiling for the Aggregator's rows: the day's entity rows are read from Redis and
  * encoded once, untimed, to a file of COPY chunks (the Aggregator's own encoder), then timed: per chunk, the stage
- * table, COPY of the pre-encoded bytes and the Aggregator's own merge, all in one transaction. No Redis read and no
+ * table, COPY of the pre-encoded bytes and the Aggregator's own merge (its plain insert for a table that holds no
+ * row of the day yet, as the Aggregator does), all in one transaction. No Redis read and no
  * row building: what is left is what PostgreSQL itself costs for these rows.
  *
  * <p>Like the Aggregator, which empties the stage table in the day's savepoint (where {@code TRUNCATE} works in place),
@@ -56,6 +57,8 @@ final class CopyCeiling {
         Method stage = accessible(type.getDeclaredMethod("stageSql"));
         Method copySql = accessible(type.getDeclaredMethod("copySql"));
         Method merge = accessible(type.getDeclaredMethod("mergeSql"));
+        Method insert = accessible(type.getDeclaredMethod("insertSql"));
+        Method dayIsNew = accessible(type.getDeclaredMethod("dayIsNew", Handle.class, LocalDate.class));
         for (EntityKind kind : EntityKind.values()) {
             upserts.put(kind, create.newInstance(kind));
         }
@@ -83,6 +86,8 @@ final class CopyCeiling {
             Jdbi jdbi = Jdbi.create(target);
             return jdbi.inTransaction(handle -> {
                 CopyManager copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
+                // As the Aggregator: a table that holds no row of the day yet gets its rows inserted, not merged.
+                Map<EntityKind, Boolean> fresh = new EnumMap<>(EntityKind.class);
                 long rows = 0;
                 AggregatorBenchmark.Cpu before = cpu.get();
                 long start = System.nanoTime();
@@ -94,12 +99,17 @@ final class CopyCeiling {
                         } catch (EOFException end) {
                             break;
                         }
-                        Object upsert = upserts.get(EntityKind.values()[kind]);
+                        EntityKind entityKind = EntityKind.values()[kind];
+                        Object upsert = upserts.get(entityKind);
                         int count = in.readInt();
                         byte[] bytes = in.readNBytes(in.readInt());
                         handle.execute((String) stage.invoke(upsert));
+                        if (!fresh.containsKey(entityKind)) {
+                            fresh.put(entityKind, (Boolean) dayIsNew.invoke(upsert, handle, day));
+                        }
                         copy.copyIn((String) copySql.invoke(upsert), new ByteArrayInputStream(bytes));
-                        int merged = merge(handle, (String) merge.invoke(upsert), day, parts);
+                        int merged = merge(handle, (String) (fresh.get(entityKind) ? insert : merge).invoke(upsert),
+                                day, parts);
                         if (merged != count) {
                             throw new IllegalStateException("merged " + merged + " of a chunk of " + count + " rows");
                         }
