@@ -10,13 +10,17 @@ import java.util.Optional;
 public enum DevelopmentSource {
     HOME, LISTINGS, SEARCH;
 
+    /** The constants, once: {@code values()} copies its array on every call. */
+    private static final DevelopmentSource[] VALUES = values();
+    private final String wireName = WireNames.of(this);
+
     /** The name used in events: {@code home}, {@code listings}, {@code search}. */
     public String wireName() {
-        return WireNames.of(this);
+        return wireName;
     }
 
     /** The source with this wire name, in any case ({@code Home} is {@code home}), if there is one. */
     public static Optional<DevelopmentSource> fromWireName(String name) {
-        return WireNames.find(values(), name);
+        return WireNames.find(VALUES, name);
     }
 }

@@ -12,6 +12,7 @@ public enum LeadKind {
     APPOINTMENT(EventType.LEAD_APPOINTMENT);
 
     private final EventType type;
+    private final String wireName = WireNames.of(this);
 
     LeadKind(EventType type) {
         this.type = type;
@@ -24,7 +25,7 @@ public enum LeadKind {
 
     /** The name of the kind in lead actions and counters: {@code phone}, {@code message}, {@code email}, … */
     public String wireName() {
-        return WireNames.of(this);
+        return wireName;
     }
 
     /** The kind an event type tracks, if it is a lead event. */

@@ -24,10 +24,24 @@ final class WireNames {
         }
         String lower = name.toLowerCase(Locale.ROOT);
         for (E constant : constants) {
-            if (of(constant).equals(lower)) {
+            if (isWireName(constant.name(), lower)) {
                 return Optional.of(constant);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code lower} is the wire name of the constant named {@code name} (A-Z, 0-9, _), without a copy. */
+    private static boolean isWireName(String name, String lower) {
+        if (name.length() != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,9 +1,7 @@
 package io.github.iskahomes.analytics.redis;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One (day, uuid shard) of per-type event counts for a batch: one {@link Script#COUNT} call. Each event's uuid is
@@ -13,7 +11,8 @@ import java.util.Map;
  */
 final class CountOps {
     private final List<String> keys = new ArrayList<>(8);
-    private final Map<String, Integer> positions = new HashMap<>(16);
+    /** Per first-level bucket of the shard: its position in KEYS, 0 while the call has none of its markers. */
+    private final int[] positions;
     private final String expiry;
     /** How many first-level marker buckets the shard has: the script creates them all with the shard's first count. */
     private final String buckets;
@@ -26,16 +25,21 @@ final class CountOps {
         keys.add(countsKey);
         this.expiry = expiry;
         this.buckets = Integer.toString(buckets);
+        this.positions = new int[buckets];
         this.index = index;
     }
 
-    /** Counts an event of {@code type} once per uuid, marked in {@code bucket}; returns its part of the reply. */
-    int add(String bucket, Marker marker, String type) {
-        Integer position = positions.get(bucket);
-        if (position == null) {
-            keys.add(bucket);
+    /**
+     * Counts an event of {@code type} once per uuid, marked in its first-level bucket ({@link Keys#eventMarks});
+     * returns its part of the reply.
+     */
+    int add(Marker marker, String type) {
+        int bucket = marker.spread() % positions.length;
+        int position = positions[bucket];
+        if (position == 0) {
+            keys.add(Keys.eventMarks(keys.get(0), bucket));
             position = keys.size();
-            positions.put(bucket, position);
+            positions[bucket] = position;
         }
         parts.add(ScriptCall.position(position));
         parts.add(marker.field());

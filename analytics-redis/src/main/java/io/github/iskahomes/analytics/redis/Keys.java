@@ -115,7 +115,12 @@ final class Keys {
      * {@code …:marks:<b>:<0-15>} that the script names.
      */
     String eventMarks(String day, int shard, Marker marker, int buckets) {
-        return eventCounts(day, shard) + ":marks:" + marker.spread() % buckets;
+        return eventMarks(eventCounts(day, shard), marker.spread() % buckets);
+    }
+
+    /** The first-level marker bucket {@code bucket} of the event counts {@code countsKey}. */
+    static String eventMarks(String countsKey, int bucket) {
+        return countsKey + ":marks:" + bucket;
     }
 
     /**

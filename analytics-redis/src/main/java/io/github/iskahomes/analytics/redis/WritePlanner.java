@@ -11,7 +11,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -80,8 +79,8 @@ final class WritePlanner {
         written.expire(System.nanoTime());
         long[] metadata = new long[8];
         int metadataCount = 0;
-        Map<String, IndexOps> indexes = new LinkedHashMap<>();
-        Map<String, CountOps> counts = new LinkedHashMap<>();
+        List<IndexOps> indexes = new ArrayList<>();
+        List<CountOps> counts = new ArrayList<>();
         Map<GroupKey, EntityDayOps> groups = new HashMap<>(plans.size() * 4);
         List<EntityDayOps> groupList = new ArrayList<>();
         Map<LocalDate, DayText> days = new HashMap<>(4);
@@ -97,39 +96,49 @@ final class WritePlanner {
             markFields[e] = marker.field();
             markValues[e] = marker.value();
             int touchedCount = 0;
+            // The contract gives an event's mutations of one entity one EntityRef, mostly one after another.
+            EntityRef lastEntity = null;
+            EntityDayOps lastGroup = null;
             for (Mutation mutation : plan.mutations()) {
                 EntityDayOps group = null;
                 if (mutation instanceof Mutation.Increment m) {
-                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group = m.entity() == lastEntity ? lastGroup : segment(groups, groupList, m.entity(), plan, day, e);
+                    lastEntity = m.entity();
+                    lastGroup = group;
                     group.counterOp(m.metric(), by(m.by()));
                     checkPaired(plan, m);
                 } else if (mutation instanceof Mutation.UniqueAdd m) {
-                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group = m.entity() == lastEntity ? lastGroup : segment(groups, groupList, m.entity(), plan, day, e);
+                    lastEntity = m.entity();
+                    lastGroup = group;
                     group.metricOp(Op.UNIQUE, m.metric(), companion(plan, m), m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
-                    group = segment(groups, groupList, m.entity(), plan, day, e);
+                    group = m.entity() == lastEntity ? lastGroup : segment(groups, groupList, m.entity(), plan, day, e);
+                    lastEntity = m.entity();
+                    lastGroup = group;
                     group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
-                    index(indexes, RedisForms.keyName(m.entity().kind()), day, m.entity().id());
+                    index(indexes, m.entity().kind().ordinal(), RedisForms.keyName(m.entity().kind()), day,
+                            m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
                     LeadRef lead = m.lead();
                     group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e);
                     group.spanOp(Op.APPEND, keys.leadActions(lead), RedisForms.encodeLeadAction(m.action()));
                     group.dayOp(Op.INCREMENT, keys.leadDayActions(lead, day.text), "1");
-                    index(indexes, Keys.LEAD_KIND, day, Keys.leadMember(lead));
+                    index(indexes, LEAD_INDEX, Keys.LEAD_KIND, day, Keys.leadMember(lead));
                 } else if (mutation instanceof Mutation.LeadMetadataSet m) {
                     group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e);
                     group.spanOp(Op.FIELD, keys.leadMetadata(m.lead()), m.field(), m.value());
                 } else if (mutation instanceof Mutation.EventCounted m) {
                     int shard = oneCall ? 0 : keys.shardOf(plan.uuid());
-                    String key = keys.eventCounts(day.text, shard);
-                    CountOps count = counts.get(key);
+                    CountOps count = day.counts[shard];
                     if (count == null) {
-                        count = new CountOps(key, day.expiry, markerBuckets, counts.size());
-                        counts.put(key, count);
+                        count = new CountOps(keys.eventCounts(day.text, shard), day.expiry, markerBuckets,
+                                counts.size());
+                        day.counts[shard] = count;
+                        counts.add(count);
                     }
-                    countOf[e] = new int[] {count.index, count.add(
-                            keys.eventMarks(day.text, shard, marker, markerBuckets), marker, m.type().wireName())};
+                    countOf[e] = new int[] {count.index, count.add(marker, m.type().wireName())};
                 } else {
                     throw new IllegalStateException("no Redis mapping for " + mutation);
                 }
@@ -160,7 +169,7 @@ final class WritePlanner {
         List<ScriptCall> countCalls = new ArrayList<>(counts.size());
         int[] countStart = new int[counts.size()];
         int counted = 0;
-        for (CountOps count : counts.values()) {
+        for (CountOps count : counts) {
             countCalls.add(count.call());
             countStart[count.index] = counted;
             counted += count.size();
@@ -178,7 +187,7 @@ final class WritePlanner {
         }
         // Index entries before entity-days: they are idempotent, and an entity is then never left with data nobody
         // can find when a batch is cut between calls.
-        for (IndexOps index : indexes.values()) {
+        for (IndexOps index : indexes) {
             calls.add(index.call());
         }
         List<ScriptCall> groupCalls = new ArrayList<>(groupList.size());
@@ -266,10 +275,31 @@ final class WritePlanner {
     private record GroupKey(EntityKind kind, String id, LocalDate day) { }
 
     /** A day's key text and expiry, computed once per batch instead of once per key. */
-    private record DayText(LocalDate day, String text, String expiry) { }
+    /** The index kinds: the entity kinds by ordinal, then leads. */
+    private static final int LEAD_INDEX = EntityKind.values().length;
+
+    /**
+     * A day of the batch: its key text and expiry, computed once per batch instead of once per key, and its index
+     * shards touched so far, by kind and shard (no key text built per member).
+     */
+    private static final class DayText {
+        final String text;
+        final String expiry;
+        final IndexOps[] indexes;
+        /** The day's event-count calls by shard. */
+        final CountOps[] counts;
+
+        DayText(String text, String expiry, int indexSlots, int countShards) {
+            this.text = text;
+            this.expiry = expiry;
+            this.indexes = new IndexOps[indexSlots];
+            this.counts = new CountOps[countShards];
+        }
+    }
 
     private DayText dayText(LocalDate day) {
-        return new DayText(day, Keys.day(day), Long.toString(expiry(day)));
+        return new DayText(Keys.day(day), Long.toString(expiry(day)), (LEAD_INDEX + 1) * keys.shards(),
+                oneCall ? 1 : keys.shards());
     }
 
     /** The entity-day's ops, with a segment open for the event {@code e}. */
@@ -290,14 +320,16 @@ final class WritePlanner {
         return group;
     }
 
-    private void index(Map<String, IndexOps> indexes, String kind, DayText day, String member) {
-        String key = keys.index(kind, day.text, keys.shardOf(member));
-        IndexOps shard = indexes.get(key);
-        if (shard == null) {
-            shard = new IndexOps(key, day.expiry, leadActionCap);
-            indexes.put(key, shard);
+    private void index(List<IndexOps> indexes, int kindIndex, String kind, DayText day, String member) {
+        int shard = keys.shardOf(member);
+        int slot = kindIndex * keys.shards() + shard;
+        IndexOps ops = day.indexes[slot];
+        if (ops == null) {
+            ops = new IndexOps(keys.index(kind, day.text, shard), day.expiry, leadActionCap);
+            day.indexes[slot] = ops;
+            indexes.add(ops);
         }
-        shard.add(member);
+        ops.add(member);
     }
 
     /** When the keys of {@code day} expire, in epoch seconds. */

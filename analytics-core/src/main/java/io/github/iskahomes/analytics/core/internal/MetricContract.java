@@ -62,7 +62,7 @@ public final class MetricContract {
                 }
                 // Another source, or none, counts in the total only.
                 DevelopmentSource.fromWireName(event.text(VIEWED_FROM))
-                        .ifPresent(source -> plan.increment(development, viewsFrom(source.wireName())));
+                        .ifPresent(source -> plan.increment(development, developmentViewSource(source)));
                 plan.unique(development, UNIQUE_VIEWS, seeker);
             }
             case DEVELOPMENT_SHARE, DEVELOPMENT_SAVED, DEVELOPMENT_SOCIAL_CLICK, DEVELOPMENT_INTERACTION -> {
@@ -88,9 +88,10 @@ public final class MetricContract {
     }
 
     private static void lead(CheckedEvent event, Builder plan) {
-        String kind = LeadKind.of(event.type()).orElseThrow().wireName();
+        LeadKind leadKind = LeadKind.of(event.type()).orElseThrow();
+        String kind = leadKind.wireName();
         EntityRef listing = listingOf(event, plan);
-        plan.increment(listing, kind + "_leads");
+        plan.increment(listing, leads(leadKind));
         plan.increment(listing, TOTAL_LEADS);
         plan.unique(listing, UNIQUE_LEADS, event.seekerId());
 
@@ -111,7 +112,7 @@ public final class MetricContract {
         if (lister != null) {
             plan.increment(lister, TOTAL_LISTING_LEADS);
             plan.increment(lister, TOTAL_LEADS_GENERATED);
-            plan.increment(lister, kind + "_leads_generated");
+            plan.increment(lister, leadsGenerated(leadKind));
         }
         if (developmentId != null) {
             EntityRef development = EntityRef.development(developmentId);

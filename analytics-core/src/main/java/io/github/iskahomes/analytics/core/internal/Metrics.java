@@ -1,7 +1,12 @@
 package io.github.iskahomes.analytics.core.internal;
 
+import io.github.iskahomes.analytics.core.DevelopmentSource;
+import io.github.iskahomes.analytics.core.LeadKind;
 import io.github.iskahomes.analytics.core.ListingSource;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The metric names of the contract, in one place: they are the suffixes of Redis day keys and the column names of
@@ -63,11 +68,42 @@ public final class Metrics {
 
     /** The listing counter for views from a source: {@code views_from_home}; unknown sources are {@code direct}. */
     static String listingViewSource(String viewedFrom) {
-        return viewsFrom(ListingSource.fromWireName(viewedFrom).orElse(ListingSource.DIRECT).wireName());
+        return LISTING_VIEWS_FROM.get(ListingSource.fromWireName(viewedFrom).orElse(ListingSource.DIRECT));
+    }
+
+    /** The development counter for views from a source: {@code views_from_home}. */
+    static String developmentViewSource(DevelopmentSource source) {
+        return DEVELOPMENT_VIEWS_FROM.get(source);
+    }
+
+    /** The listing counter of a lead kind ({@code phone_leads}) and the lister's ({@code phone_leads_generated}). */
+    static String leads(LeadKind kind) {
+        return LEADS.get(kind);
+    }
+
+    static String leadsGenerated(LeadKind kind) {
+        return LEADS_GENERATED.get(kind);
     }
 
     /** The counter of views from a listing or development source: {@code views_from_<source>}. */
     static String viewsFrom(String source) {
         return "views_from_" + source;
+    }
+
+    // The names above, made once instead of once per event.
+    private static final Map<ListingSource, String> LISTING_VIEWS_FROM = names(ListingSource.class,
+            source -> viewsFrom(source.wireName()));
+    private static final Map<DevelopmentSource, String> DEVELOPMENT_VIEWS_FROM = names(DevelopmentSource.class,
+            source -> viewsFrom(source.wireName()));
+    private static final Map<LeadKind, String> LEADS = names(LeadKind.class, kind -> kind.wireName() + "_leads");
+    private static final Map<LeadKind, String> LEADS_GENERATED = names(LeadKind.class,
+            kind -> kind.wireName() + "_leads_generated");
+
+    private static <E extends Enum<E>> Map<E, String> names(Class<E> type, Function<E, String> name) {
+        Map<E, String> names = new EnumMap<>(type);
+        for (E constant : type.getEnumConstants()) {
+            names.put(constant, name.apply(constant));
+        }
+        return names;
     }
 }
