@@ -34,7 +34,7 @@ final class CountOps {
      * returns its part of the reply.
      */
     int add(Marker marker, String type) {
-        int bucket = marker.spread() % positions.length;
+        int bucket = Keys.firstBucket(marker, positions.length);
         int position = positions[bucket];
         if (position == 0) {
             keys.add(Keys.eventMarks(keys.get(0), bucket));

@@ -58,9 +58,7 @@ final class EntityDayOps {
         this.leadActionCap = leadActionCap;
         this.index = index;
         if (marked) {
-            // The counters hash is also the entity-day's first marker bucket.
-            dayKeys.add(Keys.countersOf(base));
-            daySlots.put(COUNTERS, 0);
+            countersSlot(); // KEYS[1]: the counters hash is also the entity-day's first marker bucket
         }
     }
 

@@ -115,7 +115,12 @@ final class Keys {
      * {@code …:marks:<b>:<0-15>} that the script names.
      */
     String eventMarks(String day, int shard, Marker marker, int buckets) {
-        return eventMarks(eventCounts(day, shard), marker.spread() % buckets);
+        return eventMarks(eventCounts(day, shard), firstBucket(marker, buckets));
+    }
+
+    /** The first-level bucket, of a shard's {@code buckets}, that a marker belongs in. */
+    static int firstBucket(Marker marker, int buckets) {
+        return marker.spread() % buckets;
     }
 
     /** The first-level marker bucket {@code bucket} of the event counts {@code countsKey}. */

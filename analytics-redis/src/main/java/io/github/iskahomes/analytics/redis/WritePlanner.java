@@ -10,6 +10,7 @@ import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,21 +102,33 @@ final class WritePlanner {
             EntityDayOps lastGroup = null;
             for (Mutation mutation : plan.mutations()) {
                 EntityDayOps group = null;
+                EntityRef entity = mutation instanceof Mutation.Increment m ? m.entity()
+                        : mutation instanceof Mutation.UniqueAdd m ? m.entity()
+                        : mutation instanceof Mutation.MetadataSet m ? m.entity() : null;
+                if (entity != null) {
+                    if (entity != lastEntity) {
+                        lastGroup = segment(groups, groupList, entity, plan, day, e);
+                        lastEntity = entity;
+                    }
+                    group = lastGroup;
+                }
                 if (mutation instanceof Mutation.Increment m) {
-                    group = m.entity() == lastEntity ? lastGroup : segment(groups, groupList, m.entity(), plan, day, e);
-                    lastEntity = m.entity();
-                    lastGroup = group;
                     group.counterOp(m.metric(), by(m.by()));
-                    checkPaired(plan, m);
+                    String unique = pairedUnique(m.entity().kind(), m.metric());
+                    // A companion counter moves only with its sketch: else its field could exist while the sketch
+                    // does not.
+                    if (unique != null && !moves(plan, m.entity(), unique, false)) {
+                        throw new IllegalStateException("event " + plan.uuid() + " increments " + m.metric() + " of "
+                                + m.entity() + " without adding to its sketch " + unique);
+                    }
                 } else if (mutation instanceof Mutation.UniqueAdd m) {
-                    group = m.entity() == lastEntity ? lastGroup : segment(groups, groupList, m.entity(), plan, day, e);
-                    lastEntity = m.entity();
-                    lastGroup = group;
-                    group.metricOp(Op.UNIQUE, m.metric(), companion(plan, m), m.member());
+                    String companion = companion(m.entity().kind(), m.metric());
+                    if (companion == null || !moves(plan, m.entity(), companion, true)) {
+                        throw new IllegalStateException("event " + plan.uuid() + " adds to " + m.metric() + " of "
+                                + m.entity() + " without incrementing its companion counter " + companion);
+                    }
+                    group.metricOp(Op.UNIQUE, m.metric(), companion, m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
-                    group = m.entity() == lastEntity ? lastGroup : segment(groups, groupList, m.entity(), plan, day, e);
-                    lastEntity = m.entity();
-                    lastGroup = group;
                     group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
                     index(indexes, m.entity().kind().ordinal(), RedisForms.keyName(m.entity().kind()), day,
@@ -214,57 +227,53 @@ final class WritePlanner {
     }
 
     /**
-     * The counter that every event adding to {@code unique} increments on the same entity (the metric contract's
-     * pairing): the script tells that the HyperLogLog is new from that counter's field being new, instead of asking
-     * Redis. Checked on every plan, since a sketch created without its day's expiry would never go away.
+     * Per kind, the counter that every event adding to a unique metric increments on the same entity, and that only
+     * such events increment (the metric contract's pairing): the script tells that the HyperLogLog is new from that
+     * counter's field being new, instead of asking Redis. Checked on every plan, both ways, since a sketch created
+     * without its day's expiry would never go away.
      */
+    private static final Map<EntityKind, Map<String, String>> COMPANIONS = new EnumMap<>(Map.of(
+            EntityKind.LISTING, Map.of(Metrics.UNIQUE_VIEWS, Metrics.TOTAL_VIEWS,
+                    Metrics.UNIQUE_LEADS, Metrics.TOTAL_LEADS),
+            EntityKind.USER, Map.of(Metrics.UNIQUE_PROFILE_VIEWERS, Metrics.PROFILE_VIEWS),
+            EntityKind.DEVELOPMENT, Map.of(Metrics.UNIQUE_VIEWS, Metrics.TOTAL_VIEWS)));
+    /** {@link #COMPANIONS} the other way: per kind, the unique metric of each companion counter. */
+    private static final Map<EntityKind, Map<String, String>> PAIRED_UNIQUES = new EnumMap<>(EntityKind.class);
+
+    static {
+        COMPANIONS.forEach((kind, pairs) -> {
+            Map<String, String> inverse = new HashMap<>();
+            pairs.forEach((unique, counter) -> inverse.put(counter, unique));
+            PAIRED_UNIQUES.put(kind, inverse);
+        });
+    }
+
+    /** The companion counter of {@code unique} for {@code kind}, or {@code null}. */
     static String companion(EntityKind kind, String unique) {
-        return switch (unique) {
-            case Metrics.UNIQUE_VIEWS -> kind == EntityKind.USER ? null : Metrics.TOTAL_VIEWS;
-            case Metrics.UNIQUE_LEADS -> kind == EntityKind.LISTING ? Metrics.TOTAL_LEADS : null;
-            case Metrics.UNIQUE_PROFILE_VIEWERS -> kind == EntityKind.USER ? Metrics.PROFILE_VIEWS : null;
-            default -> null;
-        };
+        return COMPANIONS.getOrDefault(kind, Map.of()).get(unique);
     }
 
     /** The unique metric whose {@link #companion} {@code counter} is, or {@code null}. */
     static String pairedUnique(EntityKind kind, String counter) {
-        return switch (counter) {
-            case Metrics.TOTAL_VIEWS -> kind == EntityKind.USER ? null : Metrics.UNIQUE_VIEWS;
-            case Metrics.TOTAL_LEADS -> kind == EntityKind.LISTING ? Metrics.UNIQUE_LEADS : null;
-            case Metrics.PROFILE_VIEWS -> kind == EntityKind.USER ? Metrics.UNIQUE_PROFILE_VIEWERS : null;
-            default -> null;
-        };
+        return PAIRED_UNIQUES.getOrDefault(kind, Map.of()).get(counter);
     }
 
-    /** A companion counter moves only with its sketch: else its field could exist while the sketch does not. */
-    private static void checkPaired(MutationPlan plan, Mutation.Increment increment) {
-        String unique = pairedUnique(increment.entity().kind(), increment.metric());
-        if (unique == null) {
-            return;
-        }
+    /** Whether the event also increments ({@code increment}) or adds to {@code metric} of {@code entity}. */
+    private static boolean moves(MutationPlan plan, EntityRef entity, String metric, boolean increment) {
         for (Mutation mutation : plan.mutations()) {
-            if (mutation instanceof Mutation.UniqueAdd m && m.metric().equals(unique)
-                    && m.entity().equals(increment.entity())) {
-                return;
+            boolean match;
+            if (increment) {
+                match = mutation instanceof Mutation.Increment m && m.by() > 0 && m.metric().equals(metric)
+                        && m.entity().equals(entity);
+            } else {
+                match = mutation instanceof Mutation.UniqueAdd m && m.metric().equals(metric)
+                        && m.entity().equals(entity);
+            }
+            if (match) {
+                return true;
             }
         }
-        throw new IllegalStateException("event " + plan.uuid() + " increments " + increment.metric() + " of "
-                + increment.entity() + " without adding to its sketch " + unique);
-    }
-
-    private static String companion(MutationPlan plan, Mutation.UniqueAdd unique) {
-        String companion = companion(unique.entity().kind(), unique.metric());
-        if (companion != null) {
-            for (Mutation mutation : plan.mutations()) {
-                if (mutation instanceof Mutation.Increment m && m.metric().equals(companion)
-                        && m.entity().equals(unique.entity()) && m.by() > 0) {
-                    return companion;
-                }
-            }
-        }
-        throw new IllegalStateException("event " + plan.uuid() + " adds to " + unique.metric() + " of "
-                + unique.entity() + " without incrementing its companion counter " + companion);
+        return false;
     }
 
     private static String by(long by) {
