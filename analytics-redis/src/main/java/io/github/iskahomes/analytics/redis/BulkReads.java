@@ -41,7 +41,6 @@ final class BulkReads {
             "Lua resource reads.lua"));
     /** Reply arrays kept for the next calls: a chunk's calls are answered one after the other, so a few suffice. */
     private static final int POOLED = 8;
-    private static final byte[] CRLF = {'\r', '\n'};
 
     private final RedisStore store;
     /** Elements and bytes per item of the last reply: hints for the next one's arrays (races are harmless). */
@@ -241,39 +240,22 @@ final class BulkReads {
 
         @Override
         public void encode(ByteBuf buf) {
-            text(buf, script);
-            text(buf, Integer.toString(keys()));
+            ScriptArgs.bulk(buf, script);
+            ScriptArgs.bulk(buf, Integer.toString(keys()));
             byte[] head = shape.headBytes;
             byte[][] tails = shape.tailBytes;
             for (int i = 1; i <= group[0]; i++) {
                 String middle = middles.get(group[i]);
                 int middleLength = ByteBufUtil.utf8Bytes(middle);
                 for (byte[] tail : tails) {
-                    buf.writeByte('$');
-                    decimal(buf, head.length + middleLength + tail.length);
-                    buf.writeBytes(CRLF);
+                    ScriptArgs.header(buf, head.length + middleLength + tail.length);
                     buf.writeBytes(head);
                     ByteBufUtil.writeUtf8(buf, middle);
                     buf.writeBytes(tail);
-                    buf.writeBytes(CRLF);
+                    ScriptArgs.crlf(buf);
                 }
             }
-            text(buf, shape.ops);
-        }
-
-        private static void text(ByteBuf buf, String text) {
-            buf.writeByte('$');
-            decimal(buf, ByteBufUtil.utf8Bytes(text));
-            buf.writeBytes(CRLF);
-            ByteBufUtil.writeUtf8(buf, text);
-            buf.writeBytes(CRLF);
-        }
-
-        private static void decimal(ByteBuf buf, int value) {
-            if (value >= 10) {
-                decimal(buf, value / 10);
-            }
-            buf.writeByte('0' + value % 10);
+            ScriptArgs.bulk(buf, shape.ops);
         }
 
         @Override

@@ -67,7 +67,8 @@ final class ScriptArgs extends CommandArgs<String, String> {
         }
     }
 
-    private static void bulk(ByteBuf buf, String text) {
+    /** One RESP bulk string: its length header, its UTF-8 bytes and CRLF. */
+    static void bulk(ByteBuf buf, String text) {
         // getBytes: the JDK checks a Latin-1 string for non-ASCII bytes with a vectorised intrinsic and copies it in
         // one go, where a char-by-char length scan and then a char-by-char write were the top frames of the profile.
         // Strings that are not ASCII take the Netty path, whose UTF-8 (an unpaired surrogate as '?') Lettuce's codec
@@ -80,19 +81,25 @@ final class ScriptArgs extends CommandArgs<String, String> {
             header(buf, Utf8Codec.utf8Length(text));
             ByteBufUtil.writeUtf8(buf, text);
         }
-        buf.writeShort(CRLF_SHORT);
+        crlf(buf);
     }
 
     /** CR then LF, as one big-endian short. */
     private static final int CRLF_SHORT = ('\r' << 8) | '\n';
 
-    private static void header(ByteBuf buf, int length) {
+    /** The CRLF that ends a bulk string. */
+    static void crlf(ByteBuf buf) {
+        buf.writeShort(CRLF_SHORT);
+    }
+
+    /** A bulk string's {@code "$<length>\r\n"}. */
+    static void header(ByteBuf buf, int length) {
         if (length < HEADERS.length) {
             buf.writeBytes(HEADERS[length]);
         } else {
             buf.writeByte('$');
             buf.writeBytes(Integer.toString(length).getBytes(StandardCharsets.US_ASCII));
-            buf.writeShort(CRLF_SHORT);
+            crlf(buf);
         }
     }
 
