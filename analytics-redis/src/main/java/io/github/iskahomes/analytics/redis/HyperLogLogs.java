@@ -1,6 +1,8 @@
 package io.github.iskahomes.analytics.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What {@code PFCOUNT} answers for one key, computed from the key's bytes as {@code GET} returns them, so that the
@@ -8,7 +10,11 @@ import java.util.Arrays;
  * single-key {@code PFCOUNT} stores its answer in the key). A port of Redis's own {@code hyperloglog.c} (Redis 5.0
  * and later): the header's cached cardinality when it is valid, else the register histogram of the sparse or dense
  * encoding fed to Ertl's estimator ({@code hllCount}), in the same double arithmetic and order, so the count is the
- * one Redis gives, not an approximation of it. Stateless and thread-safe.
+ * one Redis gives, not an approximation of it.
+ *
+ * <p>{@link #add} builds, from members kept inline (key model v2.1: a small entity-day's unique members are fields of
+ * its counters hash, not a HyperLogLog key), the sketch {@code PFADD} of them would leave, so that the aggregator still
+ * gets a real Redis sketch to store and union. Stateless and thread-safe.
  */
 final class HyperLogLogs {
     /** Registers: 2^14, as Redis ({@code HLL_P = 14}). */
@@ -23,6 +29,20 @@ final class HyperLogLogs {
     private static final int DENSE_SIZE = HEADER + (REGISTERS * BITS + 7) / 8;
     private static final byte DENSE = 0;
     private static final byte SPARSE = 1;
+    /** The largest register a sparse sketch holds ({@code HLL_SPARSE_VAL_MAX_VALUE}). */
+    private static final int SPARSE_MAX_VALUE = 32;
+    /** Registers one VAL opcode covers at most ({@code HLL_SPARSE_VAL_MAX_LEN}). */
+    private static final int SPARSE_VAL_MAX_RUN = 4;
+    /** Registers one ZERO opcode covers at most; longer runs take an XZERO ({@code HLL_SPARSE_ZERO_MAX_LEN}). */
+    private static final int SPARSE_ZERO_MAX_RUN = 64;
+    /** Registers one XZERO opcode covers at most ({@code HLL_SPARSE_XZERO_MAX_LEN}). */
+    private static final int SPARSE_XZERO_MAX_RUN = 16384;
+    /** Redis's default {@code hll-sparse-max-bytes}: past it PFADD turns a sketch dense. */
+    static final int SPARSE_MAX_BYTES = 3000;
+    /** The seed Redis hashes members with ({@code hllPatLen}). */
+    private static final int SEED = 0xadc83b19;
+    /** The most significant bit of the last header byte: set, the cached cardinality is stale. */
+    private static final int STALE = 0x80;
     /** {@code HLL_ALPHA_INF}: 1 / (2 ln 2), Redis's literal. */
     private static final double ALPHA_INF = 0.721347520444481703680;
 
@@ -44,6 +64,80 @@ final class HyperLogLogs {
      * register histogram: a reader counting thousands of sketches in a row keeps one instead of one per sketch.
      */
     static long count(byte[] hll, int[] scratch) {
+        byte encoding = encoding(hll);
+        if ((hll[15] & STALE) == 0) {
+            long cached = 0;
+            for (int i = 7; i >= 0; i--) {
+                cached = (cached << 8) | (hll[8 + i] & 0xFF);
+            }
+            return cached;
+        }
+        int[] histogram = scratch;
+        Arrays.fill(histogram, 0, HISTOGRAM, 0);
+        if (encoding == DENSE) {
+            for (int register = 0; register < REGISTERS; register++) {
+                histogram[denseRegister(hll, register)]++;
+            }
+        } else {
+            decodeSparse(hll, (first, run, value) -> histogram[value] += run);
+        }
+        return estimate(histogram);
+    }
+
+    /**
+     * The sketch {@code PFADD} of {@code members} (each its UTF-8 bytes) into {@code base} would leave: base's
+     * registers ({@code null}: an empty sketch) raised by each member's. Sparse, as PFADD leaves a small one (its
+     * cached cardinality marked stale, as PFADD does), unless a register exceeds what sparse holds (32) or the sparse
+     * form would pass {@value #SPARSE_MAX_BYTES} bytes (Redis's default {@code hll-sparse-max-bytes}): then dense. A
+     * dense base stays dense. Nothing raised (no members, or none raising a register): base's bytes unchanged, as
+     * PFADD leaves them; no base and no members: the empty sketch {@code PFADD key} creates.
+     *
+     * <p>The registers, and so {@code PFCOUNT}, are exactly PFADD's. The sparse bytes are the shortest encoding of
+     * them; PFADD's in-place updates leave the same bytes (checked member by member up to dense) except when they
+     * leave adjacent VAL runs of one value unmerged, which takes several neighbouring registers of the same value: then
+     * Redis may turn dense, near the 3000 bytes, a sketch this method still writes sparse (Redis reads both alike).
+     *
+     * @throws IllegalArgumentException if base is not a Redis HyperLogLog (the messages of {@link #count(byte[])})
+     */
+    static byte[] add(byte[] base, List<String> members) {
+        byte[] registers = new byte[REGISTERS];
+        byte encoding = SPARSE;
+        if (base != null) {
+            encoding = encoding(base);
+            decode(base, encoding, registers);
+        }
+        boolean raised = false;
+        for (String member : members) {
+            long hash = murmurHash64A(member.getBytes(StandardCharsets.UTF_8), SEED);
+            int index = (int) (hash & (REGISTERS - 1));
+            // hllPatLen: the run of zeros after the index bits, counting the final 1; bit Q stops it at Q + 1.
+            int count = Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
+            if (count > registers[index]) {
+                registers[index] = (byte) count;
+                raised = true;
+            }
+        }
+        if (!raised && base != null) {
+            return base.clone();
+        }
+        byte[] hll = encoding == SPARSE ? encodeSparse(registers) : null;
+        if (hll == null) {
+            hll = encodeDense(registers);
+        }
+        hll[0] = 'H';
+        hll[1] = 'Y';
+        hll[2] = 'L';
+        hll[3] = 'L';
+        if (base != null) {
+            // PFADD keeps the header after the encoding, cached cardinality included, and only marks it stale.
+            System.arraycopy(base, 5, hll, 5, HEADER - 5);
+        }
+        hll[15] |= (byte) STALE;
+        return hll;
+    }
+
+    /** The encoding byte of a sketch, after checking it is one as Redis's {@code isHLLObjectOrReply} does. */
+    private static byte encoding(byte[] hll) {
         if (hll.length < HEADER || hll[0] != 'H' || hll[1] != 'Y' || hll[2] != 'L' || hll[3] != 'L') {
             throw new IllegalArgumentException("not a Redis HyperLogLog (no HYLL header)");
         }
@@ -54,66 +148,196 @@ final class HyperLogLogs {
         if (encoding == DENSE && hll.length != DENSE_SIZE) {
             throw new IllegalArgumentException("not a Redis HyperLogLog (a dense one of " + hll.length + " bytes)");
         }
-        // The most significant bit of the last header byte marks the cached cardinality stale (HLL_VALID_CACHE).
-        if ((hll[15] & 0x80) == 0) {
-            long cached = 0;
-            for (int i = 7; i >= 0; i--) {
-                cached = (cached << 8) | (hll[8 + i] & 0xFF);
-            }
-            return cached;
-        }
-        int[] histogram = scratch;
-        Arrays.fill(histogram, 0, HISTOGRAM, 0);
+        return encoding;
+    }
+
+    /** Every register of a checked sketch into {@code registers} (one byte each). */
+    private static void decode(byte[] hll, byte encoding, byte[] registers) {
         if (encoding == DENSE) {
-            denseHistogram(hll, histogram);
+            for (int register = 0; register < REGISTERS; register++) {
+                registers[register] = (byte) denseRegister(hll, register);
+            }
         } else {
-            sparseHistogram(hll, histogram);
-        }
-        return estimate(histogram);
-    }
-
-    /** {@code hllDenseRegHisto}: 6-bit registers, least significant bits first. */
-    private static void denseHistogram(byte[] hll, int[] histogram) {
-        for (int register = 0; register < REGISTERS; register++) {
-            int bit = register * BITS;
-            int at = HEADER + (bit >>> 3);
-            int shift = bit & 7;
-            int low = (hll[at] & 0xFF) >>> shift;
-            int high = at + 1 < hll.length ? (hll[at + 1] & 0xFF) << (8 - shift) : 0;
-            histogram[(low | high) & 0x3F]++;
+            decodeSparse(hll, (first, run, value) -> Arrays.fill(registers, first, first + run, (byte) value));
         }
     }
 
-    /** {@code hllSparseRegHisto}: runs of ZERO (00xxxxxx), XZERO (01xxxxxx yyyyyyyy) and VAL (1vvvvvxx). */
-    private static void sparseHistogram(byte[] hll, int[] histogram) {
+    /** {@code HLL_DENSE_GET_REGISTER}: 6-bit registers, least significant bits first. */
+    private static int denseRegister(byte[] hll, int register) {
+        int bit = register * BITS;
+        int at = HEADER + (bit >>> 3);
+        int shift = bit & 7;
+        int low = (hll[at] & 0xFF) >>> shift;
+        int high = at + 1 < hll.length ? (hll[at + 1] & 0xFF) << (8 - shift) : 0;
+        return (low | high) & 0x3F;
+    }
+
+    /** Where a sparse sketch's runs go: {@code run} registers from {@code first} on, all of {@code value}. */
+    @FunctionalInterface
+    private interface Runs {
+        void accept(int first, int run, int value);
+    }
+
+    /**
+     * The runs of a sparse sketch, as {@code hllSparseRegHisto} walks them: ZERO (00xxxxxx), XZERO
+     * (01xxxxxx yyyyyyyy) and VAL (1vvvvvxx). A run past the last register is not handed on: the count of registers
+     * then refuses the sketch.
+     */
+    private static void decodeSparse(byte[] hll, Runs runs) {
         int registers = 0;
         int at = HEADER;
         while (at < hll.length) {
             int opcode = hll[at] & 0xFF;
+            int run;
+            int value = 0;
             if ((opcode & 0xC0) == 0) {
-                int run = (opcode & 0x3F) + 1;
-                registers += run;
-                histogram[0] += run;
+                run = (opcode & 0x3F) + 1;
                 at++;
             } else if ((opcode & 0xC0) == 0x40) {
                 if (at + 1 >= hll.length) {
                     throw new IllegalArgumentException("not a Redis HyperLogLog (a sparse one cut short)");
                 }
-                int run = (((opcode & 0x3F) << 8) | (hll[at + 1] & 0xFF)) + 1;
-                registers += run;
-                histogram[0] += run;
+                run = (((opcode & 0x3F) << 8) | (hll[at + 1] & 0xFF)) + 1;
                 at += 2;
             } else {
-                int run = (opcode & 0x3) + 1;
-                registers += run;
-                histogram[((opcode >>> 2) & 0x1F) + 1] += run;
+                run = (opcode & 0x3) + 1;
+                value = ((opcode >>> 2) & 0x1F) + 1;
                 at++;
             }
+            if (registers + run <= REGISTERS) {
+                runs.accept(registers, run, value);
+            }
+            registers += run;
         }
         if (registers != REGISTERS) {
             throw new IllegalArgumentException("not a Redis HyperLogLog (a sparse one of " + registers
                     + " registers)");
         }
+    }
+
+    /**
+     * The shortest sparse sketch of these registers (the caller writes the header's magic), or
+     * {@code null} when sparse cannot hold them: a register above {@value #SPARSE_MAX_VALUE}, or more than
+     * {@value #SPARSE_MAX_BYTES} bytes, the two cases where PFADD turns a sketch dense.
+     */
+    private static byte[] encodeSparse(byte[] registers) {
+        byte[] out = new byte[SPARSE_MAX_BYTES];
+        int at = HEADER;
+        int first = 0;
+        while (first < REGISTERS) {
+            int value = registers[first];
+            if (value > SPARSE_MAX_VALUE) {
+                return null;
+            }
+            int end = first + 1;
+            while (end < REGISTERS && registers[end] == value) {
+                end++;
+            }
+            int run = end - first;
+            while (run > 0) {
+                int chunk;
+                if (value != 0) {
+                    chunk = Math.min(run, SPARSE_VAL_MAX_RUN);
+                    if (at + 1 > SPARSE_MAX_BYTES) {
+                        return null;
+                    }
+                    out[at++] = (byte) (0x80 | (value - 1) << 2 | (chunk - 1));
+                } else if (run > SPARSE_ZERO_MAX_RUN) {
+                    chunk = Math.min(run, SPARSE_XZERO_MAX_RUN);
+                    if (at + 2 > SPARSE_MAX_BYTES) {
+                        return null;
+                    }
+                    out[at++] = (byte) (0x40 | (chunk - 1) >>> 8);
+                    out[at++] = (byte) (chunk - 1);
+                } else {
+                    chunk = run;
+                    if (at + 1 > SPARSE_MAX_BYTES) {
+                        return null;
+                    }
+                    out[at++] = (byte) (chunk - 1);
+                }
+                run -= chunk;
+            }
+            first = end;
+        }
+        byte[] hll = Arrays.copyOf(out, at);
+        hll[4] = SPARSE;
+        return hll;
+    }
+
+    /** The dense sketch of these registers (the caller writes the header's magic), packed as {@code HLL_DENSE_SET_REGISTER}. */
+    private static byte[] encodeDense(byte[] registers) {
+        byte[] hll = new byte[DENSE_SIZE];
+        hll[4] = DENSE;
+        for (int register = 0; register < REGISTERS; register++) {
+            int value = registers[register];
+            int bit = register * BITS;
+            int at = HEADER + (bit >>> 3);
+            int shift = bit & 7;
+            hll[at] |= (byte) (value << shift);
+            // The last register ends inside its byte: what would spill over is zero (Redis writes its sds terminator).
+            if (at + 1 < DENSE_SIZE) {
+                hll[at + 1] |= (byte) (value >>> (8 - shift));
+            }
+        }
+        return hll;
+    }
+
+    /**
+     * {@code MurmurHash64A} as Redis's {@code hyperloglog.c} has it: little-endian 8-byte blocks whatever the
+     * machine, then the tail bytes.
+     */
+    private static long murmurHash64A(byte[] data, int seed) {
+        final long m = 0xc6a4a7935bd1e995L;
+        final int r = 47;
+        int length = data.length;
+        long h = (seed & 0xFFFFFFFFL) ^ (length * m);
+        int blocks = length - (length & 7);
+        for (int at = 0; at < blocks; at += 8) {
+            long k = (data[at] & 0xFFL)
+                    | (data[at + 1] & 0xFFL) << 8
+                    | (data[at + 2] & 0xFFL) << 16
+                    | (data[at + 3] & 0xFFL) << 24
+                    | (data[at + 4] & 0xFFL) << 32
+                    | (data[at + 5] & 0xFFL) << 40
+                    | (data[at + 6] & 0xFFL) << 48
+                    | (data[at + 7] & 0xFFL) << 56;
+            k *= m;
+            k ^= k >>> r;
+            k *= m;
+            h ^= k;
+            h *= m;
+        }
+        switch (length & 7) {
+            case 7:
+                h ^= (data[blocks + 6] & 0xFFL) << 48;
+                // fall through, as the C switch does
+            case 6:
+                h ^= (data[blocks + 5] & 0xFFL) << 40;
+                // fall through
+            case 5:
+                h ^= (data[blocks + 4] & 0xFFL) << 32;
+                // fall through
+            case 4:
+                h ^= (data[blocks + 3] & 0xFFL) << 24;
+                // fall through
+            case 3:
+                h ^= (data[blocks + 2] & 0xFFL) << 16;
+                // fall through
+            case 2:
+                h ^= (data[blocks + 1] & 0xFFL) << 8;
+                // fall through
+            case 1:
+                h ^= data[blocks] & 0xFFL;
+                h *= m;
+                break;
+            default:
+                break;
+        }
+        h ^= h >>> r;
+        h *= m;
+        h ^= h >>> r;
+        return h;
     }
 
     /**

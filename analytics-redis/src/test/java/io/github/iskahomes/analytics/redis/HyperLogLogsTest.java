@@ -9,11 +9,14 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.ArrayOutput;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.ProtocolKeyword;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** {@link HyperLogLogs#count} gives exactly what Redis's PFCOUNT gives, on sparse and dense sketches of any size. */
+/**
+ * {@link HyperLogLogs#count} gives exactly what Redis's PFCOUNT gives, on sparse and dense sketches of any size, and
+ * {@link HyperLogLogs#add} builds exactly the registers PFADD leaves, in a sketch Redis takes as its own.
+ */
 @ExtendWith(RedisExtension.class)
 class HyperLogLogsTest {
     private static RedisClient client;
@@ -106,6 +112,216 @@ class HyperLogLogsTest {
         cut[15] = (byte) 0x80;
         assertThatThrownBy(() -> HyperLogLogs.count(cut))
                 .hasMessage("not a Redis HyperLogLog (a sparse one of 4 registers)");
+    }
+
+    @Test
+    void addBuildsTheRegistersPfaddLeavesForEverySizeOnNoSparseAndDenseBases() {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        byte[] sparseBase = pfadd(bytes(prefix + "add-base-sparse"), members("sparse-base", 200));
+        byte[] denseBase = pfadd(bytes(prefix + "add-base-dense"), members("dense-base", 6000));
+        assertThat(sparseBase[4]).as("Redis made the sparse base sparse").isEqualTo((byte) 1);
+        assertThat(denseBase[4]).as("Redis made the dense base dense").isEqualTo((byte) 0);
+        Set<String> seen = new HashSet<>();
+        for (String baseName : List.of("none", "sparse", "dense")) {
+            byte[] base = switch (baseName) {
+                case "sparse" -> sparseBase;
+                case "dense" -> denseBase;
+                default -> null;
+            };
+            for (int size : new int[] {1, 2, 3, 5, 8, 9, 20, 100, 1000, 5000, 20000}) {
+                List<String> members = members("add-" + size, size);
+                String what = size + " members into base " + baseName;
+                byte[] theirs = bytes(prefix + "add-theirs-" + baseName + "-" + size);
+                if (base != null) {
+                    redis.set(theirs, base);
+                }
+                byte[] expected = pfadd(theirs, members);
+                byte[] built = HyperLogLogs.add(base, members);
+                assertThat(built[4]).as("encoding of %s", what).isEqualTo(expected[4]);
+                if (base == null && size <= 9) {
+                    // The inline entity-days of key model v2.1: byte for byte what PFADD leaves.
+                    assertThat(built).as("bytes of %s", what).isEqualTo(expected);
+                }
+                byte[] ours = bytes(prefix + "add-ours-" + baseName + "-" + size);
+                redis.set(ours, built);
+                long counted = redis.pfcount(ours);
+                assertThat(HyperLogLogs.count(built)).as("count of %s", what).isEqualTo(counted)
+                        .isEqualTo(redis.pfcount(theirs));
+                assertThat(registers(ours)).as("registers of %s", what).isEqualTo(registers(theirs));
+                assertThat(redis.pfadd(ours, bytes("one more"))).isEqualTo(redis.pfadd(theirs, bytes("one more")));
+                assertThat(redis.pfcount(ours)).isEqualTo(redis.pfcount(theirs));
+                seen.add(baseName + ":" + built[4]);
+            }
+        }
+        assertThat(seen).as("sparse and dense built from no base and a sparse one; a dense one stays dense")
+                .containsExactlyInAnyOrder("none:1", "none:0", "sparse:1", "sparse:0", "dense:0");
+    }
+
+    @Test
+    void addGivesPfaddsBytesAtEverySizeUpToTwoThousandThroughTheSwitchToDense() {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        byte[] key = bytes(prefix + "every-size");
+        List<String> members = new ArrayList<>();
+        int switchedAt = 0;
+        for (int size = 1; size <= 2000; size++) {
+            String member = "every-size-" + size;
+            members.add(member);
+            redis.pfadd(key, bytes(member));
+            byte[] theirs = redis.get(key);
+            assertThat(HyperLogLogs.add(null, members)).as("%d members", size).isEqualTo(theirs);
+            if (switchedAt == 0 && theirs[4] == 0) {
+                switchedAt = size;
+            }
+        }
+        // Near 1700 members the sparse form passes 3000 bytes: both sides turned dense at the same member.
+        assertThat(switchedAt).isBetween(1000, 2000);
+    }
+
+    @Test
+    void duplicatedMembersRaiseTheirRegisterOnceAsPfaddDoes() {
+        List<String> members = new ArrayList<>(members("dup", 5));
+        members.addAll(members("dup", 5));
+        members.add(members.get(0));
+        byte[] expected = pfadd(bytes(prefix + "dup-theirs"), members);
+        byte[] built = HyperLogLogs.add(null, members);
+        assertThat(built).isEqualTo(expected).isEqualTo(HyperLogLogs.add(null, members("dup", 5)));
+        assertThat(HyperLogLogs.count(built)).isEqualTo(5);
+    }
+
+    @Test
+    void noMembersGiveTheEmptySketchPfaddCreatesOrTheBaseUnchanged() {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        byte[] created = bytes(prefix + "empty-theirs");
+        redis.dispatch(CommandType.PFADD, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(created));
+        byte[] empty = HyperLogLogs.add(null, List.of());
+        assertThat(empty).isEqualTo(redis.get(created));
+        byte[] ours = bytes(prefix + "empty-ours");
+        redis.set(ours, empty);
+        assertThat(redis.pfcount(ours)).isZero();
+        assertThat(HyperLogLogs.count(empty)).isZero();
+        assertThat(redis.pfadd(ours, bytes("first"))).isEqualTo(1);
+        assertThat(redis.pfcount(ours)).isEqualTo(1);
+
+        byte[] base = pfadd(bytes(prefix + "empty-base"), members("empty-base", 30));
+        assertThat(HyperLogLogs.add(base, List.of())).isEqualTo(base).isNotSameAs(base);
+        // Members already counted raise nothing: PFADD leaves the base untouched, its cached count still valid.
+        redis.pfcount(bytes(prefix + "empty-base"));
+        byte[] cached = redis.get(bytes(prefix + "empty-base"));
+        assertThat(HyperLogLogs.add(cached, members("empty-base", 30))).isEqualTo(cached);
+    }
+
+    @Test
+    void aDenseBaseStaysDenseWithRegistersSparseCannotHold() {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        byte[] base = pfadd(bytes(prefix + "tall-base"), members("tall-base", 6000));
+        // A register of 40 (the odds of a member giving it are 2^-40): set through Redis's own dense encoding.
+        byte[] tall = base.clone();
+        int register = 1234;
+        int bit = register * 6;
+        int at = 16 + bit / 8;
+        int shift = bit % 8;
+        int word = (tall[at] & 0xFF) | (tall[at + 1] & 0xFF) << 8;
+        word = (word & ~(0x3F << shift)) | 40 << shift;
+        tall[at] = (byte) word;
+        tall[at + 1] = (byte) (word >>> 8);
+        byte[] theirs = bytes(prefix + "tall-theirs");
+        redis.set(theirs, tall);
+        List<String> members = members("tall", 50);
+        byte[] expected = pfadd(theirs, members);
+        byte[] built = HyperLogLogs.add(tall, members);
+        assertThat(built[4]).isEqualTo((byte) 0);
+        assertThat(built).isEqualTo(expected);
+        byte[] ours = bytes(prefix + "tall-ours");
+        redis.set(ours, built);
+        assertThat(registers(ours).get(register)).isEqualTo(40L);
+        assertThat(HyperLogLogs.count(built)).isEqualTo(redis.pfcount(ours)).isEqualTo(redis.pfcount(theirs));
+    }
+
+    @Test
+    void nonAsciiMembersAreHashedAsTheirUtf8Bytes() {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        List<String> members = List.of("café", "東京タワー", "Zürich-straße", "🏠 listing", "مرحبا", "é", "\u0000nul",
+                "ok", "exactly8", "sixteen-bytes-16", "nineteen-bytes--19");
+        byte[] theirs = bytes(prefix + "utf8-theirs");
+        byte[] expected = pfadd(theirs, members);
+        byte[] built = HyperLogLogs.add(null, members);
+        assertThat(built).isEqualTo(expected);
+        byte[] ours = bytes(prefix + "utf8-ours");
+        redis.set(ours, built);
+        assertThat(registers(ours)).isEqualTo(registers(theirs));
+        assertThat(HyperLogLogs.count(built)).isEqualTo(redis.pfcount(theirs)).isEqualTo(members.size());
+    }
+
+    @Test
+    void aBaseThatIsNoHyperLogLogIsRefusedWithTheReasonCountGives() {
+        List<String> members = List.of("a");
+        assertThatThrownBy(() -> HyperLogLogs.add(bytes("not a sketch"), members))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a Redis HyperLogLog (no HYLL header)");
+        byte[] cut = new byte[20];
+        System.arraycopy(bytes("HYLL"), 0, cut, 0, 4);
+        cut[4] = 1;
+        assertThatThrownBy(() -> HyperLogLogs.add(cut, members))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a Redis HyperLogLog (a sparse one of 4 registers)");
+        byte[] shortDense = new byte[100];
+        System.arraycopy(bytes("HYLL"), 0, shortDense, 0, 4);
+        assertThatThrownBy(() -> HyperLogLogs.add(shortDense, members))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a Redis HyperLogLog (a dense one of 100 bytes)");
+        byte[] tooMany = new byte[16 + 3];
+        System.arraycopy(bytes("HYLL"), 0, tooMany, 0, 4);
+        tooMany[4] = 1;
+        tooMany[16] = 0x7F;
+        tooMany[17] = (byte) 0xFF;
+        tooMany[18] = (byte) 0x80;
+        assertThatThrownBy(() -> HyperLogLogs.add(tooMany, members))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a Redis HyperLogLog (a sparse one of 16385 registers)");
+    }
+
+    /** PFADD of the members (in batches of 1000, one command each) and the key's bytes afterwards. */
+    private static byte[] pfadd(byte[] key, List<String> members) {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        for (int from = 0; from < members.size(); from += 1000) {
+            byte[][] batch = members.subList(from, Math.min(members.size(), from + 1000)).stream()
+                    .map(HyperLogLogsTest::bytes).toArray(byte[][]::new);
+            redis.pfadd(key, batch);
+        }
+        if (members.isEmpty()) {
+            redis.dispatch(CommandType.PFADD, new IntegerOutput<>(ByteArrayCodec.INSTANCE),
+                    new CommandArgs<>(ByteArrayCodec.INSTANCE).addKey(key));
+        }
+        return redis.get(key);
+    }
+
+    /** {@code PFDEBUG GETREG}: the key's 16384 registers (Redis turns the key dense to answer). */
+    private static List<Object> registers(byte[] key) {
+        List<Object> registers = connection.sync().dispatch(PFDEBUG, new ArrayOutput<>(ByteArrayCodec.INSTANCE),
+                new CommandArgs<>(ByteArrayCodec.INSTANCE).add("GETREG").addKey(key));
+        assertThat(registers).hasSize(16384);
+        return registers;
+    }
+
+    private static final ProtocolKeyword PFDEBUG = new ProtocolKeyword() {
+        @Override
+        public byte[] getBytes() {
+            return bytes("PFDEBUG");
+        }
+
+        @Override
+        public String name() {
+            return "PFDEBUG";
+        }
+    };
+
+    private static List<String> members(String name, int count) {
+        List<String> members = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            members.add(name + "-" + i);
+        }
+        return Collections.unmodifiableList(members);
     }
 
     private static byte[] bytes(String text) {
