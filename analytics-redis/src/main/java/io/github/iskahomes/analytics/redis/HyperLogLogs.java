@@ -65,12 +65,9 @@ final class HyperLogLogs {
      */
     static long count(byte[] hll, int[] scratch) {
         byte encoding = encoding(hll);
+        // The most significant bit of the last header byte marks the cached cardinality stale (HLL_VALID_CACHE).
         if ((hll[15] & STALE) == 0) {
-            long cached = 0;
-            for (int i = 7; i >= 0; i--) {
-                cached = (cached << 8) | (hll[8 + i] & 0xFF);
-            }
-            return cached;
+            return littleEndian(hll, 8, 8);
         }
         int[] histogram = scratch;
         Arrays.fill(histogram, 0, HISTOGRAM, 0);
@@ -294,45 +291,18 @@ final class HyperLogLogs {
         long h = (seed & 0xFFFFFFFFL) ^ (length * m);
         int blocks = length - (length & 7);
         for (int at = 0; at < blocks; at += 8) {
-            long k = (data[at] & 0xFFL)
-                    | (data[at + 1] & 0xFFL) << 8
-                    | (data[at + 2] & 0xFFL) << 16
-                    | (data[at + 3] & 0xFFL) << 24
-                    | (data[at + 4] & 0xFFL) << 32
-                    | (data[at + 5] & 0xFFL) << 40
-                    | (data[at + 6] & 0xFFL) << 48
-                    | (data[at + 7] & 0xFFL) << 56;
+            long k = littleEndian(data, at, 8);
             k *= m;
             k ^= k >>> r;
             k *= m;
             h ^= k;
             h *= m;
         }
-        switch (length & 7) {
-            case 7:
-                h ^= (data[blocks + 6] & 0xFFL) << 48;
-                // fall through, as the C switch does
-            case 6:
-                h ^= (data[blocks + 5] & 0xFFL) << 40;
-                // fall through
-            case 5:
-                h ^= (data[blocks + 4] & 0xFFL) << 32;
-                // fall through
-            case 4:
-                h ^= (data[blocks + 3] & 0xFFL) << 24;
-                // fall through
-            case 3:
-                h ^= (data[blocks + 2] & 0xFFL) << 16;
-                // fall through
-            case 2:
-                h ^= (data[blocks + 1] & 0xFFL) << 8;
-                // fall through
-            case 1:
-                h ^= data[blocks] & 0xFFL;
-                h *= m;
-                break;
-            default:
-                break;
+        // The C switch's fall-through cases xor the 1 to 7 tail bytes in, little-endian, then multiply once.
+        int tail = length & 7;
+        if (tail != 0) {
+            h ^= littleEndian(data, blocks, tail);
+            h *= m;
         }
         h ^= h >>> r;
         h *= m;
@@ -354,6 +324,15 @@ final class HyperLogLogs {
         z += m * sigma(histogram[0] / m);
         // llroundl: half away from zero, which is Math.round for this positive value.
         return Math.round(ALPHA_INF * m * m / z);
+    }
+
+    /** {@code count} bytes from {@code at} as a little-endian number. */
+    private static long littleEndian(byte[] data, int at, int count) {
+        long value = 0;
+        for (int i = count - 1; i >= 0; i--) {
+            value = (value << 8) | (data[at + i] & 0xFFL);
+        }
+        return value;
     }
 
     /** {@code hllSigma}. */
