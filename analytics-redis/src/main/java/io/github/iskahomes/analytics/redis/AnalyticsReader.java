@@ -16,7 +16,6 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ValueScanCursor;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.codec.StringCodec;
-import io.lettuce.core.output.ByteArrayOutput;
 import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
@@ -224,6 +223,7 @@ public final class AnalyticsReader implements AutoCloseable {
             String id = ids.get(position);
             long[] values = new long[counters.size()];
             FieldMap<String> metadata = new FieldMap<>(4);
+            List<String>[] inline = null;
             int fields = reply.length();
             for (int f = 0; f < fields; f += 2) {
                 int index = reply.field(counterNames);
@@ -232,7 +232,18 @@ public final class AnalyticsReader implements AutoCloseable {
                 } else if (index == BulkReads.Reply.METADATA) {
                     metadata.add(reply.name(names), reply.text());
                 } else {
-                    reply.skip();
+                    int tags = reply.memberTags();
+                    if (tags != 0) {
+                        if (inline == null) {
+                            inline = newMemberLists(uniques.size());
+                        }
+                        String member = reply.fieldText();
+                        for (int u = 0; u < uniques.size(); u++) {
+                            if ((tags & 1 << u) != 0) {
+                                inline[u].add(member);
+                            }
+                        }
+                    }
                 }
             }
             long[] counts = new long[uniques.size()];
@@ -240,8 +251,13 @@ public final class AnalyticsReader implements AutoCloseable {
             for (int u = 0; u < uniques.size(); u++) {
                 byte[] sketch = reply.bytes();
                 long count = 0;
-                if (sketch != null) {
+                if (sketch != null || inline != null && !inline[u].isEmpty()) {
                     try {
+                        // The members kept inline, with the sketch's if the metric has one by now: the sketch
+                        // PFADD of them all would have made.
+                        if (inline != null && !inline[u].isEmpty()) {
+                            sketch = HyperLogLogs.add(sketch, inline[u]);
+                        }
                         count = HyperLogLogs.count(sketch, histogram);
                     } catch (IllegalArgumentException e) {
                         throw new AnalyticsException(store.server() + " holds " + shape.key(id, 1 + u)
@@ -255,6 +271,15 @@ public final class AnalyticsReader implements AutoCloseable {
                     new MetricValues(counters, counterIndex, values), new MetricValues(uniques, uniqueIndex, counts),
                     sketches, metadata);
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String>[] newMemberLists(int uniques) {
+        List<String>[] lists = new List[uniques];
+        for (int u = 0; u < uniques; u++) {
+            lists[u] = new ArrayList<>(Keys.INLINE_MEMBERS);
+        }
+        return lists;
     }
 
     /**
@@ -272,20 +297,37 @@ public final class AnalyticsReader implements AutoCloseable {
         return new String[] {key.substring(0, at), key.substring(at + placeholder.length())};
     }
 
-    /** The estimated number of distinct members of one entity's unique metric over several days (an HLL union). */
+    /**
+     * The estimated number of distinct members of one entity's unique metric over several days: the union of the
+     * days' sketches ({@link #sketch}), as PFCOUNT counts it.
+     */
     public long uniqueCount(EntityRef entity, String metric, Collection<LocalDate> days) {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(metric, "metric");
-        if (days.isEmpty()) {
-            return 0;
+        List<byte[]> sketches = new ArrayList<>();
+        for (LocalDate day : new LinkedHashSet<>(days)) {
+            byte[] sketch = sketch(entity, metric, day);
+            if (sketch != null) {
+                sketches.add(sketch);
+            }
         }
-        String[] dayKeys = days.stream().distinct().map(d -> keys.entityDay(entity, d, metric)).toArray(String[]::new);
-        return now(store.async().pfcount(dayKeys));
+        return sketches.size() == 1 ? HyperLogLogs.count(sketches.get(0)) : unionCount(sketches);
     }
 
-    /** The raw HyperLogLog bytes of an entity's unique metric on a day, or {@code null} when Redis has none. */
+    /**
+     * The sketch of an entity's unique metric on a day as Redis HyperLogLog bytes, or {@code null} when the day has
+     * no member: the metric's HyperLogLog key and the members its counters hash keeps inline
+     * ({@link Keys#INLINE_MEMBERS}), in one sketch.
+     *
+     * @throws IllegalArgumentException if {@code metric} is not a unique metric of the entity's kind
+     */
     public byte[] sketch(EntityRef entity, String metric, LocalDate day) {
-        return now(raw(keys.entityDay(entity, day, metric)));
+        Objects.requireNonNull(entity, "entity");
+        if (!entity.kind().uniques().contains(metric)) {
+            throw new IllegalArgumentException(metric + " is not a unique metric of " + entity.kind() + ", one of "
+                    + entity.kind().uniques());
+        }
+        return entities(entity.kind(), day, List.of(entity.id())).get(0).sketches().get(metric);
     }
 
     /**
@@ -434,10 +476,6 @@ public final class AnalyticsReader implements AutoCloseable {
         if (!buffer.isEmpty()) {
             chunk.accept(List.copyOf(buffer));
         }
-    }
-
-    private RedisFuture<byte[]> raw(String key) {
-        return store.async().dispatch(CommandType.GET, new ByteArrayOutput<>(CODEC), new CommandArgs<>(CODEC).addKey(key));
     }
 
     private <T> T now(RedisFuture<T> future) {

@@ -348,6 +348,35 @@ final class BulkReads {
             return text;
         }
 
+        /**
+         * Reads the value of the field just read (one {@link #field} called {@link #OTHER}): when the field is an
+         * inline member of unique metrics, its value is their tags ({@code 'a'} plus the metric's index,
+         * {@link Keys#uniqueMember}), answered as a bit per index; 0 for any other field (a marker, the writer's
+         * bookkeeping). {@link #fieldText} then gives the member.
+         */
+        int memberTags() {
+            int i = at++;
+            int length = values.lengths[i];
+            if (length <= 0 || length > 8) {
+                return 0;
+            }
+            int tags = 0;
+            for (int b = values.starts[i], end = b + length; b < end; b++) {
+                byte tag = values.arena[b];
+                if (tag < 'a' || tag > 'z') {
+                    return 0;
+                }
+                tags |= 1 << (tag - 'a');
+            }
+            return tags;
+        }
+
+        /** The field before the value just read, as UTF-8 text. */
+        String fieldText() {
+            int i = at - 2;
+            return new String(values.arena, values.starts[i], values.lengths[i], StandardCharsets.UTF_8);
+        }
+
         /** Passes over the next element. */
         void skip() {
             at++;

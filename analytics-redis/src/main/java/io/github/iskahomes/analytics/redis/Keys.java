@@ -137,6 +137,33 @@ final class Keys {
     }
 
     /** A short-lived key for sketch unions; every call's keys share the random tag. */
+    /**
+     * How many members a unique metric of an entity-day keeps inline, as fields of its counters hash, before it gets
+     * a HyperLogLog key: the script writes a member inline while the metric's companion counter is at most this,
+     * into the sketch after that. Most entity-days of a marketplace have a few views, and a key costs more than
+     * eight fields (issue 12's memory per event).
+     */
+    static final int INLINE_MEMBERS = 8;
+
+    /**
+     * A unique metric's member as the writer sends it: the metric's tag ({@code 'a'} plus its index in the kind's
+     * {@link EntityKind#uniques()}), then a 64-bit hash of the member as decimal text. The hash is the member's
+     * identity in every sketch (the same visitor is the same member of every metric, entity and day, so sketches
+     * union as before). Inline, the decimal is a field of the counters hash whose value holds the tags of the metrics
+     * it is a member of (a ziplist keeps the field as an 8-byte integer: about 13 bytes a member, whatever the
+     * visitor id's length); in a HyperLogLog the decimal is the member. A field whose value is tags is never a
+     * marker: a marker's value is a decimal or {@code "1"}.
+     */
+    static String uniqueMember(EntityKind kind, String metric, String member) {
+        int index = kind.uniques().indexOf(metric);
+        if (index < 0) {
+            throw new IllegalArgumentException(metric + " is not a unique metric of " + kind);
+        }
+        return (char) ('a' + index) + Long.toString(Hash64.of(MEMBER_SEED, member));
+    }
+
+    private static final long MEMBER_SEED = 0x2545F4914F6CDD1DL;
+
     String temporary(String tag, int n) {
         return prefix + "tmp:{" + tag + "}:" + n;
     }

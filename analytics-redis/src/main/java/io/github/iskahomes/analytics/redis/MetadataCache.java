@@ -46,14 +46,14 @@ final class MetadataCache {
 
     /** The signature of a hash key, computed once per entity-day and batch. */
     static long keySignature(String key) {
-        return text(0x9E3779B97F4A7C15L, key);
+        return Hash64.of(0x9E3779B97F4A7C15L, key);
     }
 
     /** The signature of an event's metadata fields and values (in pairs) of the hash whose key signs {@code key}. */
     static long signature(long key, List<String> fieldsAndValues) {
         long h = key;
         for (String text : fieldsAndValues) {
-            h = text(h, text);
+            h = Hash64.of(h, text);
         }
         // Never 0: an empty slot holds 0.
         return h == 0 ? 1 : h;
@@ -62,18 +62,5 @@ final class MetadataCache {
     /** The first of the two slots a signature may be in (2-way set-associative, so two hot hashes can share). */
     private static int slot(long signature) {
         return (int) (signature ^ signature >>> 32) & (SLOTS - 2);
-    }
-
-    /** 64 bits of {@code text} mixed into {@code h}: each char multiplied in, then the murmur3 finalizer. */
-    private static long text(long h, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            h = (h ^ text.charAt(i)) * 0x100000001B3L;
-        }
-        h ^= text.length();
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ h >>> 33;
     }
 }

@@ -127,7 +127,8 @@ final class WritePlanner {
                         throw new IllegalStateException("event " + plan.uuid() + " adds to " + m.metric() + " of "
                                 + m.entity() + " without incrementing its companion counter " + companion);
                     }
-                    group.metricOp(Op.UNIQUE, m.metric(), companion, m.member());
+                    group.metricOp(Op.UNIQUE, m.metric(), companion,
+                            Keys.uniqueMember(m.entity().kind(), m.metric(), m.member()));
                 } else if (mutation instanceof Mutation.MetadataSet m) {
                     group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {

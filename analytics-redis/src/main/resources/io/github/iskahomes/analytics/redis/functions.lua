@@ -11,9 +11,13 @@
 --     HASH_CAP fields (HLEN), then of sub-buckets '<counters>:marks:<0-15>...' that take CAP each.
 local FILL = 48
 local CAP = 120
--- Counters and metadata fields of one entity-day are at most 22 (a listing's 18 counters and 3 metadata fields):
--- HASH_CAP leaves them room below 128 whatever the markers.
-local HASH_CAP = 100
+-- A unique metric keeps its members inline, as fields of the counters hash (the member's 64-bit hash; its value the
+-- tags of the metrics it is a member of), while its companion counter is at most INLINE (Keys.INLINE_MEMBERS); then they go to its
+-- HyperLogLog key. Inline members stay where they are: the reader unions them with the sketch.
+local INLINE = 8
+-- Counters and metadata fields of one entity-day are at most 22 (a listing's 18 counters and 3 metadata fields),
+-- its inline members at most 16 (two unique metrics): HASH_CAP leaves them room below 128 whatever the markers.
+local HASH_CAP = 90
 -- HLEN of the buckets this script has seen, kept up to date by its own HSETNX.
 local lens = {}
 -- Per event-count pair of this script, in order: whether its uuid was new. On a standalone Redis the event's
@@ -109,8 +113,10 @@ local function apply(ko, nk, i, last, out)
   local n = tonumber(ARGV[i + 1])
   local cap = -tonumber(ARGV[i + 2])
   local created = {}
-  -- The HyperLogLogs of applied segments by their companion counter (a field of the counters hash).
+  -- The HyperLogLogs of applied segments by their companion counter (a field of the counters hash), and the
+  -- members (tag then decimal, Keys.uniqueMember) added to each, by the sketch's key.
   local sketchOf
+  local membersOf
   -- Counter increments of applied segments, summed per field: one HINCRBY per field and call. Counters are
   -- fields of the entity-day's one counters hash, KEYS[ko + ck].
   local ck
@@ -185,11 +191,17 @@ local function apply(ko, nk, i, last, out)
           end
           i = i + 3
         elseif op == 'u' then
-          redis.call('PFADD', key, ARGV[i + 3])
-          -- Every event adding to this HyperLogLog also increments its companion counter (ARGV[i + 2]) in the same
-          -- call: the sketch is new exactly when that counter's field is, which the HINCRBY below tells.
+          -- Every event adding to this unique metric also increments its companion counter (ARGV[i + 2]) in the
+          -- same call: where the member goes (inline or the sketch) is decided by that counter's sum, below.
           sketchOf = sketchOf or {}
-          sketchOf[ARGV[i + 2]] = k
+          membersOf = membersOf or {}
+          local members = membersOf[k]
+          if not members then
+            members = {}
+            membersOf[k] = members
+            sketchOf[ARGV[i + 2]] = k
+          end
+          members[#members + 1] = ARGV[i + 3]
           i = i + 4
         elseif op == 'h' then
           if redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) > 0 then
@@ -231,15 +243,40 @@ local function apply(ko, nk, i, last, out)
     for f = 1, #fields do
       local by = sums[fields[f]]
       local total = redis.call('HINCRBY', key, fields[f], by)
-      if total == by then
-        -- The field is new. So is its companion sketch, if it has one; and the hash itself when this first field
-        -- is then its only one (metadata and markers, written before, have told it already).
-        local sketch = sketchOf and sketchOf[fields[f]]
-        if sketch then
-          created[sketch] = true
-        end
-        if f == 1 and not created[ck] and redis.call('HLEN', key) == 1 then
-          created[ck] = true
+      -- The hash is new when this first field is new and then its only one (metadata and markers, written
+      -- before, have told it already).
+      if total == by and f == 1 and not created[ck] and redis.call('HLEN', key) == 1 then
+        created[ck] = true
+      end
+      local sketch = sketchOf and sketchOf[fields[f]]
+      if sketch then
+        local members = membersOf[sketch]
+        if total <= INLINE then
+          -- A member inline is a field whose value holds the tags of the metrics it is a member of (a visitor
+          -- who viewed and asked is one field, 'ab'). HSETNX first: a member never overwrites a field, so never a
+          -- marker with the same decimal (the member is then left out, a chance of 2^-64 and an undercount).
+          for m = 1, #members do
+            local member = members[m]
+            local field = string.sub(member, 2)
+            local tag = string.sub(member, 1, 1)
+            if redis.call('HSETNX', key, field, tag) == 0 then
+              local tags = redis.call('HGET', key, field)
+              if string.find(tags, '^%l+$') and not string.find(tags, tag, 1, true) then
+                redis.call('HSET', key, field, tags .. tag)
+              end
+            end
+          end
+        else
+          for m = 1, #members do
+            members[m] = string.sub(members[m], 2)
+          end
+          for from = 1, #members, 1000 do
+            redis.call('PFADD', KEYS[ko + sketch], unpack(members, from, math.min(from + 999, #members)))
+          end
+          -- The sketch's first members: it is new, and gets the day's expiry.
+          if total - by <= INLINE then
+            created[sketch] = true
+          end
         end
       end
     end

@@ -83,7 +83,6 @@ class IngestorTest {
         Map<String, String> keys = probe.keys();
         String d = Scenario.DAY_KEY;
         assertThat(keys).containsEntry("listing:{L1}:day:" + d, "hash")
-                .containsEntry("listing:{L1}:day:" + d + ":unique_views", "string")
                 .containsEntry("user:{U1}:day:" + d, "hash")
                 .containsEntry("development:{DV1}:day:" + d, "hash")
                 .containsEntry("lead:{L1}:{S1}:actions", "list")
@@ -97,15 +96,26 @@ class IngestorTest {
                 k -> k.matches("events:\\{" + d + ":00}(:marks:\\d{1,4})?"));
         assertThat(keys.keySet()).filteredOn(k -> k.contains(":marks")).hasSize(4096)
                 .allMatch(k -> keys.get(k).equals("hash"));
-        // PFCOUNT would work on a string key only if it were a HyperLogLog: check the magic header.
-        assertThat(probe.redis().get(redis.keyPrefix() + "listing:{L1}:day:" + d + ":unique_views")).startsWith("HYLL");
+        // A unique metric of a few members keeps them inline in the counters hash: a field per visitor (its hash)
+        // whose value tags the metrics it is a member of, 'a' unique_views and 'b' unique_leads. L1 was viewed by
+        // S1 and S2, who both asked too, and asked by S3.
+        Map<String, String> listing = probe.redis().hgetall(redis.keyPrefix() + "listing:{L1}:day:" + d);
+        Map<String, String> members = new HashMap<>();
+        listing.forEach((field, value) -> {
+            if (field.matches("-?\\d+") && value.matches("[a-z]+")) {
+                members.put(field, value);
+            }
+        });
+        assertThat(members.values()).containsExactlyInAnyOrder("ab", "ab", "b");
+        assertThat(members.keySet()).contains(Keys.uniqueMember(EntityKind.LISTING, "unique_views", "S1").substring(1),
+                Keys.uniqueMember(EntityKind.LISTING, "unique_leads", "S3").substring(1));
         // Counters are fields of the entity-day's hash, never keys of their own.
         assertThat(probe.counter("listing:{L1}:day:" + d, "total_views")).isEqualTo("3");
         assertThat(probe.counter("user:{U1}:day:" + d, "profile_views")).isEqualTo("1");
-        // So is the metadata: the only other keys of an entity-day are its HyperLogLogs.
+        // So is the metadata. An entity-day's only other keys are HyperLogLogs of more members than this: none.
         assertThat(probe.counter("listing:{L1}:day:" + d, "lister_id")).isEqualTo("U1");
         assertThat(keys.keySet()).filteredOn(k -> k.matches("(listing|user|development):\\{[^}]+}:day:\\d{8}:.+"))
-                .isNotEmpty().allMatch(k -> k.contains(":unique_"));
+                .isEmpty();
         Set<String> listingIndex = new HashSet<>();
         for (int shard = 0; shard < 16; shard++) {
             listingIndex.addAll(probe.redis().smembers(redis.keyPrefix() + "index:listing:{" + d + ":"
@@ -148,8 +158,7 @@ class IngestorTest {
         List<String> dayKeys = probe.keys().keySet().stream()
                 .filter(k -> k.contains(Scenario.DAY_KEY) && !k.startsWith("index:") && !k.startsWith("events:"))
                 .toList();
-        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY,
-                "listing:{L1}:day:" + Scenario.DAY_KEY + ":unique_leads", "user:{U1}:day:" + Scenario.DAY_KEY);
+        assertThat(dayKeys).contains("listing:{L1}:day:" + Scenario.DAY_KEY, "user:{U1}:day:" + Scenario.DAY_KEY);
         assertThat(probe.keys().keySet()).filteredOn(k -> k.startsWith("events:{" + Scenario.DAY_KEY)).isNotEmpty()
                 .allSatisfy(key -> probe.assertExpiresAt(key, expected));
         for (String key : dayKeys) {
@@ -654,6 +663,60 @@ class IngestorTest {
     }
 
     @Test
+    void aUniqueMetricKeepsItsFirstEightMembersInlineThenAddsTheRestToASketchWithTheDaysExpiry() {
+        String counters = "listing:{L9}:day:" + Scenario.DAY_KEY;
+        String sketchKey = counters + ":unique_views";
+        AnalyticsReader reader = ingestor.reader();
+        for (int seeker = 1; seeker <= Keys.INLINE_MEMBERS; seeker++) {
+            ingestor.ingest(List.of(view("L9", "S" + seeker, Scenario.NOON.plusSeconds(seeker))));
+        }
+        assertThat(probe.keys()).doesNotContainKey(sketchKey);
+        assertThat(inlineMembers(counters)).hasSize(8).allMatch("a"::equals);
+        assertThat(reader.entities(EntityKind.LISTING, Scenario.DAY, List.of("L9")).get(0).unique("unique_views"))
+                .isEqualTo(8);
+
+        // The ninth view is the first into the sketch, which gets the day's expiry; the eight stay inline.
+        ingestor.ingest(List.of(view("L9", "S9", Scenario.NOON.plusSeconds(9))));
+        assertThat(probe.redis().get(redis.keyPrefix() + sketchKey)).startsWith("HYLL");
+        assertThat(probe.redis().pfcount(redis.keyPrefix() + sketchKey)).isEqualTo(1);
+        probe.assertExpiresAt(sketchKey, Keys.expiryOf(BusinessCalendar.UTC, Scenario.DAY, Duration.ofDays(7))
+                .toEpochMilli());
+        assertThat(inlineMembers(counters)).hasSize(8);
+
+        // The same nine again, and three new ones in one batch: the reader unions the inline members and the sketch.
+        List<Event> again = new ArrayList<>();
+        for (int seeker = 1; seeker <= 12; seeker++) {
+            again.add(view("L9", "S" + seeker, Scenario.NOON.plusSeconds(100 + seeker)));
+        }
+        ingestor.ingest(again);
+        EntityDay day = reader.entities(EntityKind.LISTING, Scenario.DAY, List.of("L9")).get(0);
+        assertThat(day.counter("total_views")).isEqualTo(21);
+        assertThat(day.unique("unique_views")).isEqualTo(12);
+        assertThat(reader.uniqueCount(EntityRef.listing("L9"), "unique_views", List.of(Scenario.DAY))).isEqualTo(12);
+        assertThat(reader.unionCount(List.of(day.sketches().get("unique_views")))).isEqualTo(12);
+
+        // Twelve new viewers of a fresh listing in one batch: the companion passes eight in that call, so all go
+        // to the sketch and none inline.
+        List<Event> batch = new ArrayList<>();
+        for (int seeker = 1; seeker <= 12; seeker++) {
+            batch.add(view("L10", "T" + seeker, Scenario.NOON.plusSeconds(seeker)));
+        }
+        ingestor.ingest(batch);
+        assertThat(inlineMembers("listing:{L10}:day:" + Scenario.DAY_KEY)).isEmpty();
+        assertThat(probe.redis().pfcount(redis.keyPrefix() + "listing:{L10}:day:" + Scenario.DAY_KEY + ":unique_views"))
+                .isEqualTo(12);
+        assertThat(reader.entities(EntityKind.LISTING, Scenario.DAY, List.of("L10")).get(0).unique("unique_views"))
+                .isEqualTo(12);
+    }
+
+    /** The values of the counters hash's inline unique members: fields that are a decimal hash, whose value is tags. */
+    private List<String> inlineMembers(String counters) {
+        return probe.redis().hgetall(redis.keyPrefix() + counters).entrySet().stream()
+                .filter(e -> e.getKey().matches("-?\\d+") && e.getValue().matches("[a-z]+")).map(Map.Entry::getValue)
+                .toList();
+    }
+
+    @Test
     void resultJsonIsTheSeedsPlusDuplicatesAndRejections() {
         IngestResult result = new IngestResult(45, 2, Map.of("20250115", 45),
                 List.of(new IngestResult.Rejection(3, "u-3", "listing_id is missing"),
@@ -821,7 +884,7 @@ class IngestorTest {
     @Test
     void withOneCallPerSlotAFullCountersHashContinuesInMarkerBucketsThatStayZiplistsAndDedupeAsBefore() {
         // 2,600 views of one listing, one call per slot (as on a Cluster): the listing-day's markers fill its
-        // counters hash up to 100 fields, then sub-buckets of 120 one and two levels down.
+        // counters hash up to 90 fields, then sub-buckets of 120 one and two levels down.
         List<Event> views = new ArrayList<>();
         while (views.size() < 2600) {
             views.add(view("L1", "S" + views.size(), Scenario.NOON));
@@ -840,14 +903,15 @@ class IngestorTest {
         Probe own = new Probe(probe.redis(), prefix);
         String hash = "listing:{L1}:day:" + Scenario.DAY_KEY;
         assertThat(own.counter(hash, "total_views")).isEqualTo("2600");
-        assertThat(probe.redis().hlen(prefix + hash)).isBetween(100L, 128L);
+        assertThat(probe.redis().hlen(prefix + hash)).isBetween(90L, 128L);
         assertThat(probe.redis().objectEncoding(prefix + hash)).isEqualTo("ziplist");
         List<String> marks = own.keys().keySet().stream().filter(k -> k.startsWith(hash + ":marks:")).toList();
         assertThat(marks).anyMatch(k -> k.substring(hash.length()).matches(":marks:\\d+")) // level 2
                 .anyMatch(k -> k.substring(hash.length()).matches(":marks:\\d+:\\d+")); // level 3
-        // A marker field starts with a digit or '-' (a canonical uuid's first half): in the hash and the buckets.
-        long markers = probe.redis().hkeys(prefix + hash).stream().filter(f -> !Character.isLetter(f.charAt(0)))
-                .count();
+        // A marker field starts with a digit or '-' (a canonical uuid's first half), and its value is no metric tag
+        // (inline unique members are decimals too; this batch of 650 sent its members to the sketch at once).
+        long markers = probe.redis().hgetall(prefix + hash).entrySet().stream()
+                .filter(f -> !Character.isLetter(f.getKey().charAt(0)) && !f.getValue().matches("[a-z]+")).count();
         for (String key : marks) {
             markers += probe.redis().hlen(prefix + key);
             assertThat(probe.redis().objectEncoding(prefix + key)).as(key).isEqualTo("ziplist");

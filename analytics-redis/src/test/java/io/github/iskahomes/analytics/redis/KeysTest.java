@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.LeadRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,21 @@ class KeysTest {
         assertThatThrownBy(() -> Keys.leadOfMember(member))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("\"" + member + "\" is not a lead index entry");
+    }
+
+    @Test
+    void aUniqueMemberIsItsMetricsTagAndOneHashOfTheVisitorForEveryMetricAndKind() {
+        String view = Keys.uniqueMember(EntityKind.LISTING, "unique_views", "seeker-1");
+        String lead = Keys.uniqueMember(EntityKind.LISTING, "unique_leads", "seeker-1");
+        assertThat(view).startsWith("a").matches("a-?\\d{1,19}");
+        assertThat(lead).startsWith("b").isEqualTo("b" + view.substring(1));
+        assertThat(Keys.uniqueMember(EntityKind.USER, "unique_profile_viewers", "seeker-1")).isEqualTo(view);
+        assertThat(Keys.uniqueMember(EntityKind.LISTING, "unique_views", "seeker-2")).isNotEqualTo(view);
+        // A ziplist keeps the decimal as an integer only in its canonical form, which Long.toString gives.
+        assertThat(Long.toString(Long.parseLong(view.substring(1)))).isEqualTo(view.substring(1));
+        assertThatThrownBy(() -> Keys.uniqueMember(EntityKind.LISTING, "total_views", "seeker-1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("total_views is not a unique metric of LISTING");
     }
 
     @Test
