@@ -97,6 +97,12 @@ final class HyperLogLogs {
      * @throws IllegalArgumentException if base is not a Redis HyperLogLog (the messages of {@link #count(byte[])})
      */
     static byte[] add(byte[] base, List<String> members) {
+        if (base == null && !members.isEmpty() && members.size() <= FEW) {
+            byte[] few = sparseOfFew(members);
+            if (few != null) {
+                return header(few, null);
+            }
+        }
         byte[] registers = new byte[REGISTERS];
         byte encoding = SPARSE;
         if (base != null) {
@@ -107,8 +113,7 @@ final class HyperLogLogs {
         for (String member : members) {
             long hash = murmurHash64A(member.getBytes(StandardCharsets.UTF_8), SEED);
             int index = (int) (hash & (REGISTERS - 1));
-            // hllPatLen: the run of zeros after the index bits, counting the final 1; bit Q stops it at Q + 1.
-            int count = Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
+            int count = patternLength(hash);
             if (count > registers[index]) {
                 registers[index] = (byte) count;
                 raised = true;
@@ -121,6 +126,11 @@ final class HyperLogLogs {
         if (hll == null) {
             hll = encodeDense(registers);
         }
+        return header(hll, base);
+    }
+
+    /** Writes the magic into an encoded sketch, and base's header after the encoding byte; marks the cache stale. */
+    private static byte[] header(byte[] hll, byte[] base) {
         hll[0] = 'H';
         hll[1] = 'Y';
         hll[2] = 'L';
@@ -132,6 +142,14 @@ final class HyperLogLogs {
         hll[15] |= (byte) STALE;
         return hll;
     }
+
+    /** {@code hllPatLen}: the run of zeros after the index bits, counting the final 1; bit Q stops it at Q + 1. */
+    private static int patternLength(long hash) {
+        return Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
+    }
+
+    /** Up to how many members, on no base, {@link #sparseOfFew} encodes without the array of every register. */
+    private static final int FEW = 256;
 
     /** The encoding byte of a sketch, after checking it is one as Redis's {@code isHLLObjectOrReply} does. */
     private static byte encoding(byte[] hll) {
@@ -230,36 +248,100 @@ final class HyperLogLogs {
             while (end < REGISTERS && registers[end] == value) {
                 end++;
             }
-            int run = end - first;
-            while (run > 0) {
-                int chunk;
-                if (value != 0) {
-                    chunk = Math.min(run, SPARSE_VAL_MAX_RUN);
-                    if (at + 1 > SPARSE_MAX_BYTES) {
-                        return null;
-                    }
-                    out[at++] = (byte) (0x80 | (value - 1) << 2 | (chunk - 1));
-                } else if (run > SPARSE_ZERO_MAX_RUN) {
-                    chunk = Math.min(run, SPARSE_XZERO_MAX_RUN);
-                    if (at + 2 > SPARSE_MAX_BYTES) {
-                        return null;
-                    }
-                    out[at++] = (byte) (0x40 | (chunk - 1) >>> 8);
-                    out[at++] = (byte) (chunk - 1);
-                } else {
-                    chunk = run;
-                    if (at + 1 > SPARSE_MAX_BYTES) {
-                        return null;
-                    }
-                    out[at++] = (byte) (chunk - 1);
-                }
-                run -= chunk;
+            at = run(out, at, value, end - first);
+            if (at < 0) {
+                return null;
             }
             first = end;
         }
         byte[] hll = Arrays.copyOf(out, at);
         hll[4] = SPARSE;
         return hll;
+    }
+
+    /**
+     * {@link #encodeSparse} of the registers of a few members on an empty sketch, without the 16,384 registers: the
+     * members' (register, value) pairs sorted, the gaps between them runs of zeros. The same bytes; {@code null} when
+     * sparse cannot hold them. The reader builds one per entity-day of inline members, so this is its common case.
+     */
+    private static byte[] sparseOfFew(List<String> members) {
+        int n = members.size();
+        long[] pairs = new long[n];
+        for (int i = 0; i < n; i++) {
+            long hash = murmurHash64A(members.get(i).getBytes(StandardCharsets.UTF_8), SEED);
+            pairs[i] = (hash & (REGISTERS - 1)) << 8 | patternLength(hash);
+        }
+        // By register, then value: the last pair of a register holds its largest value.
+        Arrays.sort(pairs);
+        byte[] out = new byte[HEADER + 4 * n + 2];
+        int at = HEADER;
+        int next = 0;
+        int i = 0;
+        while (i < n) {
+            int register = (int) (pairs[i] >>> 8);
+            while (i + 1 < n && pairs[i + 1] >>> 8 == register) {
+                i++;
+            }
+            int value = (int) (pairs[i] & 0xFF);
+            if (value > SPARSE_MAX_VALUE) {
+                return null;
+            }
+            // Neighbouring registers of the same value are one run, as encodeSparse finds them.
+            int end = register + 1;
+            while (i + 1 < n && pairs[i + 1] >>> 8 == end) {
+                int last = i + 1;
+                while (last + 1 < n && pairs[last + 1] >>> 8 == end) {
+                    last++;
+                }
+                if ((pairs[last] & 0xFF) != value) {
+                    break;
+                }
+                i = last;
+                end++;
+            }
+            at = run(out, run(out, at, 0, register - next), value, end - register);
+            next = end;
+            i++;
+        }
+        at = run(out, at, 0, REGISTERS - next);
+        if (at < 0) {
+            return null;
+        }
+        byte[] hll = Arrays.copyOf(out, at);
+        hll[4] = SPARSE;
+        return hll;
+    }
+
+    /**
+     * Writes {@code run} registers of {@code value} at {@code at} as sparse opcodes (VAL for a value, ZERO or XZERO
+     * for zeros) and returns where the next goes, or -1 past {@value #SPARSE_MAX_BYTES} bytes.
+     */
+    private static int run(byte[] out, int at, int value, int run) {
+        while (run > 0 && at >= 0) {
+            int chunk;
+            if (value != 0) {
+                chunk = Math.min(run, SPARSE_VAL_MAX_RUN);
+                if (at + 1 > SPARSE_MAX_BYTES) {
+                    return -1;
+                }
+                out[at++] = (byte) (0x80 | (value - 1) << 2 | (chunk - 1));
+            } else if (run > SPARSE_ZERO_MAX_RUN) {
+                chunk = Math.min(run, SPARSE_XZERO_MAX_RUN);
+                if (at + 2 > SPARSE_MAX_BYTES) {
+                    return -1;
+                }
+                out[at++] = (byte) (0x40 | (chunk - 1) >>> 8);
+                out[at++] = (byte) (chunk - 1);
+            } else {
+                chunk = run;
+                if (at + 1 > SPARSE_MAX_BYTES) {
+                    return -1;
+                }
+                out[at++] = (byte) (chunk - 1);
+            }
+            run -= chunk;
+        }
+        return at;
     }
 
     /** The dense sketch of these registers (the caller writes the header's magic), packed as {@code HLL_DENSE_SET_REGISTER}. */
