@@ -196,7 +196,8 @@ public final class AnalyticsReader implements AutoCloseable {
     }
 
     /**
-     * Per entity-day: HGETALL of its counters hash and GET of each HyperLogLog. The counters hash also holds the
+     * Per entity-day: HGETALL of its counters hash, then GET of each HyperLogLog of the entity-days whose companion
+     * counter says they have one. The counters hash also holds the
      * entity-day's metadata and, on a Cluster, its dedupe markers: a field that is one of the kind's counters is a
      * counter, a field whose name starts with a lowercase ASCII letter is metadata, anything else (markers start
      * with a digit, {@code -} or {@code ~}; the writer's bookkeeping with {@code @}) is not the reader's. Unique
@@ -209,17 +210,21 @@ public final class AnalyticsReader implements AutoCloseable {
         byte[][] counterNames = counters.stream().map(name -> name.getBytes(StandardCharsets.UTF_8))
                 .toArray(byte[][]::new);
         Map<String, Integer> uniqueIndex = indexOf(uniques);
+        int[] companions = new int[uniques.size()];
+        for (int u = 0; u < uniques.size(); u++) {
+            companions[u] = counterIndex.get(WritePlanner.companion(kind, uniques.get(u)));
+        }
         // Every key of an entity-day is <head><id><tail>: the counters hash, then each HyperLogLog.
         String[] parts = around(keys.entityDayPrefix(new EntityRef(kind, PLACEHOLDER), Keys.day(day)), PLACEHOLDER);
-        String[] tails = new String[uniques.size() + 1];
-        tails[0] = parts[1].substring(0, parts[1].length() - 1);
+        BulkReads.Shape hashes = new BulkReads.Shape(parts[0],
+                new String[] {parts[1].substring(0, parts[1].length() - 1)}, "h");
+        String[] sketchTails = new String[uniques.size()];
         for (int u = 0; u < uniques.size(); u++) {
-            tails[1 + u] = parts[1] + uniques.get(u);
+            sketchTails[u] = parts[1] + uniques.get(u);
         }
-        BulkReads.Shape shape = new BulkReads.Shape(parts[0], tails, "h" + "g".repeat(uniques.size()));
+        BulkReads.Shape sketchKeys = new BulkReads.Shape(parts[0], sketchTails, "g".repeat(uniques.size()));
         BulkReads.Names names = new BulkReads.Names();
-        int[] histogram = new int[HyperLogLogs.HISTOGRAM];
-        return reads.read(shape, ids, (position, reply) -> {
+        List<HashPart> read = reads.read(hashes, ids, (position, reply) -> {
             String id = ids.get(position);
             long[] values = new long[counters.size()];
             FieldMap<String> metadata = new FieldMap<>(4);
@@ -228,7 +233,7 @@ public final class AnalyticsReader implements AutoCloseable {
             for (int f = 0; f < fields; f += 2) {
                 int index = reply.field(counterNames);
                 if (index >= 0) {
-                    values[index] = reply.integer(shape.key(id, 0));
+                    values[index] = reply.integer(hashes.key(id, 0));
                 } else if (index == BulkReads.Reply.METADATA) {
                     metadata.add(reply.name(names), reply.text());
                 } else {
@@ -246,31 +251,67 @@ public final class AnalyticsReader implements AutoCloseable {
                     }
                 }
             }
+            return new HashPart(values, metadata, inline);
+        });
+        // A unique metric has a HyperLogLog key only once its companion counter has passed the inline members
+        // (the writer's rule): only those entity-days' sketches are read, in a second round trip.
+        List<String> withSketches = new ArrayList<>();
+        int[] sketchOf = new int[ids.size()];
+        for (int i = 0; i < ids.size(); i++) {
+            long[] values = read.get(i).values;
+            sketchOf[i] = -1;
+            for (int companion : companions) {
+                if (values[companion] > Keys.INLINE_MEMBERS) {
+                    sketchOf[i] = withSketches.size();
+                    withSketches.add(ids.get(i));
+                    break;
+                }
+            }
+        }
+        List<byte[][]> sketchBytes = withSketches.isEmpty() ? List.of()
+                : reads.read(sketchKeys, withSketches, (position, reply) -> {
+                    byte[][] bytes = new byte[uniques.size()][];
+                    for (int u = 0; u < bytes.length; u++) {
+                        bytes[u] = reply.bytes();
+                    }
+                    return bytes;
+                });
+        int[] histogram = new int[HyperLogLogs.HISTOGRAM];
+        List<EntityDay> days = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            HashPart part = read.get(i);
+            byte[][] stored = sketchOf[i] < 0 ? null : sketchBytes.get(sketchOf[i]);
             long[] counts = new long[uniques.size()];
             FieldMap<byte[]> sketches = new FieldMap<>(uniques.size());
             for (int u = 0; u < uniques.size(); u++) {
-                byte[] sketch = reply.bytes();
-                long count = 0;
-                if (sketch != null || inline != null && !inline[u].isEmpty()) {
-                    try {
-                        // The members kept inline, with the sketch's if the metric has one by now: the sketch
-                        // PFADD of them all would have made.
-                        if (inline != null && !inline[u].isEmpty()) {
-                            sketch = HyperLogLogs.add(sketch, inline[u]);
-                        }
-                        count = HyperLogLogs.count(sketch, histogram);
-                    } catch (IllegalArgumentException e) {
-                        throw new AnalyticsException(store.server() + " holds " + shape.key(id, 1 + u)
-                                + ", which is " + e.getMessage(), e);
-                    }
-                    sketches.add(uniques.get(u), sketch);
+                byte[] sketch = stored == null ? null : stored[u];
+                List<String> members = part.inline == null ? List.of() : part.inline[u];
+                if (sketch == null && members.isEmpty()) {
+                    continue;
                 }
-                counts[u] = count;
+                try {
+                    // The members kept inline, with the sketch's if the metric has one by now: the sketch PFADD
+                    // of them all would have made.
+                    if (!members.isEmpty()) {
+                        sketch = HyperLogLogs.add(sketch, members);
+                    }
+                    counts[u] = HyperLogLogs.count(sketch, histogram);
+                } catch (IllegalArgumentException e) {
+                    throw new AnalyticsException(store.server() + " holds " + sketchKeys.key(id, u)
+                            + ", which is " + e.getMessage(), e);
+                }
+                sketches.add(uniques.get(u), sketch);
             }
-            return new EntityDay(new EntityRef(kind, id), day,
-                    new MetricValues(counters, counterIndex, values), new MetricValues(uniques, uniqueIndex, counts),
-                    sketches, metadata);
-        });
+            days.add(new EntityDay(new EntityRef(kind, id), day,
+                    new MetricValues(counters, counterIndex, part.values),
+                    new MetricValues(uniques, uniqueIndex, counts), sketches, part.metadata));
+        }
+        return days;
+    }
+
+    /** What an entity-day's counters hash holds, before its sketches are read. */
+    private record HashPart(long[] values, FieldMap<String> metadata, List<String>[] inline) {
     }
 
     @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.github.iskahomes.analytics.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iskahomes.analytics.core.Event;
 import io.github.iskahomes.analytics.testing.RedisClusterExtension;
 import io.github.iskahomes.analytics.testing.TestRedisCluster;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -60,6 +61,28 @@ class ClusterIngestorTest {
         assertThat(keys).filteredOn(k -> k.startsWith("listing:{L1}") || k.startsWith("lead:{L1}"))
                 .contains("listing:{L1}:day:" + Scenario.DAY_KEY).hasSize(10)
                 .noneMatch(k -> k.contains(":unique_")).allMatch(k -> SlotHash.getSlot(cluster.keyPrefix() + k) == l1);
+    }
+
+    @Test
+    void uniqueMembersInlineAndInTheSketchAreReadAsOneUnionAcrossNodes() {
+        // Five viewers inline in each listing's hash, then seven more that pass the companion's 8 into the sketch;
+        // the reader reads the sketches of those listings only, in their slots, and unions them with the inline five.
+        List<String> listings = List.of("L1", "L2", "L3", "L4");
+        List<Event> first = new java.util.ArrayList<>();
+        List<Event> second = new java.util.ArrayList<>();
+        for (String listing : listings) {
+            for (int seeker = 0; seeker < 12; seeker++) {
+                (seeker < 5 ? first : second).add(IngestorTest.view(listing, "S" + seeker,
+                        Scenario.NOON.plusSeconds(seeker)));
+            }
+        }
+        ingestor.ingest(first);
+        ingestor.ingest(second);
+        List<EntityDay> days = ingestor.reader().entities(io.github.iskahomes.analytics.core.EntityKind.LISTING,
+                Scenario.DAY, List.of("L1", "L2", "L3", "L4", "L5"));
+        assertThat(days).extracting(day -> day.unique("unique_views")).containsExactly(12L, 12L, 12L, 12L, 0L);
+        assertThat(days).extracting(day -> day.counter("total_views")).containsExactly(12L, 12L, 12L, 12L, 0L);
+        assertThat(probe.keys().keySet()).filteredOn(k -> k.endsWith(":unique_views")).hasSize(4);
     }
 
     @Test
