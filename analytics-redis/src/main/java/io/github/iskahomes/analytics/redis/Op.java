@@ -22,10 +22,13 @@ enum Op {
     /** Adds to a counter that is a key of its own. */
     INCREMENT("i", Shape.VALUE, "INCRBY key by", "a lead's actions of the day"),
     /**
-     * Adds a member to a HyperLogLog. Its field is the companion counter, which every event adding to the sketch
-     * increments in the same call: the sketch gets the day's expiry when that counter's field is new.
+     * Adds a member (tag and hash, {@link Keys#uniqueMember}) to a unique metric. Its field is the companion counter,
+     * which every event adding to the metric increments in the same call: while that counter is at most
+     * {@link Keys#INLINE_MEMBERS} the member is a field of the counters hash, after that it goes to the HyperLogLog
+     * key, which gets the day's expiry in the call that first passes the limit.
      */
-    UNIQUE("u", Shape.FIELD_VALUE, "PFADD key member", "a unique-visitor count (field: its companion counter)"),
+    UNIQUE("u", Shape.FIELD_VALUE, "HSETNX counters member tags (companion ≤ 8), else PFADD key member",
+            "a unique-visitor count (field: its companion counter)"),
     /** Sets one field of a hash. */
     FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day metadata (in the counters hash) or lead metadata, one field"),
     /** Sets several fields of a hash in one command: an event's fields of one hash, coalesced. */
