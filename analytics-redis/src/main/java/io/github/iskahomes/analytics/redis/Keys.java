@@ -39,15 +39,16 @@ final class Keys {
         return CalendarParts.dayKey(day);
     }
 
-    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: the HyperLogLogs. */
+    /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: the HyperLogLogs (of metrics past their inline members). */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
         return entityDayPrefix(entity, day(day)) + suffix;
     }
 
     /**
      * {@code P<kind>:{<id>}:day:<YYYYMMDD>}: the hash of the entity-day's counters, one field per metric, its metadata
-     * fields (lister_id, …) and, on a Cluster, its first dedupe markers (fields that start with a digit, {@code -} or
-     * {@code ~}; further ones in {@code …:marks:<0-15>…}).
+     * fields (lister_id, …), its unique metrics' first {@value #INLINE_MEMBERS} members ({@link #uniqueMember}) and,
+     * on a Cluster, its first dedupe markers (fields that start with a digit, {@code -} or {@code ~}; further ones in
+     * {@code …:marks:<0-15>…}).
      */
     String counters(EntityRef entity, LocalDate day) {
         return countersOf(entityDayPrefix(entity, day(day)));
