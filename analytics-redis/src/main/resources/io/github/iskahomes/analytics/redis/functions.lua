@@ -11,9 +11,9 @@
 --     HASH_CAP fields (HLEN), then of sub-buckets '<counters>:marks:<0-15>...' that take CAP each.
 local FILL = 48
 local CAP = 120
--- A unique metric keeps its members inline, as fields of the counters hash (the member's 64-bit hash; its value the
--- tags of the metrics it is a member of), while its companion counter is at most INLINE (Keys.INLINE_MEMBERS); then they go to its
--- HyperLogLog key. Inline members stay where they are: the reader unions them with the sketch.
+-- A unique metric keeps its members inline, as fields of the counters hash (the member's 64-bit hash; its value
+-- the tags of the metrics it is a member of), while its companion counter is at most INLINE (Keys.INLINE_MEMBERS);
+-- then they go to its HyperLogLog key. Inline members stay where they are: the reader unions them with the sketch.
 local INLINE = 8
 -- Counters and metadata fields of one entity-day are at most 22 (a listing's 18 counters and 3 metadata fields),
 -- its inline members at most 16 (two unique metrics): HASH_CAP leaves them room below 128 whatever the markers.
