@@ -46,19 +46,19 @@ final class BatchWriter {
 
     /** What the batch did to each event: whether any of its calls applied something. */
     boolean[] write(List<MutationPlan> plans) {
-        Stream stream = stream();
-        for (MutationPlan plan : plans) {
-            stream.add(plan);
+        Stream stream = stream(plans.size());
+        for (int i = 0; i < plans.size(); i++) {
+            stream.add(plans.get(i), i);
         }
         return stream.finish();
     }
 
     /** A batch to write, its events added one by one; see {@link Stream}. */
-    Stream stream() {
+    Stream stream(int expected) {
         // Another caller's batch on its way means Redis has work while this one is planned: nothing to overlap, and
         // sub-batches would only cost Redis their per-call work (counts per shard, bucket lengths, index adds).
         boolean alone = writing.getAndIncrement() == 0;
-        return new Stream(alone ? eventsPerCall : 0);
+        return new Stream(alone ? eventsPerCall : 0, expected);
     }
 
     /**
@@ -75,21 +75,34 @@ final class BatchWriter {
      */
     final class Stream {
         private final int eventsPerCall;
+        /**
+         * How many events the batch's last sub-batch should have: the caller waits for Redis to run it with nothing
+         * left to plan, so a small one shortens that wait (a quarter of {@link #eventsPerCall}).
+         */
+        private final int tail;
+        /** How many events the batch has, rejected ones included; the tail is cut by it. */
+        private final int expected;
         private final List<MutationPlan> pending = new ArrayList<>();
         private final List<WritePlanner.WritePlan> planned = new ArrayList<>(4);
         private final List<ScriptRunner.Started> started = new ArrayList<>(4);
         private int events;
         private boolean finished;
 
-        private Stream(int eventsPerCall) {
+        private Stream(int eventsPerCall, int expected) {
             this.eventsPerCall = eventsPerCall;
+            this.tail = eventsPerCall / 4;
+            this.expected = expected;
         }
 
-        /** Adds the batch's next event; may send a sub-batch. */
-        void add(MutationPlan plan) {
+        /**
+         * Adds the batch's next event, the {@code position}-th of the batch (rejected events have positions too); may
+         * send a sub-batch.
+         */
+        void add(MutationPlan plan, int position) {
             pending.add(plan);
             events++;
-            if (eventsPerCall > 0 && pending.size() == eventsPerCall) {
+            if (eventsPerCall > 0 && (pending.size() == eventsPerCall
+                    || tail > 0 && expected - position - 1 == tail && expected > eventsPerCall)) {
                 send();
             }
         }

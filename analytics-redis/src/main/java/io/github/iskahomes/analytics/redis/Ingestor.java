@@ -223,7 +223,7 @@ public final class Ingestor implements AutoCloseable {
         }
         var now = clock.instant();
         int n = events.size();
-        Outcome outcome = new Outcome(n, writer.stream());
+        Outcome outcome = new Outcome(n, writer.stream(n));
         try {
             return ingestChecked(events, now, outcome);
         } finally {
@@ -320,7 +320,7 @@ public final class Ingestor implements AutoCloseable {
             } else if (uuids.add(checked.uuid())) {
                 MutationPlan plan = MetricContract.plan(checked);
                 plans.add(plan);
-                stream.add(plan);
+                stream.add(plan, element.index());
             } else {
                 duplicates++;
             }

@@ -409,6 +409,26 @@ class IngestorTest {
         }
     }
 
+    @Test
+    void aBatchsLastSubBatchIsAQuarterOfOneSoTheCallerWaitsLessForItsEnd() {
+        // Sub-batches of 8: 20 events go as 8, 8, 2 and a last one of 2 (a quarter of 8), which is what the caller
+        // waits for with nothing left to plan; every event counted once, and a replay counted as duplicates.
+        CutOff calls = CutOff.inSubBatchesOf(8);
+        try (Ingestor sub = Ingestor.create(client, RedisURI.create(redis.uri()),
+                config.toBuilder().keyPrefix(redis.keyPrefix() + "tail:").build(), calls)) {
+            List<Event> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                batch.add(view("L" + i % 5, "S" + i, Scenario.NOON.plusSeconds(i)));
+            }
+            calls.after(Integer.MAX_VALUE);
+            assertThat(sub.ingest(batch).ingested()).isEqualTo(20);
+            assertThat(calls.sent()).isEqualTo(4);
+            assertThat(probe.redis().hget(redis.keyPrefix() + "tail:listing:{L4}:day:" + Scenario.DAY_KEY,
+                    "total_views")).isEqualTo("4");
+            assertThat(sub.ingest(batch).duplicates()).isEqualTo(20);
+        }
+    }
+
     private int cutAtEveryPoint(boolean perSlot, String label) {
         return CutOff.scenarioAtEveryPoint(perSlot, (prefix, cutOff) -> Ingestor.create(client,
                 RedisURI.create(redis.uri()), config.toBuilder().keyPrefix(redis.keyPrefix() + label + prefix).build(),
