@@ -197,11 +197,12 @@ public final class AnalyticsReader implements AutoCloseable {
 
     /**
      * Per entity-day: HGETALL of its counters hash, then GET of each HyperLogLog of the entity-days whose companion
-     * counter says they have one. The counters hash also holds the
-     * entity-day's metadata and, on a Cluster, its dedupe markers: a field that is one of the kind's counters is a
-     * counter, a field whose name starts with a lowercase ASCII letter is metadata, anything else (markers start
-     * with a digit, {@code -} or {@code ~}; the writer's bookkeeping with {@code @}) is not the reader's. Unique
-     * counts are what PFCOUNT answers, counted from the sketch bytes here ({@link HyperLogLogs}).
+     * counter says they have one. The counters hash also holds the entity-day's metadata, its inline unique members
+     * and, on a Cluster, its dedupe markers: a field that is one of the kind's counters is a counter, a field whose
+     * name starts with a lowercase ASCII letter is metadata, a field whose value is tags ({@link Keys#uniqueMember})
+     * is an inline member, anything else (markers start with a digit, {@code -} or {@code ~}; the writer's
+     * bookkeeping with {@code @}) is not the reader's. Unique counts are what PFCOUNT answers, counted from the
+     * sketch of the key and the inline members here ({@link HyperLogLogs}).
      */
     private List<EntityDay> readEntities(EntityKind kind, LocalDate day, List<String> ids) {
         List<String> counters = kind.counters();
@@ -340,7 +341,7 @@ public final class AnalyticsReader implements AutoCloseable {
 
     /**
      * The estimated number of distinct members of one entity's unique metric over several days: the union of the
-     * days' sketches ({@link #sketch}), as PFCOUNT counts it.
+     * days' sketches ({@link #sketch}), counted here as {@code PFCOUNT} of several keys counts it. Reads only.
      */
     public long uniqueCount(EntityRef entity, String metric, Collection<LocalDate> days) {
         Objects.requireNonNull(entity, "entity");
@@ -352,7 +353,7 @@ public final class AnalyticsReader implements AutoCloseable {
                 sketches.add(sketch);
             }
         }
-        return sketches.size() == 1 ? HyperLogLogs.count(sketches.get(0)) : unionCount(sketches);
+        return sketches.size() == 1 ? HyperLogLogs.count(sketches.get(0)) : HyperLogLogs.countUnion(sketches);
     }
 
     /**

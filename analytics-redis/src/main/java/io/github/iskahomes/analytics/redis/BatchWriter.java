@@ -69,9 +69,8 @@ final class BatchWriter {
      * inside one, so an event's count marker and all its entity-day segments stay in one atomic script, and a batch
      * cut by a failure between sub-batches is retried exactly as one cut between the calls of a Cluster. A batch is
      * cut only when no other caller's batch is being written: then Redis already has work while this one is planned.
-     * On a Cluster
-     * the whole batch is planned at {@link #finish()} and sent as one pipeline of calls per slot. Not thread-safe:
-     * one ingest call owns it.
+     * On a Cluster the whole batch is planned at {@link #finish()} and sent as one pipeline of calls per slot. Not
+     * thread-safe: one ingest call owns it.
      */
     final class Stream {
         private final int eventsPerCall;

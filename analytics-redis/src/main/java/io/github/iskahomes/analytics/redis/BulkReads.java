@@ -299,8 +299,12 @@ final class BulkReads {
         /** The next bulk string as UTF-8 text, {@code null} for a nil reply. */
         String text() {
             int i = at++;
-            int length = values.lengths[i];
-            return length < 0 ? null : new String(values.arena, values.starts[i], length, StandardCharsets.UTF_8);
+            return values.lengths[i] < 0 ? null : utf8(i);
+        }
+
+        /** Element {@code i}, a bulk string, as UTF-8 text. */
+        private String utf8(int i) {
+            return new String(values.arena, values.starts[i], values.lengths[i], StandardCharsets.UTF_8);
         }
 
         /**
@@ -343,7 +347,7 @@ final class BulkReads {
                     return names.texts[n];
                 }
             }
-            String text = new String(values.arena, start, length, StandardCharsets.UTF_8);
+            String text = utf8(i);
             names.add(Arrays.copyOfRange(values.arena, start, start + length), text);
             return text;
         }
@@ -373,8 +377,7 @@ final class BulkReads {
 
         /** The field before the value just read, as UTF-8 text. */
         String fieldText() {
-            int i = at - 2;
-            return new String(values.arena, values.starts[i], values.lengths[i], StandardCharsets.UTF_8);
+            return utf8(at - 2);
         }
 
         /** Passes over the next element. */
@@ -407,7 +410,7 @@ final class BulkReads {
         }
 
         private long parse(int e, String key) {
-            String text = new String(values.arena, values.starts[e], values.lengths[e], StandardCharsets.UTF_8);
+            String text = utf8(e);
             try {
                 return Long.parseLong(text);
             } catch (NumberFormatException ex) {

@@ -107,13 +107,13 @@ final class HyperLogLogs {
         byte encoding = SPARSE;
         if (base != null) {
             encoding = encoding(base);
-            decode(base, encoding, registers);
+            raise(base, encoding, registers);
         }
         boolean raised = false;
         for (String member : members) {
-            long hash = murmurHash64A(member.getBytes(StandardCharsets.UTF_8), SEED);
-            int index = (int) (hash & (REGISTERS - 1));
-            int count = patternLength(hash);
+            long pair = registerOf(member);
+            int index = (int) (pair >>> 8);
+            int count = (int) (pair & 0xFF);
             if (count > registers[index]) {
                 registers[index] = (byte) count;
                 raised = true;
@@ -143,9 +143,14 @@ final class HyperLogLogs {
         return hll;
     }
 
-    /** {@code hllPatLen}: the run of zeros after the index bits, counting the final 1; bit Q stops it at Q + 1. */
-    private static int patternLength(long hash) {
-        return Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
+    /**
+     * The register a member (its UTF-8 bytes) raises and the value it raises it to, as {@code register << 8 | value}
+     * ({@code hllPatLen}: the register is the hash's low P bits; the value the run of zeros after them, counting the
+     * final 1, bit Q stopping it at Q + 1).
+     */
+    private static long registerOf(String member) {
+        long hash = murmurHash64A(member.getBytes(StandardCharsets.UTF_8), SEED);
+        return (hash & (REGISTERS - 1)) << 8 | Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
     }
 
     /** Up to how many members, on no base, {@link #sparseOfFew} encodes without the array of every register. */
@@ -166,15 +171,40 @@ final class HyperLogLogs {
         return encoding;
     }
 
-    /** Every register of a checked sketch into {@code registers} (one byte each). */
-    private static void decode(byte[] hll, byte encoding, byte[] registers) {
+    /**
+     * Raises each of {@code registers} (one byte each) to the checked sketch's register where that is larger: into
+     * zeros, the sketch's registers; into another sketch's, their union, as {@code PFMERGE} makes it.
+     */
+    private static void raise(byte[] hll, byte encoding, byte[] registers) {
         if (encoding == DENSE) {
             for (int register = 0; register < REGISTERS; register++) {
-                registers[register] = (byte) denseRegister(hll, register);
+                registers[register] = (byte) Math.max(registers[register], denseRegister(hll, register));
             }
         } else {
-            decodeSparse(hll, (first, run, value) -> Arrays.fill(registers, first, first + run, (byte) value));
+            decodeSparse(hll, (first, run, value) -> {
+                for (int register = first; value > 0 && register < first + run; register++) {
+                    registers[register] = (byte) Math.max(registers[register], value);
+                }
+            });
         }
+    }
+
+    /**
+     * What {@code PFCOUNT} of several keys holding these sketches answers: the count of their union (the largest of
+     * each register), computed here, so a reader of several days' sketches neither writes nor asks Redis.
+     *
+     * @throws IllegalArgumentException if one is not a Redis HyperLogLog (the messages of {@link #count(byte[])})
+     */
+    static long countUnion(List<byte[]> sketches) {
+        byte[] registers = new byte[REGISTERS];
+        for (byte[] sketch : sketches) {
+            raise(sketch, encoding(sketch), registers);
+        }
+        int[] histogram = new int[HISTOGRAM];
+        for (byte register : registers) {
+            histogram[register]++;
+        }
+        return estimate(histogram);
     }
 
     /** {@code HLL_DENSE_GET_REGISTER}: 6-bit registers, least significant bits first. */
@@ -268,8 +298,7 @@ final class HyperLogLogs {
         int n = members.size();
         long[] pairs = new long[n];
         for (int i = 0; i < n; i++) {
-            long hash = murmurHash64A(members.get(i).getBytes(StandardCharsets.UTF_8), SEED);
-            pairs[i] = (hash & (REGISTERS - 1)) << 8 | patternLength(hash);
+            pairs[i] = registerOf(members.get(i));
         }
         // By register, then value: the last pair of a register holds its largest value.
         Arrays.sort(pairs);

@@ -196,6 +196,32 @@ class HyperLogLogsTest {
     }
 
     @Test
+    void aUnionCountsWhatPfcountOfSeveralKeysCountsSparseAndDenseAlike() {
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        // Overlapping sets, so the union is not the sum: 5 and 8 (sparse), 300 (sparse), 6,000 (dense).
+        List<List<String>> sets = List.of(members("u", 5), members("u", 8), members("v", 300), members("u", 6000));
+        List<byte[]> keys = new ArrayList<>();
+        List<byte[]> sketches = new ArrayList<>();
+        for (int i = 0; i < sets.size(); i++) {
+            byte[] key = bytes(prefix + "union-" + i);
+            sketches.add(pfadd(key, sets.get(i)));
+            keys.add(key);
+        }
+        assertThat(sketches).extracting(sketch -> sketch[4]).containsExactly((byte) 1, (byte) 1, (byte) 1, (byte) 0);
+        for (int from = 0; from < sets.size(); from++) {
+            for (int to = from + 2; to <= sets.size(); to++) {
+                long theirs = redis.pfcount(keys.subList(from, to).toArray(byte[][]::new));
+                assertThat(HyperLogLogs.countUnion(sketches.subList(from, to))).as("sets %d to %d", from, to)
+                        .isEqualTo(theirs);
+            }
+        }
+        assertThat(HyperLogLogs.countUnion(List.of(sketches.get(0), sketches.get(1)))).isEqualTo(8);
+        assertThat(HyperLogLogs.countUnion(List.of())).isZero();
+        assertThatThrownBy(() -> HyperLogLogs.countUnion(List.of(sketches.get(0), bytes("no sketch at all"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("not a Redis HyperLogLog (no HYLL header)");
+    }
+
+    @Test
     void duplicatedMembersRaiseTheirRegisterOnceAsPfaddDoes() {
         List<String> members = new ArrayList<>(members("dup", 5));
         members.addAll(members("dup", 5));
