@@ -197,9 +197,10 @@ public final class AnalyticsReader implements AutoCloseable {
 
     /**
      * Per entity-day: HGETALL of its counters hash, then GET of each HyperLogLog of the entity-days whose companion
-     * counter says they have one. The counters hash also holds the entity-day's metadata, its inline unique members
-     * and, on a Cluster, its dedupe markers: a field that is one of the kind's counters is a counter, a field whose
-     * name starts with a lowercase ASCII letter is metadata, a field whose value is tags ({@link Keys#uniqueMember})
+     * counter's fields say they have one. The counters hash also holds the entity-day's metadata, its inline unique
+     * members and, on a Cluster, its dedupe markers: a field of uppercase letters is a combination of counters
+     * ({@link Keys#counterField}), added to each of them; a field that is one of the kind's counters is a counter (a
+     * day written before combinations); a field whose name starts with a lowercase ASCII letter is metadata, a field whose value is tags ({@link Keys#uniqueMember})
      * is an inline member, anything else (markers start with a digit, {@code -} or {@code ~}; the writer's
      * bookkeeping with {@code @}) is not the reader's. Unique counts are what PFCOUNT answers, counted from the
      * sketch of the key and the inline members here ({@link HyperLogLogs}).
@@ -211,10 +212,13 @@ public final class AnalyticsReader implements AutoCloseable {
         byte[][] counterNames = counters.stream().map(name -> name.getBytes(StandardCharsets.UTF_8))
                 .toArray(byte[][]::new);
         Map<String, Integer> uniqueIndex = indexOf(uniques);
-        int[] companions = new int[uniques.size()];
-        for (int u = 0; u < uniques.size(); u++) {
-            companions[u] = counterIndex.get(WritePlanner.companion(kind, uniques.get(u)));
+        // The companion counters' letters (Keys.counterField): a field holding one of them and above the inline
+        // members means the entity-day has a sketch key.
+        int letters = 0;
+        for (String unique : uniques) {
+            letters |= 1 << counterIndex.get(WritePlanner.companion(kind, unique));
         }
+        int companionLetters = letters;
         // Every key of an entity-day is <head><id><tail>: the counters hash, then each HyperLogLog.
         String[] parts = around(keys.entityDayPrefix(new EntityRef(kind, PLACEHOLDER), Keys.day(day)), PLACEHOLDER);
         BulkReads.Shape hashes = new BulkReads.Shape(parts[0],
@@ -230,11 +234,22 @@ public final class AnalyticsReader implements AutoCloseable {
             long[] values = new long[counters.size()];
             FieldMap<String> metadata = new FieldMap<>(4);
             List<String>[] inline = null;
+            boolean sketched = false;
             int fields = reply.length();
             for (int f = 0; f < fields; f += 2) {
                 int index = reply.field(counterNames);
-                if (index >= 0) {
-                    values[index] = reply.integer(hashes.key(id, 0));
+                if (index == BulkReads.Reply.COMBINATION) {
+                    if (reply.combination(values, hashes.key(id, 0)) > Keys.INLINE_MEMBERS
+                            && (reply.letters() & companionLetters) != 0) {
+                        sketched = true;
+                    }
+                } else if (index >= 0) {
+                    // A field named after its counter: a day written before combinations.
+                    long value = reply.integer(hashes.key(id, 0));
+                    values[index] += value;
+                    if (value > NAMED_INLINE_MEMBERS && (companionLetters & 1 << index) != 0) {
+                        sketched = true;
+                    }
                 } else if (index == BulkReads.Reply.METADATA) {
                     metadata.add(reply.name(names), reply.text());
                 } else {
@@ -252,21 +267,17 @@ public final class AnalyticsReader implements AutoCloseable {
                     }
                 }
             }
-            return new HashPart(values, metadata, inline);
+            return new HashPart(values, metadata, inline, sketched);
         });
-        // A unique metric has a HyperLogLog key only once its companion counter has passed the inline members
-        // (the writer's rule): only those entity-days' sketches are read, in a second round trip.
+        // A unique metric has a HyperLogLog key only once a counter field holding its companion has passed the
+        // inline members (the writer's rule): only those entity-days' sketches are read, in a second round trip.
         List<String> withSketches = new ArrayList<>();
         int[] sketchOf = new int[ids.size()];
         for (int i = 0; i < ids.size(); i++) {
-            long[] values = read.get(i).values;
             sketchOf[i] = -1;
-            for (int companion : companions) {
-                if (values[companion] > Keys.INLINE_MEMBERS) {
-                    sketchOf[i] = withSketches.size();
-                    withSketches.add(ids.get(i));
-                    break;
-                }
+            if (read.get(i).sketched) {
+                sketchOf[i] = withSketches.size();
+                withSketches.add(ids.get(i));
             }
         }
         List<byte[][]> sketchBytes = withSketches.isEmpty() ? List.of()
@@ -311,8 +322,14 @@ public final class AnalyticsReader implements AutoCloseable {
         return days;
     }
 
+    /**
+     * Before counters were combined into fields ({@link Keys#counterField}), each counter was a field of its own name
+     * and a unique metric kept its first 8 members inline, up to its companion counter's 8.
+     */
+    private static final int NAMED_INLINE_MEMBERS = 8;
+
     /** What an entity-day's counters hash holds, before its sketches are read. */
-    private record HashPart(long[] values, FieldMap<String> metadata, List<String>[] inline) {
+    private record HashPart(long[] values, FieldMap<String> metadata, List<String>[] inline, boolean sketched) {
     }
 
     @SuppressWarnings("unchecked")

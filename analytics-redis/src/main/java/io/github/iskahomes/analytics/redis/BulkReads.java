@@ -276,6 +276,8 @@ final class BulkReads {
         static final int METADATA = -1;
         /** {@link #field}: a field name that is neither a counter nor metadata (markers, bookkeeping). */
         static final int OTHER = -2;
+        /** {@link #field}: a combination of counters ({@link Keys#counterField}), read with {@link #combination}. */
+        static final int COMBINATION = -3;
 
         private final Flat.Values values;
         private int at;
@@ -310,7 +312,8 @@ final class BulkReads {
         /**
          * What the next bulk string, a field name of an entity-day's hash, is: the index of the one of
          * {@code counters} (UTF-8) it equals, matched without making a String of it; else {@link #METADATA} when it
-         * starts with a lowercase ASCII letter; else {@link #OTHER}. {@link #name} then gives it as text.
+         * starts with a lowercase ASCII letter; else {@link #COMBINATION} when it is all uppercase ASCII letters;
+         * else {@link #OTHER}. {@link #name} then gives it as text.
          */
         int field(byte[][] counters) {
             int i = at++;
@@ -320,6 +323,14 @@ final class BulkReads {
             }
             int start = values.starts[i];
             byte first = values.arena[start];
+            if (first >= 'A' && first <= 'Z') {
+                for (int b = start + 1, end = start + length; b < end; b++) {
+                    if (values.arena[b] < 'A' || values.arena[b] > 'Z') {
+                        return OTHER;
+                    }
+                }
+                return COMBINATION;
+            }
             if (first < 'a' || first > 'z') {
                 return OTHER;
             }
@@ -373,6 +384,33 @@ final class BulkReads {
                 tags |= 1 << (tag - 'a');
             }
             return tags;
+        }
+
+        /**
+         * Reads the value of the field just read (one {@link #field} called {@link #COMBINATION}) and adds it to the
+         * counter of each of the field's letters ({@code 'A'} is {@code counters[0]}; a letter past the array is a
+         * newer writer's counter, left out). Answers the value.
+         */
+        long combination(long[] counters, String key) {
+            long value = integer(key);
+            int i = at - 2;
+            for (int b = values.starts[i], end = b + values.lengths[i]; b < end; b++) {
+                int counter = values.arena[b] - 'A';
+                if (counter < counters.length) {
+                    counters[counter] += value;
+                }
+            }
+            return value;
+        }
+
+        /** The letters of the combination field before the value just read, as a bit per counter index. */
+        int letters() {
+            int i = at - 2;
+            int letters = 0;
+            for (int b = values.starts[i], end = b + values.lengths[i]; b < end; b++) {
+                letters |= 1 << (values.arena[b] - 'A');
+            }
+            return letters;
         }
 
         /** The field before the value just read, as UTF-8 text. */

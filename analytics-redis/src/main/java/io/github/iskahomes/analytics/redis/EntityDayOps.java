@@ -1,5 +1,6 @@
 package io.github.iskahomes.analytics.redis;
 
+import io.github.iskahomes.analytics.core.EntityKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ final class EntityDayOps {
     /** The counters hash's entry in {@link #daySlots}: no entity-day suffix or key name is empty. */
     private static final String COUNTERS = "";
 
+    private final EntityKind kind;
     private final String base;
     private final String expiry;
     private final String leadActionCap;
@@ -48,11 +50,16 @@ final class EntityDayOps {
     int lastEvent = -1;
     /** {@link MetadataCache#keySignature} of the counters hash, 0 until asked for. */
     private long keySignature;
+    /** Whether {@link #call} has turned the ops' counter names into fields (it does once). */
+    private boolean named;
+    /** The open segment's {@link Op#COUNTERS} op, {@code null} until it has one. */
+    private Planned segmentCounters;
     /** The open segment's metadata fields and values, sent or dropped as one at {@link #endMetadata}. */
     private final List<String> metadata = new ArrayList<>(6);
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
-    EntityDayOps(String base, String expiry, String leadActionCap, int index, boolean marked) {
+    EntityDayOps(EntityKind kind, String base, String expiry, String leadActionCap, int index, boolean marked) {
+        this.kind = kind;
         this.base = base;
         this.expiry = expiry;
         this.leadActionCap = leadActionCap;
@@ -100,6 +107,7 @@ final class EntityDayOps {
     void begin(int event) {
         segmentStarts.add(ops.size());
         segmentEvents.add(event);
+        segmentCounters = null;
     }
 
     /** An op on this entity-day's key {@code <base><suffix>}. */
@@ -160,16 +168,14 @@ final class EntityDayOps {
     }
 
     private void add(Op op, int key, String[] values) {
-        // An event's counters of one entity-day that each add 1 go as one op: fewer arguments for the script to take.
+        // An event's counters of one entity-day that each add 1 are one op, sent as one field of their combination
+        // (Keys.counterField): one HINCRBY for all of them.
         if (op == Op.COUNTER && values[1].equals("1")) {
-            Planned last = lastOfSegment();
-            if (last != null && last.key == key && last.op == Op.COUNTERS && last.values.size() < Script.MAX_UNPACK) {
-                last.values.add(values[0]);
-                return;
+            if (segmentCounters == null) {
+                segmentCounters = new Planned(Op.COUNTERS, key, new ArrayList<>(4));
+                ops.add(segmentCounters);
             }
-            List<String> fields = new ArrayList<>(4);
-            fields.add(values[0]);
-            ops.add(new Planned(Op.COUNTERS, key, fields));
+            segmentCounters.values.add(values[0]);
             return;
         }
         // Fields of one hash set by one event go as one HSET: a command less in the script per extra field.
@@ -195,6 +201,40 @@ final class EntityDayOps {
         return ops.size() > segmentStarts.get(segmentStarts.size() - 1) ? ops.get(ops.size() - 1) : null;
     }
 
+    /**
+     * Turns a segment's counter names into the fields of the counters hash they go to ({@link Keys#counterField}):
+     * a {@link Op#COUNTERS} op's counters into the one field of their combination, a {@link Op#COUNTER}'s into its
+     * letter, and a {@link Op#UNIQUE}'s companion counter into the field that holds it, by which the script tells
+     * whether the member goes inline.
+     */
+    private void toFields(List<Planned> segment) {
+        for (Planned op : segment) {
+            if (op.op == Op.UNIQUE) {
+                op.values.set(0, fieldOf(segment, op.values.get(0)));
+            }
+        }
+        for (Planned op : segment) {
+            if (op.op == Op.COUNTERS && op.values.size() > 1) {
+                String field = Keys.counterField(kind, op.values);
+                op.values.clear();
+                op.values.add(field);
+            } else if (op.op == Op.COUNTERS || op.op == Op.COUNTER) {
+                op.values.set(0, Keys.counterField(kind, List.of(op.values.get(0))));
+            }
+        }
+    }
+
+    /** The field of the segment's counters that holds {@code counter}. */
+    private String fieldOf(List<Planned> segment, String counter) {
+        for (Planned op : segment) {
+            if ((op.op == Op.COUNTERS && op.values.contains(counter))
+                    || (op.op == Op.COUNTER && op.values.get(0).equals(counter))) {
+                return Keys.counterField(kind, op.op == Op.COUNTERS ? op.values : List.of(counter));
+            }
+        }
+        throw new IllegalStateException("a unique metric of " + base + " moves without its companion " + counter);
+    }
+
     /** The ops of the {@code segment}-th event, in wire order. */
     List<Planned> ops(int segment) {
         int end = segment + 1 < segmentStarts.size() ? segmentStarts.get(segment + 1) : ops.size();
@@ -206,6 +246,12 @@ final class EntityDayOps {
      * are the event's {@link Marker} (one call per slot) or {@code '#'} and its count's place in the script.
      */
     ScriptCall call(String[] markFields, String[] markValues) {
+        if (!named) {
+            named = true;
+            for (int s = 0; s < segmentEvents.size(); s++) {
+                toFields(ops(s));
+            }
+        }
         String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
         for (int k = 0; k < dayKeys.size(); k++) {
             keyArray[k] = dayKeys.get(k);

@@ -10,7 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The key schema, in one place. Every entity key carries the entity id as its Cluster hash tag, so all keys of one
@@ -45,8 +49,9 @@ final class Keys {
     }
 
     /**
-     * {@code P<kind>:{<id>}:day:<YYYYMMDD>}: the hash of the entity-day's counters, one field per metric, its metadata
-     * fields (lister_id, …), its unique metrics' first {@value #INLINE_MEMBERS} members ({@link #uniqueMember}) and,
+     * {@code P<kind>:{<id>}:day:<YYYYMMDD>}: the hash of the entity-day's counters, one field per combination of
+     * counters that events incremented together ({@link #counterField}), its metadata fields (lister_id, …), its
+     * unique metrics' first members ({@link #uniqueMember}, {@link #INLINE_MEMBERS}) and,
      * on a Cluster, its first dedupe markers (fields that start with a digit, {@code -} or {@code ~}; further ones in
      * {@code …:marks:<0-15>…}).
      */
@@ -137,14 +142,57 @@ final class Keys {
         return prefix + "uuid:{" + uuid + "}:timestamp";
     }
 
-    /** A short-lived key for sketch unions; every call's keys share the random tag. */
     /**
-     * How many members a unique metric of an entity-day keeps inline, as fields of its counters hash, before it gets
-     * a HyperLogLog key: the script writes a member inline while the metric's companion counter is at most this,
-     * into the sketch after that. Most entity-days of a marketplace have a few views, and a key costs more than
-     * eight fields (issue 12's memory per event).
+     * How many members a unique metric keeps inline, as fields of the counters hash, per counter field holding its
+     * companion counter ({@link #counterField}): the script writes a member inline while the field that its event
+     * incremented is at most this, into the metric's HyperLogLog key after that. The reader reads that key only
+     * where some such field is above this. Most entity-days of a marketplace have a few views, and a key costs more
+     * than a few fields (issue 12's memory per event).
      */
-    static final int INLINE_MEMBERS = 8;
+    static final int INLINE_MEMBERS = 3;
+
+    /**
+     * The field of the counters hash that an event's counters of one entity-day go to, one {@code HINCRBY} for all
+     * of them: a letter per counter, {@code 'A'} plus its index in the kind's {@link EntityKind#counters()}, in
+     * index order. A listing view that is logged in and from search is {@code ABF} (total_views, logged_in_views,
+     * views_from_search); the reader adds a field's value to each of its letters' counters. One field per
+     * combination is both fewer commands (one instead of three for a view) and fewer, shorter fields than one per
+     * counter. Counters only ever join the end of a kind's list, so a letter keeps its meaning.
+     *
+     * @throws IllegalArgumentException if a metric is not a counter of the kind
+     */
+    static String counterField(EntityKind kind, List<String> metrics) {
+        Map<String, Character> letters = LETTERS.get(kind);
+        char[] field = new char[metrics.size()];
+        for (int m = 0; m < field.length; m++) {
+            Character letter = letters.get(metrics.get(m));
+            if (letter == null) {
+                throw new IllegalArgumentException(metrics.get(m) + " is not a counter of " + kind);
+            }
+            field[m] = letter;
+        }
+        if (field.length > 1) {
+            Arrays.sort(field);
+        }
+        return new String(field);
+    }
+
+    /** Per kind, each counter's letter in {@link #counterField}s. */
+    private static final Map<EntityKind, Map<String, Character>> LETTERS = new EnumMap<>(EntityKind.class);
+
+    static {
+        for (EntityKind kind : EntityKind.values()) {
+            List<String> counters = kind.counters();
+            if (counters.size() > 26) {
+                throw new IllegalStateException(kind + " has more counters than letters: " + counters.size());
+            }
+            Map<String, Character> letters = new HashMap<>();
+            for (int c = 0; c < counters.size(); c++) {
+                letters.put(counters.get(c), (char) ('A' + c));
+            }
+            LETTERS.put(kind, letters);
+        }
+    }
 
     /**
      * A unique metric's member as the writer sends it: the metric's tag ({@code 'a'} plus its index in the kind's
@@ -165,6 +213,7 @@ final class Keys {
 
     private static final long MEMBER_SEED = 0x2545F4914F6CDD1DL;
 
+    /** A short-lived key for sketch unions; every call's keys share the random tag. */
     String temporary(String tag, int n) {
         return prefix + "tmp:{" + tag + "}:" + n;
     }

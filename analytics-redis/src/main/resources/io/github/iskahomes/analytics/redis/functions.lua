@@ -12,12 +12,14 @@
 local FILL = 48
 local CAP = 120
 -- A unique metric keeps its members inline, as fields of the counters hash (the member's 64-bit hash; its value
--- the tags of the metrics it is a member of), while its companion counter is at most INLINE (Keys.INLINE_MEMBERS);
--- then they go to its HyperLogLog key. Inline members stay where they are: the reader unions them with the sketch.
-local INLINE = 8
--- Counters and metadata fields of one entity-day are at most 22 (a listing's 18 counters and 3 metadata fields),
--- its inline members at most 16 (two unique metrics): HASH_CAP leaves them room below 128 whatever the markers.
-local HASH_CAP = 90
+-- the tags of the metrics it is a member of), while the counter field its event incremented (the combination of
+-- counters that holds its companion counter) is at most INLINE (Keys.INLINE_MEMBERS); then they go to its
+-- HyperLogLog key. Inline members stay where they are: the reader unions them with the sketch.
+local INLINE = 3
+-- Counter fields and metadata of one entity-day are at most 20 (a listing's 8 combinations of a view, 5 of an
+-- impression, 4 of a lead, its 3 metadata fields), its inline members at most 36 (INLINE per combination holding a
+-- companion): HASH_CAP leaves them room below 128 whatever the markers.
+local HASH_CAP = 64
 -- HLEN of the buckets this script has seen, kept up to date by its own HSETNX.
 local lens = {}
 -- Per event-count pair of this script, in order: whether its uuid was new. On a standalone Redis the event's
@@ -113,12 +115,9 @@ local function apply(ko, nk, i, last, out)
   local n = tonumber(ARGV[i + 1])
   local cap = -tonumber(ARGV[i + 2])
   local created = {}
-  -- The HyperLogLogs of applied segments by their companion counter (a field of the counters hash), and the
-  -- members (tag then decimal, Keys.uniqueMember) added to each, by the sketch's key.
-  local sketchOf
+  -- The members (tag then decimal, Keys.uniqueMember) of applied segments by the counter field their events
+  -- incremented, each list with its HyperLogLog's position in KEYS (.k).
   local membersOf
-  -- Counter increments of applied segments, summed per field: one HINCRBY per field and call. Counters are
-  -- fields of the entity-day's one counters hash, KEYS[ko + ck].
   local ck
   local fields
   local sums
@@ -191,15 +190,16 @@ local function apply(ko, nk, i, last, out)
           end
           i = i + 3
         elseif op == 'u' then
-          -- Every event adding to this unique metric also increments its companion counter (ARGV[i + 2]) in the
-          -- same call: where the member goes (inline or the sketch) is decided by that counter's sum, below.
-          sketchOf = sketchOf or {}
+          -- Every event adding to this unique metric also increments the counter field ARGV[i + 2] in the same
+          -- call: where the member goes (inline or the sketch) is decided by that field's sum, below.
           membersOf = membersOf or {}
-          local members = membersOf[k]
+          local field = ARGV[i + 2]
+          local members = membersOf[field]
           if not members then
-            members = {}
-            membersOf[k] = members
-            sketchOf[ARGV[i + 2]] = k
+            members = {k = k}
+            membersOf[field] = members
+          elseif members.k ~= k then
+            return redis.error_reply('analytics: one counter field moves two sketches')
           end
           members[#members + 1] = ARGV[i + 3]
           i = i + 4
@@ -243,14 +243,14 @@ local function apply(ko, nk, i, last, out)
     for f = 1, #fields do
       local by = sums[fields[f]]
       local total = redis.call('HINCRBY', key, fields[f], by)
-      -- The hash is new when this first field is new and then its only one (metadata and markers, written
-      -- before, have told it already).
-      if total == by and f == 1 and not created[ck] and redis.call('HLEN', key) == 1 then
+      -- A new field may be a new hash: it gets the day's expiry (an EXPIREAT to the same instant, cheaper than
+      -- an HLEN to tell). Not when metadata written before has told it, nor on a Cluster, where the markers' HLEN
+      -- of this hash (lens) has given a new hash its expiry already.
+      if total == by and not created[ck] and not lens[key] then
         created[ck] = true
       end
-      local sketch = sketchOf and sketchOf[fields[f]]
-      if sketch then
-        local members = membersOf[sketch]
+      local members = membersOf and membersOf[fields[f]]
+      if members then
         if total <= INLINE then
           -- A member inline is a field whose value holds the tags of the metrics it is a member of (a visitor
           -- who viewed and asked is one field, 'ab'). HSETNX first: a member never overwrites a field, so never a
@@ -271,11 +271,12 @@ local function apply(ko, nk, i, last, out)
             members[m] = string.sub(members[m], 2)
           end
           for from = 1, #members, 1000 do
-            redis.call('PFADD', KEYS[ko + sketch], unpack(members, from, math.min(from + 999, #members)))
+            redis.call('PFADD', KEYS[ko + members.k], unpack(members, from, math.min(from + 999, #members)))
           end
-          -- The sketch's first members: it is new, and gets the day's expiry.
+          -- This field's first members in the sketch: it may be new, and gets the day's expiry (the same instant
+          -- whichever field gives it).
           if total - by <= INLINE then
-            created[sketch] = true
+            created[members.k] = true
           end
         end
       end

@@ -36,9 +36,10 @@ class AnalyticsReaderTest {
 
     @Test
     void aWatchedDayStaysIntactUntilAKeyItWatchesExpires(TestRedis redis) {
+        // On a standalone Redis every index entry of a kind and day is in shard 0.
         onStandalone(redis, (ingestor, raw, config) -> check(ingestor,
                 key -> raw.pexpireat(key, System.currentTimeMillis()),
-                new Keys(config.keyPrefix(), config.indexShards()), config));
+                new Keys(config.keyPrefix(), config.indexShards()), config, 0));
     }
 
     /** What a test does with an ingestor on the standalone Redis, a raw connection beside it and its config. */
@@ -60,9 +61,10 @@ class AnalyticsReaderTest {
 
     @Test
     void onAClusterAWatchSeesAnIndexShardExpire(TestRedisCluster cluster) {
-        onCluster(cluster, (ingestor, raw, config) -> check(ingestor,
-                key -> raw.pexpireat(key, System.currentTimeMillis()),
-                new Keys(config.keyPrefix(), config.indexShards()), config));
+        onCluster(cluster, (ingestor, raw, config) -> {
+            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
+            check(ingestor, key -> raw.pexpireat(key, System.currentTimeMillis()), keys, config, keys.shardOf("L1"));
+        });
     }
 
     /** What a test does with an ingestor on the Cluster, a raw connection beside it and its config. */
@@ -155,15 +157,18 @@ class AnalyticsReaderTest {
     }
 
     /**
-     * One listing-day written by hand in the layout the writer leaves: counters, metadata, markers (a digit, {@code -}
-     * or {@code ~} first) and the writer's {@code @} bookkeeping, all fields of the counters hash; and a count shard
-     * with its {@code @marks}.
+     * One listing-day written by hand in the layout the writer leaves: counters combined into fields (total_views is
+     * {@code A}, views_from_home {@code D}: 3 views from elsewhere, 2 from home), metadata, markers (a digit, {@code -}
+     * or {@code ~} first) and the writer's {@code @} bookkeeping, all fields of the counters hash; one counter named
+     * by itself as days before combinations have them ({@code logged_in_views}); and a count shard with its
+     * {@code @marks}.
      */
     private static void seedOneListingDay(BiFunction<String, Map<String, String>, Long> hset,
                                           BiFunction<String, String[], Long> sadd, Keys keys) {
-        Map<String, String> fields = Map.of("total_views", "5", "views_from_home", "2", "lister_id", "U9",
-                "lister_type", "agent", "development_id", "D4", "0f3a9c", "1", "-x9", "not a number", "~7", "",
-                "@marks", "3", "Total_views", "99");
+        Map<String, String> fields = new HashMap<>(Map.of("A", "3", "AD", "2", "logged_in_views", "4",
+                "lister_id", "U9", "lister_type", "agent", "development_id", "D4", "0f3a9c", "1", "-x9", "not a number",
+                "~7", ""));
+        fields.putAll(Map.of("@marks", "3", "Total_views", "99", "AxD", "50"));
         hset.apply(keys.counters(EntityRef.listing("L7"), Scenario.DAY), fields);
         sadd.apply(keys.index(EntityKind.LISTING, Scenario.DAY, keys.shardOf("L7")), new String[] {"L7"});
         hset.apply(keys.eventCounts(Scenario.DAY, 0), Map.of("property_view", "5", "@marks", "7"));
@@ -176,7 +181,8 @@ class AnalyticsReaderTest {
         EntityDay day = read.get(0);
         assertThat(day.counter("total_views")).isEqualTo(5);
         assertThat(day.counter("views_from_home")).isEqualTo(2);
-        assertThat(day.counters().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(7);
+        assertThat(day.counter("logged_in_views")).isEqualTo(4);
+        assertThat(day.counters().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(11);
         assertThat(day.metadata()).containsExactlyInAnyOrderEntriesOf(
                 Map.of("lister_id", "U9", "lister_type", "agent", "development_id", "D4"));
         assertThat(reader.entities(EntityKind.LISTING, Scenario.DAY, List.of("L7")).get(0)).isEqualTo(day);
@@ -184,7 +190,8 @@ class AnalyticsReaderTest {
                 Map.of(EventType.PROPERTY_VIEW, 5L));
     }
 
-    private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config) {
+    private static void check(Ingestor ingestor, Consumer<String> expireNow, Keys keys, IngestorConfig config,
+                              int listingIndexShard) {
         AnalyticsReader reader = ingestor.reader();
         assertThat(reader.watch(Scenario.DAY)).isEmpty();
         Scenario scenario = new Scenario();
@@ -197,7 +204,7 @@ class AnalyticsReaderTest {
         assertThat(ingestor.ingest(new Scenario().events).rejected()).isEmpty();
         assertThat(reader.intact(watch)).isTrue();
 
-        String listingIndex = keys.index(EntityKind.LISTING, Scenario.DAY, keys.shardOf("L1"));
+        String listingIndex = keys.index(EntityKind.LISTING, Scenario.DAY, listingIndexShard);
         expireNow.accept(listingIndex);
         assertThat(reader.intact(watch)).as("an index shard expired mid-reading").isFalse();
         assertThat(reader.watch(Scenario.DAY)).as("a new reading watches what is left").isPresent()

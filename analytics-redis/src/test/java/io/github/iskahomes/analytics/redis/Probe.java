@@ -3,6 +3,8 @@ package io.github.iskahomes.analytics.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iskahomes.analytics.core.BusinessCalendar;
+import io.github.iskahomes.analytics.core.EntityKind;
+import io.github.iskahomes.analytics.redis.internal.RedisForms;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -11,6 +13,7 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,9 +37,23 @@ final class Probe {
         return redis.get(prefix + keyWithoutPrefix);
     }
 
-    /** A counter of an entity-day: a field of its counters hash {@code <kind>:{<id>}:day:<YYYYMMDD>}, or {@code null}. */
+    /**
+     * A counter of an entity-day: the sum of the fields of its counters hash {@code <kind>:{<id>}:day:<YYYYMMDD>}
+     * that hold it ({@link Keys#counterField}), or {@code null} when none does.
+     */
     String counter(String entityDayWithoutPrefix, String metric) {
-        return redis.hget(prefix + entityDayWithoutPrefix, metric);
+        EntityKind kind = Arrays.stream(EntityKind.values())
+                .filter(k -> entityDayWithoutPrefix.contains(RedisForms.keyName(k) + ":{")).findFirst().orElseThrow();
+        char letter = Keys.counterField(kind, List.of(metric)).charAt(0);
+        Long sum = null;
+        for (Map.Entry<String, String> field : redis.hgetall(prefix + entityDayWithoutPrefix).entrySet()) {
+            String name = field.getKey();
+            if (name.chars().allMatch(c -> c >= 'A' && c <= 'Z') && name.indexOf(letter) >= 0) {
+                long count = name.chars().filter(c -> c == letter).count();
+                sum = (sum == null ? 0 : sum) + count * Long.parseLong(field.getValue());
+            }
+        }
+        return sum == null ? null : Long.toString(sum);
     }
 
     /** Every key under the prefix, with its type. */

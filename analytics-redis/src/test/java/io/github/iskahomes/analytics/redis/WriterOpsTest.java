@@ -35,9 +35,9 @@ class WriterOpsTest {
         // first markers as fields of the entity-day's hash, uuids as fields of small hashes, count buckets levelled by
         // the shard's number of markers, sketches expiring with their companion counter, a unique metric's first 8
         // members inline in the counters hash).
-        assertThat(Script.APPLY.sha()).isEqualTo("ebc58e8798640c1b78a0e4309ec52252077a6ffb");
-        assertThat(Script.COUNT.sha()).isEqualTo("2fe39d371cca56822fd69b19488dcb1acde2c8f7");
-        assertThat(Script.MANY.sha()).isEqualTo("b3da34deca7f2a3b744b60751f5cd00b98c9f036");
+        assertThat(Script.APPLY.sha()).isEqualTo("4bdfd6d09e704de53556e0bf02a0db74f23bc9e1");
+        assertThat(Script.COUNT.sha()).isEqualTo("fd85a0fd436c88480a23e341b7486257abbcd446");
+        assertThat(Script.MANY.sha()).isEqualTo("2509aa64b693d37ed483745586a4f7b2b56af779");
     }
 
     @Test
@@ -46,6 +46,8 @@ class WriterOpsTest {
         MutationPlan view = new MutationPlan("u-1", DAY, List.of(
                 new Mutation.Increment(listing, "total_views", 1),
                 new Mutation.UniqueAdd(listing, "unique_views", "visitor-1"),
+                new Mutation.Increment(listing, "views_from_search", 1),
+                new Mutation.Increment(listing, "logged_in_views", 1),
                 new Mutation.MetadataSet(listing, "city", "Lagos"),
                 new Mutation.MetadataSet(listing, "beds", "3"),
                 new Mutation.IndexAdd(listing),
@@ -61,11 +63,13 @@ class WriterOpsTest {
         // KEYS: 1 the counters hash, which holds the metadata and is the first marker bucket, 2 the unique views;
         // then the segment: the uuid's marker (field and value; "u-1" is no canonical UUID, so it stays text behind
         // '~'), 3 ops, each code, key position, values (the sketch's first value: its companion counter, then the
-        // member: the metric's tag and the visitor's 64-bit hash in decimal).
+        // member: the metric's tag and the visitor's 64-bit hash in decimal). The view's three counters are one field,
+        // the letters of total_views (A), logged_in_views (B) and views_from_search (F), which is also the field the
+        // unique view goes with.
         assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115",
                 "listing:{l-1}:day:20250115:unique_views");
         assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "2", "100", "~u-1", "1", "3",
-                "C", "1", "1", "total_views", "u", "2", "total_views",
+                "C", "1", "1", "ABF", "u", "2", "ABF",
                 "a" + Hash64.of(0x2545F4914F6CDD1DL, "visitor-1"),
                 "H", "1", "2", "city", "Lagos", "beds", "3");
         // Calls in order: the index shard, the entity-day, the event count.
@@ -89,9 +93,9 @@ class WriterOpsTest {
         WritePlanner oneCall = new WritePlanner(new Keys("", config.indexShards()), config, true);
         EntityRef listing = EntityRef.listing("l-1");
         List<MutationPlan> views = List.of(
-                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "views", 1),
+                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "logged_in_views", 1),
                         new Mutation.IndexAdd(listing), new Mutation.EventCounted(EventType.PROPERTY_VIEW))),
-                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "views", 1),
+                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "logged_in_views", 1),
                         new Mutation.EventCounted(EventType.PROPERTY_VIEW))));
 
         WritePlanner.WritePlan plan = oneCall.plan(views);
@@ -103,8 +107,8 @@ class WriterOpsTest {
         assertThat(entityDay.keys).containsExactly("listing:{l-1}:day:20250115");
         // The two events' counts are the script's first and second, whether they share a shard or not.
         assertThat(entityDay.args).containsExactly(Long.toString(oneCall.expiry(DAY)), "1", "100",
-                "#", "1", "1", "C", "1", "1", "views",
-                "#", "2", "1", "C", "1", "1", "views");
+                "#", "1", "1", "C", "1", "1", "B",
+                "#", "2", "1", "C", "1", "1", "B");
     }
 
     @Test
@@ -126,9 +130,9 @@ class WriterOpsTest {
     void twoViewsOfOneListingDayAreOneCallWithEachViewsCounterOpsBehindItsOwnUuid() {
         EntityRef listing = EntityRef.listing("l-1");
         List<MutationPlan> views = List.of(
-                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "views", 1))),
-                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "views", 1),
-                        new Mutation.Increment(listing, "from_home", 1))));
+                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "logged_in_views", 1))),
+                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "views_from_home", 1),
+                        new Mutation.Increment(listing, "logged_in_views", 1))));
 
         WritePlanner.WritePlan plan = planner.plan(views);
 
@@ -136,8 +140,8 @@ class WriterOpsTest {
         assertThat(plan.entityDayCalls()).hasSize(1);
         assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115");
         assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "1", "100",
-                "~u-1", "1", "1", "C", "1", "1", "views",
-                "~u-2", "1", "1", "C", "1", "2", "views", "from_home");
+                "~u-1", "1", "1", "C", "1", "1", "B",
+                "~u-2", "1", "1", "C", "1", "1", "BD");
         assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
         assertThat(plan.segmentsOf()[1]).containsExactly(0, 1);
     }
@@ -146,7 +150,7 @@ class WriterOpsTest {
     void everyOpOfALeadEventGoesInTheWireFormOfItsTypedDefinition() {
         LeadRef lead = new LeadRef("l-1", "s-1");
         MutationPlan enquiry = new MutationPlan("u-2", DAY, List.of(
-                new Mutation.Increment(EntityRef.listing("l-1"), "leads", 2),
+                new Mutation.Increment(EntityRef.listing("l-1"), "phone_leads", 2),
                 new Mutation.LeadActionAppend(lead, new LeadAction("u-2", "enquiry", Instant.EPOCH, "form")),
                 new Mutation.LeadMetadataSet(lead, "name", "Ada"),
                 new Mutation.LeadMetadataSet(lead, "phone", "123")));
@@ -197,7 +201,7 @@ class WriterOpsTest {
         java.util.function.Function<String, MutationPlan> view = lister -> new MutationPlan(
                 java.util.UUID.randomUUID().toString(), DAY, List.of(
                         new Mutation.MetadataSet(listing, "lister_id", lister),
-                        new Mutation.Increment(listing, "views", 1),
+                        new Mutation.Increment(listing, "logged_in_views", 1),
                         new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
 
         // A plan whose calls never ran (a failed batch): its metadata is sent again by the next batch.
@@ -210,13 +214,13 @@ class WriterOpsTest {
         assertThat(third.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS);
         WritePlanner.WritePlan moved = own.plan(List.of(view.apply("U2")));
         assertThat(moved.entityDays().get(0).ops(0)).extracting(op -> op.values).containsExactly(
-                List.of("views"), List.of("lister_id", "U2"));
+                List.of("B"), List.of("lister_id", "U2"));
         moved.applied();
         assertThat(own.plan(List.of(view.apply("U2"))).entityDays().get(0).ops(0)).extracting(op -> op.op)
                 .containsExactly(Op.COUNTERS);
         // Another day is another hash.
         MutationPlan nextDay = new MutationPlan("u-9", DAY.plusDays(1), List.of(
-                new Mutation.MetadataSet(listing, "lister_id", "U2"), new Mutation.Increment(listing, "views", 1),
+                new Mutation.MetadataSet(listing, "lister_id", "U2"), new Mutation.Increment(listing, "logged_in_views", 1),
                 new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
         assertThat(own.plan(List.of(nextDay)).entityDays().get(0).ops(0)).extracting(op -> op.op)
                 .containsExactly(Op.COUNTERS, Op.FIELD);

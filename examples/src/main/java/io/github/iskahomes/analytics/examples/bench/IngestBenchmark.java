@@ -265,6 +265,7 @@ public final class IngestBenchmark {
                     + " +%,d keys for %d events)%n", (double) memory / n, (double) keyCount / n, memory, keyCount, n);
             if (flags.containsKey("breakdown")) {
                 keyMemory(redis, n);
+                commandTime(commandsBefore, info(redis, "commandstats"), n);
             }
 
             redis.flushall();
@@ -404,6 +405,48 @@ public final class IngestBenchmark {
                 + " one round trip each)%n", naiveRate, naiveStream.size(), seconds,
                 (double) delta(before, after, "total_commands_processed") / naiveStream.size());
         System.out.printf("ingestor / naive:    %10.1fx%n", ours / naiveRate);
+    }
+
+    /**
+     * Where Redis's time per event went, from commandstats' usec: each command's own time, and what the script calls
+     * took beyond the commands inside them (the Lua interpreter, argument passing, {@code redis.call}'s own cost).
+     */
+    private static void commandTime(Map<String, String> before, Map<String, String> after, long events) {
+        double inside = 0;
+        double scripts = 0;
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<String, String> stat : after.entrySet()) {
+            String name = stat.getKey();
+            if (!name.startsWith("cmdstat_") || name.equals("cmdstat_info")) {
+                continue;
+            }
+            double micros = (statOf(stat.getValue(), "usec=") - statOf(before.getOrDefault(name, ""), "usec="))
+                    / (double) events;
+            double calls = (statOf(stat.getValue(), "calls=") - statOf(before.getOrDefault(name, ""), "calls="))
+                    / (double) events;
+            if (calls == 0) {
+                continue;
+            }
+            if (name.equals("cmdstat_evalsha") || name.equals("cmdstat_eval")) {
+                scripts += micros;
+            } else {
+                inside += micros;
+            }
+            lines.add(String.format("  %-20s %6.2f calls/event %6.2f µs/event", name.substring(8), calls, micros));
+        }
+        lines.forEach(System.out::println);
+        System.out.printf("  script calls: %.2f µs/event in all, %.2f µs of it in the commands inside, %.2f µs beyond"
+                + " them%n", scripts, inside, scripts - inside);
+    }
+
+    private static long statOf(String value, String stat) {
+        int from = value.indexOf(stat);
+        if (from < 0) {
+            return 0;
+        }
+        from += stat.length();
+        int to = value.indexOf(',', from);
+        return Long.parseLong(value.substring(from, to < 0 ? value.length() : to));
     }
 
     /** Commands Redis ran that were not script calls themselves (so: the ones inside the scripts), from commandstats. */
