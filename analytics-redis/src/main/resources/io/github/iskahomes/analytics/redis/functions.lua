@@ -22,6 +22,25 @@ local INLINE = 3
 local HASH_CAP = 64
 -- HLEN of the buckets this script has seen, kept up to date by its own HSETNX.
 local lens = {}
+-- The small decimals of ARGV (positions, counts) as numbers, each parsed once per script run: tonumber is a C call
+-- and a strtod, a few percent of Redis's time per event when called for every op.
+local N = setmetatable({}, {__index = function(t, s)
+  local v = tonumber(s)
+  t[s] = v
+  return v
+end})
+-- Sums as the text redis.call takes, each formatted once per run (else Lua formats every number it passes).
+local T = setmetatable({}, {__index = function(t, n)
+  local v = string.format('%d', n)
+  t[n] = v
+  return v
+end})
+-- Tables of an apply call, reused by the next one of the same run (fewer tables for Lua to allocate and collect):
+-- each is emptied as it is used up.
+local created = {}
+local fields = {}
+local sums = {}
+local membersOf = {}
 -- Per event-count pair of this script, in order: whether its uuid was new. On a standalone Redis the event's
 -- count marker is its only marker, and its entity-day segments name the pair ('#', k) instead of a marker.
 local fresh = {}
@@ -112,26 +131,23 @@ end
 
 local function apply(ko, nk, i, last, out)
   local at = ARGV[i]
-  local n = tonumber(ARGV[i + 1])
-  local cap = -tonumber(ARGV[i + 2])
-  local created = {}
-  -- The members (tag then decimal, Keys.uniqueMember) of applied segments by the counter field their events
-  -- incremented, each list with its HyperLogLog's position in KEYS (.k).
-  local membersOf
+  local n = N[ARGV[i + 1]]
+  local cap = -N[ARGV[i + 2]]
+  -- membersOf: the members (tag then decimal, Keys.uniqueMember) of applied segments by the counter field their
+  -- events incremented, each list with its HyperLogLog's position in KEYS (.k).
   local ck
-  local fields
-  local sums
+  local fieldCount = 0
   i = i + 3
   while i <= last do
     local f = ARGV[i]
     local v = ARGV[i + 1]
-    local ops = tonumber(ARGV[i + 2])
+    local ops = N[ARGV[i + 2]]
     i = i + 3
     local new
     if f == '' then
       new = true
     elseif f == '#' then
-      new = fresh[tonumber(v)]
+      new = fresh[N[v]]
     else
       new = mark(KEYS[ko + 1], f, v, at)
     end
@@ -142,9 +158,9 @@ local function apply(ko, nk, i, last, out)
         if op == 'h' or op == 'c' or op == 'u' then
           i = i + 4
         elseif op == 'H' then
-          i = i + 3 + 2 * tonumber(ARGV[i + 2])
+          i = i + 3 + 2 * N[ARGV[i + 2]]
         elseif op == 'S' or op == 'C' then
-          i = i + 3 + tonumber(ARGV[i + 2])
+          i = i + 3 + N[ARGV[i + 2]]
         else
           i = i + 3
         end
@@ -153,31 +169,30 @@ local function apply(ko, nk, i, last, out)
       out[#out + 1] = 1
       for _ = 1, ops do
         local op = ARGV[i]
-        local k = tonumber(ARGV[i + 1])
+        local k = N[ARGV[i + 1]]
         local key = KEYS[ko + k]
         if op == 'C' or op == 'c' then
           if not ck then
             ck = k
-            fields = {}
-            sums = {}
           elseif ck ~= k then
             return redis.error_reply('analytics: counters of two hashes in one call')
           end
           local from, to, by
           if op == 'C' then
             from = i + 3
-            to = i + 2 + tonumber(ARGV[i + 2])
+            to = i + 2 + N[ARGV[i + 2]]
             by = 1
           else
             from = i + 2
             to = from
-            by = tonumber(ARGV[i + 3])
+            by = N[ARGV[i + 3]]
           end
           for a = from, to do
             local field = ARGV[a]
             local sum = sums[field]
             if not sum then
-              fields[#fields + 1] = field
+              fieldCount = fieldCount + 1
+              fields[fieldCount] = field
               sum = 0
             end
             sums[field] = sum + by
@@ -185,14 +200,13 @@ local function apply(ko, nk, i, last, out)
           i = op == 'C' and to + 1 or i + 4
         elseif op == 'i' then
           local by = ARGV[i + 2]
-          if redis.call('INCRBY', key, by) == tonumber(by) then
+          if redis.call('INCRBY', key, by) == N[by] then
             created[k] = true
           end
           i = i + 3
         elseif op == 'u' then
           -- Every event adding to this unique metric also increments the counter field ARGV[i + 2] in the same
           -- call: where the member goes (inline or the sketch) is decided by that field's sum, below.
-          membersOf = membersOf or {}
           local field = ARGV[i + 2]
           local members = membersOf[field]
           if not members then
@@ -209,7 +223,7 @@ local function apply(ko, nk, i, last, out)
           end
           i = i + 4
         elseif op == 'H' then
-          local last = i + 2 + 2 * tonumber(ARGV[i + 2])
+          local last = i + 2 + 2 * N[ARGV[i + 2]]
           if redis.call('HSET', key, unpack(ARGV, i + 3, last)) > 0 then
             created[k] = true
           end
@@ -220,14 +234,14 @@ local function apply(ko, nk, i, last, out)
           end
           i = i + 3
         elseif op == 'S' then
-          local last = i + 2 + tonumber(ARGV[i + 2])
+          local last = i + 2 + N[ARGV[i + 2]]
           if redis.call('SADD', key, unpack(ARGV, i + 3, last)) > 0 then
             created[k] = true
           end
           i = last + 1
         elseif op == 'l' then
           redis.call('RPUSH', key, ARGV[i + 2])
-          redis.call('LTRIM', key, cap, -1)
+          redis.call('LTRIM', key, T[cap], '-1')
           i = i + 3
         else
           return redis.error_reply('analytics: unknown op ' .. tostring(op))
@@ -240,29 +254,33 @@ local function apply(ko, nk, i, last, out)
   end
   if ck then
     local key = KEYS[ko + ck]
-    for f = 1, #fields do
-      local by = sums[fields[f]]
-      local total = redis.call('HINCRBY', key, fields[f], by)
+    for f = 1, fieldCount do
+      local field = fields[f]
+      local by = sums[field]
+      fields[f] = nil
+      sums[field] = nil
+      local total = redis.call('HINCRBY', key, field, T[by])
       -- A new field may be a new hash: it gets the day's expiry (an EXPIREAT to the same instant, cheaper than
       -- an HLEN to tell). Not when metadata written before has told it, nor on a Cluster, where the markers' HLEN
       -- of this hash (lens) has given a new hash its expiry already.
       if total == by and not created[ck] and not lens[key] then
         created[ck] = true
       end
-      local members = membersOf and membersOf[fields[f]]
+      local members = membersOf[field]
       if members then
+        membersOf[field] = nil
         if total <= INLINE then
           -- A member inline is a field whose value holds the tags of the metrics it is a member of (a visitor
           -- who viewed and asked is one field, 'ab'). HSETNX first: a member never overwrites a field, so never a
           -- marker with the same decimal (the member is then left out, a chance of 2^-64 and an undercount).
           for m = 1, #members do
             local member = members[m]
-            local field = string.sub(member, 2)
+            local hash = string.sub(member, 2)
             local tag = string.sub(member, 1, 1)
-            if redis.call('HSETNX', key, field, tag) == 0 then
-              local tags = redis.call('HGET', key, field)
+            if redis.call('HSETNX', key, hash, tag) == 0 then
+              local tags = redis.call('HGET', key, hash)
               if string.find(tags, '^%l+$') and not string.find(tags, tag, 1, true) then
-                redis.call('HSET', key, field, tags .. tag)
+                redis.call('HSET', key, hash, tags .. tag)
               end
             end
           end
@@ -282,8 +300,12 @@ local function apply(ko, nk, i, last, out)
       end
     end
   end
+  if next(membersOf) then
+    return redis.error_reply('analytics: unique members without their counter field')
+  end
   for j = 1, n do
     if created[j] then
+      created[j] = nil
       redis.call('EXPIREAT', KEYS[ko + j], at)
     end
   end
@@ -292,6 +314,7 @@ local function apply(ko, nk, i, last, out)
     local target = tonumber(at)
     for j = n + 1, nk do
       if created[j] then
+        created[j] = nil
         local ttl = redis.call('TTL', KEYS[ko + j])
         if ttl < 0 or now + ttl < target then
           redis.call('EXPIREAT', KEYS[ko + j], at)
@@ -303,7 +326,7 @@ end
 
 local function count(ko, i, last, out)
   local at = ARGV[i]
-  local buckets = tonumber(ARGV[i + 1])
+  local buckets = N[ARGV[i + 1]]
   local counts = KEYS[ko + 1]
   local state = redis.call('HMGET', counts, '@marks', '@level')
   local marks = tonumber(state[1]) or 0
@@ -332,7 +355,7 @@ local function count(ko, i, last, out)
   local sums = {}
   local added = 0
   for j = i + 2, last, 4 do
-    if markCounted(KEYS[ko + tonumber(ARGV[j])], level, ARGV[j + 1], ARGV[j + 2]) then
+    if markCounted(KEYS[ko + N[ARGV[j]]], level, ARGV[j + 1], ARGV[j + 2]) then
       local type = ARGV[j + 3]
       local sum = sums[type]
       if not sum then
@@ -349,9 +372,9 @@ local function count(ko, i, last, out)
     end
   end
   for t = 1, #types do
-    redis.call('HINCRBY', counts, types[t], sums[types[t]])
+    redis.call('HINCRBY', counts, types[t], T[sums[types[t]]])
   end
   if added > 0 then
-    redis.call('HINCRBY', counts, '@marks', added)
+    redis.call('HINCRBY', counts, '@marks', T[added])
   end
 end

@@ -4,8 +4,8 @@ local i = 1
 local argc = #ARGV
 while i <= argc do
   local kind = ARGV[i]
-  local nk = tonumber(ARGV[i + 1])
-  local last = i + 2 + tonumber(ARGV[i + 2])
+  local nk = N[ARGV[i + 1]]
+  local last = i + 2 + N[ARGV[i + 2]]
   if kind == 'a' then
     local failed = apply(ko, nk, i + 3, last, out)
     if failed then
