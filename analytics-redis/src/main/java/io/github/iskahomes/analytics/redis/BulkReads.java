@@ -9,7 +9,6 @@ import io.lettuce.core.output.CommandOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -240,22 +239,19 @@ final class BulkReads {
 
         @Override
         public void encode(ByteBuf buf) {
-            ScriptArgs.bulk(buf, script);
-            ScriptArgs.bulk(buf, Integer.toString(keys()));
+            Resp out = Resp.start();
+            out.bulk(script);
+            out.bulk(Integer.toString(keys()));
             byte[] head = shape.headBytes;
             byte[][] tails = shape.tailBytes;
             for (int i = 1; i <= group[0]; i++) {
                 String middle = middles.get(group[i]);
-                int middleLength = ByteBufUtil.utf8Bytes(middle);
                 for (byte[] tail : tails) {
-                    ScriptArgs.header(buf, head.length + middleLength + tail.length);
-                    buf.writeBytes(head);
-                    ByteBufUtil.writeUtf8(buf, middle);
-                    buf.writeBytes(tail);
-                    ScriptArgs.crlf(buf);
+                    out.bulk(head, middle, tail);
                 }
             }
-            ScriptArgs.bulk(buf, shape.ops);
+            out.bulk(shape.ops);
+            out.writeTo(buf);
         }
 
         @Override
