@@ -2,9 +2,7 @@ package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.EntityKind;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The ops of a batch's events on one entity-day (one hash slot), encoded as one {@link Script#APPLY} call with one
@@ -28,18 +26,21 @@ final class EntityDayOps {
         }
     }
 
-    /** The counters hash's entry in {@link #daySlots}: no entity-day suffix or key name is empty. */
+    /** The counters hash's entry in {@link #dayIds}: no entity-day suffix or key name is empty. */
     private static final String COUNTERS = "";
 
     private final EntityKind kind;
     private final String base;
     private final String expiry;
     private final String leadActionCap;
-    /** Day keys in KEYS order, and their index there (0-based) by entity-day suffix or, for others, by key. */
-    private final List<String> dayKeys = new ArrayList<>(8);
-    private final Map<String, Integer> daySlots = new HashMap<>(16);
-    private final List<String> spanKeys = new ArrayList<>(2);
-    private final Map<String, Integer> spanSlots = new HashMap<>(4);
+    /**
+     * Day keys in KEYS order, and what names each (its entity-day suffix or, for others, its key): a few, looked
+     * up by a scan (a map per entity-day was a visible share of planning).
+     */
+    private final List<String> dayKeys = new ArrayList<>(4);
+    private final List<String> dayIds = new ArrayList<>(4);
+    /** Keys that span days (a lead's), created with the entity-day's first lead op. */
+    private List<String> spanKeys = List.of();
     /** Per segment: its event (its place in the batch) and where its ops start in {@link #ops}. */
     private final List<Integer> segmentEvents = new ArrayList<>(4);
     private final List<Integer> segmentStarts = new ArrayList<>(4);
@@ -55,7 +56,7 @@ final class EntityDayOps {
     /** The open segment's {@link Op#COUNTERS} op, {@code null} until it has one. */
     private Planned segmentCounters;
     /** The open segment's metadata fields and values, sent or dropped as one at {@link #endMetadata}. */
-    private final List<String> metadata = new ArrayList<>(6);
+    private final List<String> metadata = new ArrayList<>(4);
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
     EntityDayOps(EntityKind kind, String base, String expiry, String leadActionCap, int index, boolean marked) {
@@ -112,11 +113,9 @@ final class EntityDayOps {
 
     /** An op on this entity-day's key {@code <base><suffix>}. */
     void metricOp(Op op, String suffix, String... values) {
-        Integer slot = daySlots.get(suffix);
-        if (slot == null) {
-            slot = dayKeys.size();
-            dayKeys.add(base + suffix);
-            daySlots.put(suffix, slot);
+        int slot = dayIds.indexOf(suffix);
+        if (slot < 0) {
+            slot = daySlot(suffix, base + suffix);
         }
         add(op, slot, values);
     }
@@ -135,34 +134,35 @@ final class EntityDayOps {
     }
 
     private int countersSlot() {
-        Integer slot = daySlots.get(COUNTERS);
-        if (slot == null) {
-            slot = dayKeys.size();
-            dayKeys.add(Keys.countersOf(base));
-            daySlots.put(COUNTERS, slot);
-        }
-        return slot;
+        int slot = dayIds.indexOf(COUNTERS);
+        return slot >= 0 ? slot : daySlot(COUNTERS, Keys.countersOf(base));
+    }
+
+    private int daySlot(String id, String key) {
+        dayIds.add(id);
+        dayKeys.add(key);
+        return dayKeys.size() - 1;
     }
 
     /** An op on another key of the day (in the same slot), by its full name. */
     void dayOp(Op op, String key, String... values) {
         String id = '\0' + key; // cannot collide with an entity-day suffix
-        Integer slot = daySlots.get(id);
-        if (slot == null) {
-            slot = dayKeys.size();
-            dayKeys.add(key);
-            daySlots.put(id, slot);
+        int slot = dayIds.indexOf(id);
+        if (slot < 0) {
+            slot = daySlot(id, key);
         }
         add(op, slot, values);
     }
 
     /** An op on a key that spans days (a lead's), whose expiry only ever moves later. */
     void spanOp(Op op, String key, String... values) {
-        Integer slot = spanSlots.get(key);
-        if (slot == null) {
+        if (spanKeys.isEmpty()) {
+            spanKeys = new ArrayList<>(2);
+        }
+        int slot = spanKeys.indexOf(key);
+        if (slot < 0) {
             slot = spanKeys.size();
             spanKeys.add(key);
-            spanSlots.put(key, slot);
         }
         add(op, -1 - slot, values);
     }

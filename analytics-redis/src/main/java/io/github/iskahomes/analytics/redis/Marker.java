@@ -17,39 +17,48 @@ record Marker(String field, String value, int spread) {
 
     static Marker of(String uuid) {
         int spread = mix(uuid.hashCode());
-        if (uuid.length() == 36 && valid(uuid)) {
-            long hi = hex(uuid, 0, 8) << 32 | hex(uuid, 9, 13) << 16 | hex(uuid, 14, 18);
-            long lo = hex(uuid, 19, 23) << 48 | hex(uuid, 24, 36);
-            return new Marker(Long.toString(hi), Long.toString(lo), spread);
+        if (uuid.length() == 36 && uuid.charAt(8) == '-' && uuid.charAt(13) == '-' && uuid.charAt(18) == '-'
+                && uuid.charAt(23) == '-') {
+            long a = hex(uuid, 0, 8);
+            long b = hex(uuid, 9, 13);
+            long c = hex(uuid, 14, 18);
+            long d = hex(uuid, 19, 23);
+            long e = hex(uuid, 24, 36);
+            if ((a | b | c | d | e) >= 0) {
+                return new Marker(Long.toString(a << 32 | b << 16 | c), Long.toString(d << 48 | e), spread);
+            }
         }
         return new Marker("~" + uuid, "1", spread);
     }
 
-    /** Whether a 36-character uuid is canonical: dashes at 8, 13, 18 and 23, lower-case hex digits elsewhere. */
-    private static boolean valid(String uuid) {
-        for (int i = 0; i < 36; i++) {
-            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
-            if (dash ? uuid.charAt(i) != '-' : digit(uuid.charAt(i)) < 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The lower-case hex digits {@code from..to} (checked by {@link #valid}) as a number. */
+    /**
+     * The lower-case hex digits {@code from..to} (at most 12) as a number, or -1 when the run holds anything else:
+     * one pass, a table lookup per character (the check and the parse were two passes with branches, a visible share
+     * of planning).
+     */
     private static long hex(String text, int from, int to) {
         long value = 0;
+        int bad = 0;
         for (int i = from; i < to; i++) {
-            value = value << 4 | digit(text.charAt(i));
+            char c = text.charAt(i);
+            int digit = c < 128 ? DIGITS[c] : -1;
+            bad |= digit;
+            value = value << 4 | (digit & 0xF);
         }
-        return value;
+        return bad < 0 ? -1 : value;
     }
 
-    private static int digit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    /** Per ASCII character its lower-case hex value, else -1. */
+    private static final byte[] DIGITS = new byte[128];
+
+    static {
+        java.util.Arrays.fill(DIGITS, (byte) -1);
+        for (int c = '0'; c <= '9'; c++) {
+            DIGITS[c] = (byte) (c - '0');
         }
-        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        for (int c = 'a'; c <= 'f'; c++) {
+            DIGITS[c] = (byte) (c - 'a' + 10);
+        }
     }
 
     /** MurmurHash3's finalizer: every output bit depends on every input bit. */

@@ -12,23 +12,24 @@ enum Op {
      * HINCRBY per field after the segments' uuid checks.
      */
     COUNTER("c", Shape.FIELD_VALUE, "HINCRBY key field sum, once per field and call",
-            "an entity-day's counter, by more than 1"),
+            "an entity-day's counter, by more than 1 (field: its letter, Keys.counterField)"),
     /**
-     * Adds 1 to each of several fields of a counters hash: an event's counters of one entity-day, coalesced (three
-     * for a property view). Summed with the {@link #COUNTER}s of the call.
+     * Adds 1 to fields of a counters hash: the writer sends an event's counters of one entity-day that each add 1 as
+     * the one field of their combination ({@link Keys#counterField}: three counters of a property view, one field).
+     * Summed with the {@link #COUNTER}s of the call.
      */
     COUNTERS("C", Shape.COUNTED_VALUES, "HINCRBY key field sum, once per field and call",
-            "an entity-day's counters, each by 1, of one event"),
+            "an entity-day's counters, each by 1, of one event (one field: their letters)"),
     /** Adds to a counter that is a key of its own. */
     INCREMENT("i", Shape.VALUE, "INCRBY key by", "a lead's actions of the day"),
     /**
-     * Adds a member (tag and hash, {@link Keys#uniqueMember}) to a unique metric. Its field is the companion counter,
-     * which every event adding to the metric increments in the same call: while that counter is at most
-     * {@link Keys#INLINE_MEMBERS} the member is a field of the counters hash, after that it goes to the HyperLogLog
-     * key, which gets the day's expiry in the call that first passes the limit.
+     * Adds a member (tag and hash, {@link Keys#uniqueMember}) to a unique metric. Its field is the counter field
+     * holding the metric's companion counter, which every event adding to the metric increments in the same call:
+     * while that field is at most {@link Keys#INLINE_MEMBERS} the member is a field of the counters hash, after that
+     * it goes to the HyperLogLog key, which gets the day's expiry in the call where that field first passes the limit.
      */
-    UNIQUE("u", Shape.FIELD_VALUE, "HSETNX counters member tags (companion ≤ 8), else PFADD key member",
-            "a unique-visitor count (field: its companion counter)"),
+    UNIQUE("u", Shape.FIELD_VALUE, "HSETNX counters member tags (its field ≤ 3), else PFADD key member",
+            "a unique-visitor count (field: the counter field holding its companion)"),
     /** Sets one field of a hash. */
     FIELD("h", Shape.FIELD_VALUE, "HSET key field value", "entity-day metadata (in the counters hash) or lead metadata, one field"),
     /** Sets several fields of a hash in one command: an event's fields of one hash, coalesced. */
