@@ -51,8 +51,6 @@ final class EntityDayOps {
     int lastEvent = -1;
     /** {@link MetadataCache#keySignature} of the counters hash, 0 until asked for. */
     private long keySignature;
-    /** Whether {@link #call} has turned the ops' counter names into fields (it does once). */
-    private boolean named;
     /** The open segment's {@link Op#COUNTERS} op, {@code null} until it has one. */
     private Planned segmentCounters;
     /** The open segment's metadata fields and values, sent or dropped as one at {@link #endMetadata}. */
@@ -246,18 +244,20 @@ final class EntityDayOps {
      * are the event's {@link Marker} (one call per slot) or {@code '#'} and its count's place in the script.
      */
     ScriptCall call(String[] markFields, String[] markValues) {
-        if (!named) {
-            named = true;
-            for (int s = 0; s < segmentEvents.size(); s++) {
-                toFields(ops(s));
-            }
-        }
         String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
         for (int k = 0; k < dayKeys.size(); k++) {
             keyArray[k] = dayKeys.get(k);
         }
         for (int k = 0; k < spanKeys.size(); k++) {
             keyArray[dayKeys.size() + k] = spanKeys.get(k);
+        }
+        // ARGV when the call is encoded (ScriptCall): the planning of this group is over by then.
+        return new ScriptCall(Script.APPLY, keyArray, () -> args(markFields, markValues), segmentEvents.size());
+    }
+
+    private String[] args(String[] markFields, String[] markValues) {
+        for (int s = 0; s < segmentEvents.size(); s++) {
+            toFields(ops(s));
         }
         int argCount = 3 + 3 * segmentEvents.size();
         for (Planned op : ops) {
@@ -287,6 +287,6 @@ final class EntityDayOps {
                 }
             }
         }
-        return new ScriptCall(Script.APPLY, keyArray, args, segmentEvents.size());
+        return args;
     }
 }

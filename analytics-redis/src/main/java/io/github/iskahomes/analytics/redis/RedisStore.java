@@ -305,12 +305,12 @@ final class RedisStore implements AutoCloseable {
      * {@code EVAL} when reloading (which also caches the script on that node).
      */
     @SuppressWarnings("unchecked")
-    RedisFuture<Object> script(Script script, boolean load, String[] keys, String[] args) {
+    RedisFuture<Object> script(ScriptCall call, boolean load) {
         if (load) {
-            return async.eval(script.body(), ScriptOutputType.MULTI, keys, args);
+            return async.eval(call.script.body(), ScriptOutputType.MULTI, call.keys, call.args());
         }
         RedisFuture<?> reply = async.dispatch(io.lettuce.core.protocol.CommandType.EVALSHA,
-                new io.lettuce.core.output.NestedMultiOutput<>(Utf8Codec.INSTANCE), new ScriptArgs(script.sha(), keys, args));
+                new io.lettuce.core.output.NestedMultiOutput<>(Utf8Codec.INSTANCE), new ScriptArgs(call));
         return (RedisFuture<Object>) reply;
     }
 }

@@ -4,6 +4,7 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * The arguments of one {@code EVALSHA} (sha, key count, KEYS, ARGV) written straight from the call's arrays. A batch's
@@ -15,9 +16,18 @@ import java.nio.charset.StandardCharsets;
 final class ScriptArgs extends CommandArgs<String, String> {
     private final String sha;
     private final String[] keys;
-    private final String[] args;
+    /** The ARGV, asked for when Lettuce encodes the command (a call may make them only then, ScriptCall). */
+    private final Supplier<String[]> args;
+
+    ScriptArgs(ScriptCall call) {
+        this(call.script.sha(), call.keys, call::args);
+    }
 
     ScriptArgs(String sha, String[] keys, String[] args) {
+        this(sha, keys, () -> args);
+    }
+
+    private ScriptArgs(String sha, String[] keys, Supplier<String[]> args) {
         super(Utf8Codec.INSTANCE);
         this.sha = sha;
         this.keys = keys;
@@ -26,7 +36,7 @@ final class ScriptArgs extends CommandArgs<String, String> {
 
     @Override
     public int count() {
-        return 2 + keys.length + args.length;
+        return 2 + keys.length + args.get().length;
     }
 
     /** The first key, by which a Cluster connection routes the call to its slot's master. */
@@ -43,7 +53,7 @@ final class ScriptArgs extends CommandArgs<String, String> {
         for (String key : keys) {
             out.bulk(key);
         }
-        for (String arg : args) {
+        for (String arg : args.get()) {
             out.bulk(arg);
         }
         out.writeTo(buf);
@@ -51,8 +61,7 @@ final class ScriptArgs extends CommandArgs<String, String> {
 
     @Override
     public String toCommandString() {
-        return sha + " " + keys.length + " " + String.join(" ", keys) + (args.length == 0 ? "" : " " + args.length
-                + " arguments");
+        return sha + " " + keys.length + " " + String.join(" ", keys) + " " + args.get().length + " arguments";
     }
 
     @Override

@@ -1,26 +1,47 @@
 package io.github.iskahomes.analytics.redis;
 
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.Future;
 
 /**
- * One script call of a batch: what goes to Redis ({@link #script}, {@link #keys}, {@link #args}) and, once
- * {@link ScriptRunner} has run it, its reply: one 0 or 1 per part (an event's segment, or an event count).
+ * One script call of a batch: what goes to Redis ({@link #script}, {@link #keys}, {@link #args()}) and, once
+ * {@link ScriptRunner} has run it, its reply: one 0 or 1 per part (an event's segment, or an event count). An
+ * entity-day call's ARGV, and a {@link Script#MANY} call's, are made when first asked for, which is when Lettuce's I/O
+ * thread encodes the call: that work then overlaps the caller's planning of the next sub-batch instead of adding to it.
  */
 final class ScriptCall {
     final Script script;
     final String[] keys;
-    final String[] args;
     /** How many 0/1 answers its reply has. */
     final int parts;
     Future<Object> future;
     Object result;
+    private Supplier<String[]> make;
+    private String[] args;
 
     ScriptCall(Script script, String[] keys, String[] args, int parts) {
         this.script = script;
         this.keys = keys;
         this.args = args;
         this.parts = parts;
+    }
+
+    /** A call whose ARGV {@code make} gives when first asked for, on whichever thread asks (once). */
+    ScriptCall(Script script, String[] keys, Supplier<String[]> make, int parts) {
+        this.script = script;
+        this.keys = keys;
+        this.make = make;
+        this.parts = parts;
+    }
+
+    /** The call's ARGV. Made once; the planning that made the call must be over (it is once the call is sent). */
+    synchronized String[] args() {
+        if (args == null) {
+            args = make.get();
+            make = null;
+        }
+        return args;
     }
 
     /** The reply read once as flags: every event of a batch asks for its parts. */
@@ -48,27 +69,35 @@ final class ScriptCall {
     /** The calls as one {@link Script#MANY} call (on a standalone Redis only: their keys may be in any slots). */
     static ScriptCall many(List<ScriptCall> calls) {
         int keyCount = 0;
-        int argCount = 0;
         int parts = 0;
         for (ScriptCall call : calls) {
             keyCount += call.keys.length;
-            argCount += 3 + call.args.length;
             parts += call.parts;
         }
         String[] keyArray = new String[keyCount];
-        String[] args = new String[argCount];
         int k = 0;
-        int a = 0;
         for (ScriptCall call : calls) {
             System.arraycopy(call.keys, 0, keyArray, k, call.keys.length);
             k += call.keys.length;
-            args[a++] = call.script == Script.COUNT ? "c" : "a";
-            args[a++] = position(call.keys.length);
-            args[a++] = position(call.args.length);
-            System.arraycopy(call.args, 0, args, a, call.args.length);
-            a += call.args.length;
         }
-        return new ScriptCall(Script.MANY, keyArray, args, parts);
+        List<ScriptCall> packed = List.copyOf(calls);
+        return new ScriptCall(Script.MANY, keyArray, () -> {
+            int argCount = 0;
+            for (ScriptCall call : packed) {
+                argCount += 3 + call.args().length;
+            }
+            String[] args = new String[argCount];
+            int a = 0;
+            for (ScriptCall call : packed) {
+                String[] own = call.args();
+                args[a++] = call.script == Script.COUNT ? "c" : "a";
+                args[a++] = position(call.keys.length);
+                args[a++] = position(own.length);
+                System.arraycopy(own, 0, args, a, own.length);
+                a += own.length;
+            }
+            return args;
+        }, parts);
     }
 
     /** Hands each of the calls packed into this {@link Script#MANY} call its share of the reply. */

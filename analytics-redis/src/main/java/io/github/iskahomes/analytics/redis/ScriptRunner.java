@@ -101,7 +101,7 @@ final class ScriptRunner {
 
     private void queue(List<ScriptCall> batch, boolean load) {
         Function<ScriptCall, Future<Object>> redis =
-                call -> store.script(call.script, load, call.keys, call.args);
+                call -> store.script(call, load);
         for (ScriptCall call : batch) {
             call.future = calls.send(call, redis);
         }

@@ -68,14 +68,14 @@ class WriterOpsTest {
         // unique view goes with.
         assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115",
                 "listing:{l-1}:day:20250115:unique_views");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(expiry, "2", "100", "~u-1", "1", "3",
+        assertThat(plan.entityDayCalls().get(0).args()).containsExactly(expiry, "2", "100", "~u-1", "1", "3",
                 "C", "1", "1", "ABF", "u", "2", "ABF",
                 "a" + Hash64.of(0x2545F4914F6CDD1DL, "visitor-1"),
                 "H", "1", "2", "city", "Lagos", "beds", "3");
         // Calls in order: the index shard, the entity-day, the event count.
         assertThat(plan.calls()).extracting(call -> call.script).containsExactly(Script.APPLY, Script.APPLY,
                 Script.COUNT);
-        assertThat(plan.calls().get(0).args).containsExactly(expiry, "1", "100", "", "", "1", "S", "1", "1", "l-1");
+        assertThat(plan.calls().get(0).args()).containsExactly(expiry, "1", "100", "", "", "1", "S", "1", "1", "l-1");
         // The count: KEYS 1 the shard's counts, 2 the marker bucket; ARGV the expiry, the shard's number of
         // first-level buckets, then per event its bucket's position, its marker and its type.
         int shard = new Keys("", 16).shardOf("u-1");
@@ -83,7 +83,7 @@ class WriterOpsTest {
                 + Marker.of("u-1").spread() % 256;
         assertThat(plan.calls().get(2).keys).containsExactly(
                 "events:{20250115:" + String.format("%02d", shard) + "}", bucket);
-        assertThat(plan.calls().get(2).args).containsExactly(expiry, "256", "2", "~u-1", "1", "property_view");
+        assertThat(plan.calls().get(2).args()).containsExactly(expiry, "256", "2", "~u-1", "1", "property_view");
     }
 
     @Test
@@ -106,7 +106,7 @@ class WriterOpsTest {
         ScriptCall entityDay = plan.entityDayCalls().get(0);
         assertThat(entityDay.keys).containsExactly("listing:{l-1}:day:20250115");
         // The two events' counts are the script's first and second, whether they share a shard or not.
-        assertThat(entityDay.args).containsExactly(Long.toString(oneCall.expiry(DAY)), "1", "100",
+        assertThat(entityDay.args()).containsExactly(Long.toString(oneCall.expiry(DAY)), "1", "100",
                 "#", "1", "1", "C", "1", "1", "B",
                 "#", "2", "1", "C", "1", "1", "B");
     }
@@ -139,7 +139,7 @@ class WriterOpsTest {
         // The script, not the planner, sums the two: only it knows which uuids are new.
         assertThat(plan.entityDayCalls()).hasSize(1);
         assertThat(plan.entityDayCalls().get(0).keys).containsExactly("listing:{l-1}:day:20250115");
-        assertThat(plan.entityDayCalls().get(0).args).containsExactly(Long.toString(planner.expiry(DAY)), "1", "100",
+        assertThat(plan.entityDayCalls().get(0).args()).containsExactly(Long.toString(planner.expiry(DAY)), "1", "100",
                 "~u-1", "1", "1", "C", "1", "1", "B",
                 "~u-2", "1", "1", "C", "1", "1", "BD");
         assertThat(plan.segmentsOf()[0]).containsExactly(0, 0);
@@ -160,7 +160,7 @@ class WriterOpsTest {
         List<EntityDayOps.Planned> planned = plan.entityDays().get(0).ops(0);
         assertThat(planned).extracting(op -> op.op)
                 .containsExactly(Op.COUNTER, Op.APPEND, Op.INCREMENT, Op.FIELDS);
-        assertThat(decode(plan.entityDayCalls().get(0).args)).containsExactly(
+        assertThat(decode(plan.entityDayCalls().get(0).args())).containsExactly(
                 wire(planned.get(0)), wire(planned.get(1)), wire(planned.get(2)), wire(planned.get(3)));
     }
 
@@ -214,7 +214,7 @@ class WriterOpsTest {
         assertThat(third.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS);
         WritePlanner.WritePlan moved = own.plan(List.of(view.apply("U2")));
         assertThat(moved.entityDays().get(0).ops(0)).extracting(op -> op.values).containsExactly(
-                List.of("B"), List.of("lister_id", "U2"));
+                List.of("logged_in_views"), List.of("lister_id", "U2"));
         moved.applied();
         assertThat(own.plan(List.of(view.apply("U2"))).entityDays().get(0).ops(0)).extracting(op -> op.op)
                 .containsExactly(Op.COUNTERS);
