@@ -16,8 +16,10 @@ final class CountOps {
     private final String expiry;
     /** How many first-level marker buckets the shard has: the script creates them all with the shard's first count. */
     private final String buckets;
-    /** Per event: its bucket's KEYS position, marker field, marker value, event type. */
-    private final List<String> parts = new ArrayList<>();
+    /** Per event: its bucket's KEYS position, its marker and its event type. */
+    private final List<String> positionsOf = new ArrayList<>();
+    private final List<Marker> markers = new ArrayList<>();
+    private final List<String> types = new ArrayList<>();
     /** Where the call's answers are: its place among the batch's count calls. */
     final int index;
 
@@ -41,25 +43,32 @@ final class CountOps {
             position = keys.size();
             positions[bucket] = position;
         }
-        parts.add(ScriptCall.position(position));
-        parts.add(marker.field());
-        parts.add(marker.value());
-        parts.add(type);
-        return parts.size() / 4 - 1;
+        positionsOf.add(ScriptCall.position(position));
+        markers.add(marker);
+        types.add(type);
+        return markers.size() - 1;
     }
 
     /** How many events the call counts (its reply's length). */
     int size() {
-        return parts.size() / 4;
+        return markers.size();
     }
 
+    /** The call; its ARGV (the markers' texts) are made when it is encoded (ScriptCall). */
     ScriptCall call() {
-        String[] args = new String[2 + parts.size()];
-        args[0] = expiry;
-        args[1] = buckets;
-        for (int i = 0; i < parts.size(); i++) {
-            args[2 + i] = parts.get(i);
-        }
-        return new ScriptCall(Script.COUNT, keys.toArray(new String[0]), args, size());
+        return new ScriptCall(Script.COUNT, keys.toArray(new String[0]), () -> {
+            String[] args = new String[2 + 4 * markers.size()];
+            args[0] = expiry;
+            args[1] = buckets;
+            int a = 2;
+            for (int i = 0; i < markers.size(); i++) {
+                Marker marker = markers.get(i);
+                args[a++] = positionsOf.get(i);
+                args[a++] = marker.field();
+                args[a++] = marker.value();
+                args[a++] = types.get(i);
+            }
+            return args;
+        }, size());
     }
 }

@@ -203,12 +203,14 @@ final class EntityDayOps {
      * Turns a segment's counter names into the fields of the counters hash they go to ({@link Keys#counterField}):
      * a {@link Op#COUNTERS} op's counters into the one field of their combination, a {@link Op#COUNTER}'s into its
      * letter, and a {@link Op#UNIQUE}'s companion counter into the field that holds it, by which the script tells
-     * whether the member goes inline.
+     * whether the member goes inline; and a {@link Op#UNIQUE}'s visitor into its member ({@link Keys#uniqueMember}).
      */
     private void toFields(List<Planned> segment) {
         for (Planned op : segment) {
             if (op.op == Op.UNIQUE) {
                 op.values.set(0, fieldOf(segment, op.values.get(0)));
+                // Its key is the metric's (dayIds holds the suffix, the metric's name), its value the visitor.
+                op.values.set(1, Keys.uniqueMember(kind, dayIds.get(op.key), op.values.get(1)));
             }
         }
         for (Planned op : segment) {

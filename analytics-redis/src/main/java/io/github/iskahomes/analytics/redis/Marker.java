@@ -8,12 +8,40 @@ package io.github.iskahomes.analytics.redis;
  * uuids never share a marker: the mapping is one-to-one, and the dedupe exactly as strong as with the text itself.
  * Immutable.
  *
- * @param field  the bucket field: the uuid's first 64 bits, or {@code '~'} and the uuid
- * @param value  the field's value: the uuid's last 64 bits, or {@code "1"}; two uuids with the same first half are
- *               told apart by it (the script then stores the later one as {@code field:value})
- * @param spread well-mixed bits of the uuid that pick its bucket (independent of {@link Keys#shardOf})
+ * The texts are made when asked for ({@link #field}, {@link #value}): on a standalone Redis that is when Lettuce's I/O
+ * thread encodes the count call, not while the caller plans.
  */
-record Marker(String field, String value, int spread) {
+final class Marker {
+    /** The uuid's two halves, or ({@code text} not null) nothing: the uuid is not canonical. */
+    private final long high;
+    private final long low;
+    private final String text;
+    private final int spread;
+
+    private Marker(long high, long low, String text, int spread) {
+        this.high = high;
+        this.low = low;
+        this.text = text;
+        this.spread = spread;
+    }
+
+    /** The bucket field: the uuid's first 64 bits as decimal text, or {@code '~'} and the uuid. */
+    String field() {
+        return text == null ? Long.toString(high) : "~" + text;
+    }
+
+    /**
+     * The field's value: the uuid's last 64 bits, or {@code "1"}; two uuids with the same first half are told apart
+     * by it (the script then stores the later one as {@code field:value}).
+     */
+    String value() {
+        return text == null ? Long.toString(low) : "1";
+    }
+
+    /** Well-mixed bits of the uuid that pick its bucket (independent of {@link Keys#shardOf}). */
+    int spread() {
+        return spread;
+    }
 
     static Marker of(String uuid) {
         int spread = mix(uuid.hashCode());
@@ -25,10 +53,10 @@ record Marker(String field, String value, int spread) {
             long d = hex(uuid, 19, 23);
             long e = hex(uuid, 24, 36);
             if ((a | b | c | d | e) >= 0) {
-                return new Marker(Long.toString(a << 32 | b << 16 | c), Long.toString(d << 48 | e), spread);
+                return new Marker(a << 32 | b << 16 | c, d << 48 | e, null, spread);
             }
         }
-        return new Marker("~" + uuid, "1", spread);
+        return new Marker(0, 0, uuid, spread);
     }
 
     /**

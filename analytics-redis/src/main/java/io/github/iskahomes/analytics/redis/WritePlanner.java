@@ -94,8 +94,10 @@ final class WritePlanner {
             MutationPlan plan = plans.get(e);
             DayText day = days.computeIfAbsent(plan.day(), this::dayText);
             Marker marker = Marker.of(plan.uuid());
-            markFields[e] = marker.field();
-            markValues[e] = marker.value();
+            if (!oneCall) {
+                markFields[e] = marker.field();
+                markValues[e] = marker.value();
+            }
             int touchedCount = 0;
             // The contract gives an event's mutations of one entity one EntityRef, mostly one after another.
             EntityRef lastEntity = null;
@@ -127,8 +129,8 @@ final class WritePlanner {
                         throw new IllegalStateException("event " + plan.uuid() + " adds to " + m.metric() + " of "
                                 + m.entity() + " without incrementing its companion counter " + companion);
                     }
-                    group.metricOp(Op.UNIQUE, m.metric(), companion,
-                            Keys.uniqueMember(m.entity().kind(), m.metric(), m.member()));
+                    // The member as the visitor; EntityDayOps makes its sent form (Keys.uniqueMember) with the ARGV.
+                    group.metricOp(Op.UNIQUE, m.metric(), companion, m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
                     group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
