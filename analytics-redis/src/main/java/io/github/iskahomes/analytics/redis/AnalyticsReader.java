@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -233,7 +234,7 @@ public final class AnalyticsReader implements AutoCloseable {
             String id = ids.get(position);
             long[] values = new long[counters.size()];
             FieldMap<String> metadata = new FieldMap<>(4);
-            List<String>[] inline = null;
+            Registers[] inline = null;
             boolean sketched = false;
             int fields = reply.length();
             for (int f = 0; f < fields; f += 2) {
@@ -256,12 +257,15 @@ public final class AnalyticsReader implements AutoCloseable {
                     int tags = reply.memberTags();
                     if (tags != 0) {
                         if (inline == null) {
-                            inline = newMemberLists(uniques.size());
+                            inline = new Registers[uniques.size()];
                         }
-                        String member = reply.fieldText();
+                        long register = reply.fieldRegister();
                         for (int u = 0; u < uniques.size(); u++) {
                             if ((tags & 1 << u) != 0) {
-                                inline[u].add(member);
+                                if (inline[u] == null) {
+                                    inline[u] = new Registers();
+                                }
+                                inline[u].add(register);
                             }
                         }
                     }
@@ -298,15 +302,15 @@ public final class AnalyticsReader implements AutoCloseable {
             FieldMap<byte[]> sketches = new FieldMap<>(uniques.size());
             for (int u = 0; u < uniques.size(); u++) {
                 byte[] sketch = stored == null ? null : stored[u];
-                List<String> members = part.inline == null ? List.of() : part.inline[u];
-                if (sketch == null && members.isEmpty()) {
+                Registers members = part.inline == null ? null : part.inline[u];
+                if (sketch == null && members == null) {
                     continue;
                 }
                 try {
                     // The members kept inline, with the sketch's if the metric has one by now: the sketch PFADD
                     // of them all would have made.
-                    if (!members.isEmpty()) {
-                        sketch = HyperLogLogs.add(sketch, members);
+                    if (members != null) {
+                        sketch = HyperLogLogs.add(sketch, members.pairs, members.size);
                     }
                     counts[u] = HyperLogLogs.count(sketch, histogram);
                 } catch (IllegalArgumentException e) {
@@ -329,16 +333,20 @@ public final class AnalyticsReader implements AutoCloseable {
     private static final int NAMED_INLINE_MEMBERS = 8;
 
     /** What an entity-day's counters hash holds, before its sketches are read. */
-    private record HashPart(long[] values, FieldMap<String> metadata, List<String>[] inline, boolean sketched) {
+    private record HashPart(long[] values, FieldMap<String> metadata, Registers[] inline, boolean sketched) {
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String>[] newMemberLists(int uniques) {
-        List<String>[] lists = new List[uniques];
-        for (int u = 0; u < uniques; u++) {
-            lists[u] = new ArrayList<>(Keys.INLINE_MEMBERS);
+    /** A unique metric's inline members of an entity-day, as the registers they raise (HyperLogLogs.registerOf). */
+    private static final class Registers {
+        long[] pairs = new long[Keys.INLINE_MEMBERS];
+        int size;
+
+        void add(long pair) {
+            if (size == pairs.length) {
+                pairs = Arrays.copyOf(pairs, size * 2);
+            }
+            pairs[size++] = pair;
         }
-        return lists;
     }
 
     /**

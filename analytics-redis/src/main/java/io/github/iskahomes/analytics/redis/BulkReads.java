@@ -363,7 +363,7 @@ final class BulkReads {
          * Reads the value of the field just read (one {@link #field} called {@link #OTHER}): when the field is an
          * inline member of unique metrics, its value is their tags ({@code 'a'} plus the metric's index,
          * {@link Keys#uniqueMember}), answered as a bit per index; 0 for any other field (a marker, the writer's
-         * bookkeeping). {@link #fieldText} then gives the member.
+         * bookkeeping). {@link #fieldRegister} then gives the member.
          */
         int memberTags() {
             int i = at++;
@@ -409,9 +409,13 @@ final class BulkReads {
             return letters;
         }
 
-        /** The field before the value just read, as UTF-8 text. */
-        String fieldText() {
-            return utf8(at - 2);
+        /**
+         * The field before the value just read, an inline member, as the register it raises in a sketch
+         * ({@link HyperLogLogs#registerOf(byte[], int, int)}), hashed from the reply's bytes without a String.
+         */
+        long fieldRegister() {
+            int i = at - 2;
+            return HyperLogLogs.registerOf(values.arena, values.starts[i], values.lengths[i]);
         }
 
         /** Passes over the next element. */

@@ -97,8 +97,20 @@ final class HyperLogLogs {
      * @throws IllegalArgumentException if base is not a Redis HyperLogLog (the messages of {@link #count(byte[])})
      */
     static byte[] add(byte[] base, List<String> members) {
-        if (base == null && !members.isEmpty() && members.size() <= FEW) {
-            byte[] few = sparseOfFew(members);
+        long[] pairs = new long[members.size()];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = registerOf(members.get(i));
+        }
+        return add(base, pairs, pairs.length);
+    }
+
+    /**
+     * {@link #add} of members given as their {@link #registerOf} pairs, the first {@code n} of {@code pairs} (which
+     * this may reorder): the reader computes them from a reply's bytes, without making a String of each member.
+     */
+    static byte[] add(byte[] base, long[] pairs, int n) {
+        if (base == null && n > 0 && n <= FEW) {
+            byte[] few = sparseOfFew(pairs, n);
             if (few != null) {
                 return header(few, null);
             }
@@ -110,8 +122,8 @@ final class HyperLogLogs {
             raise(base, encoding, registers);
         }
         boolean raised = false;
-        for (String member : members) {
-            long pair = registerOf(member);
+        for (int i = 0; i < n; i++) {
+            long pair = pairs[i];
             int index = (int) (pair >>> 8);
             int count = (int) (pair & 0xFF);
             if (count > registers[index]) {
@@ -149,7 +161,13 @@ final class HyperLogLogs {
      * final 1, bit Q stopping it at Q + 1).
      */
     private static long registerOf(String member) {
-        long hash = murmurHash64A(member.getBytes(StandardCharsets.UTF_8), SEED);
+        byte[] utf8 = member.getBytes(StandardCharsets.UTF_8);
+        return registerOf(utf8, 0, utf8.length);
+    }
+
+    /** {@link #registerOf(String)} of a member's UTF-8 bytes {@code from} for {@code length}. */
+    static long registerOf(byte[] utf8, int from, int length) {
+        long hash = murmurHash64A(utf8, from, length, SEED);
         return (hash & (REGISTERS - 1)) << 8 | Long.numberOfTrailingZeros((hash >>> P) | (1L << Q)) + 1;
     }
 
@@ -294,14 +312,9 @@ final class HyperLogLogs {
      * members' (register, value) pairs sorted, the gaps between them runs of zeros. The same bytes; {@code null} when
      * sparse cannot hold them. The reader builds one per entity-day of inline members, so this is its common case.
      */
-    private static byte[] sparseOfFew(List<String> members) {
-        int n = members.size();
-        long[] pairs = new long[n];
-        for (int i = 0; i < n; i++) {
-            pairs[i] = registerOf(members.get(i));
-        }
+    private static byte[] sparseOfFew(long[] pairs, int n) {
         // By register, then value: the last pair of a register holds its largest value.
-        Arrays.sort(pairs);
+        Arrays.sort(pairs, 0, n);
         byte[] out = new byte[HEADER + 4 * n + 2];
         int at = HEADER;
         int next = 0;
@@ -395,13 +408,12 @@ final class HyperLogLogs {
      * {@code MurmurHash64A} as Redis's {@code hyperloglog.c} has it: little-endian 8-byte blocks whatever the
      * machine, then the tail bytes.
      */
-    private static long murmurHash64A(byte[] data, int seed) {
+    private static long murmurHash64A(byte[] data, int from, int length, int seed) {
         final long m = 0xc6a4a7935bd1e995L;
         final int r = 47;
-        int length = data.length;
         long h = (seed & 0xFFFFFFFFL) ^ (length * m);
-        int blocks = length - (length & 7);
-        for (int at = 0; at < blocks; at += 8) {
+        int blocks = from + length - (length & 7);
+        for (int at = from; at < blocks; at += 8) {
             long k = littleEndian(data, at, 8);
             k *= m;
             k ^= k >>> r;
