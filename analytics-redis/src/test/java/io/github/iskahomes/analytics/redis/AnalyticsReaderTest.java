@@ -149,6 +149,42 @@ class AnalyticsReaderTest {
     }
 
     @Test
+    void aSketchKeyIsReadWhereANamedCompanionIsAboveEightOrAFieldHoldingItAboveThree(TestRedis redis) {
+        onStandalone(redis, (ingestor, raw, config) -> {
+            Keys keys = new Keys(config.keyPrefix(), config.indexShards());
+            // L20 as the third round wrote it: total_views named by itself, 2 members inline, 7 in the sketch.
+            seedViews(raw, keys, "L20", Map.of("total_views", "9"), 0, 2, 9);
+            // L21 now: views logged in from home (ABD) passed 3, so its fourth viewer went to the sketch.
+            seedViews(raw, keys, "L21", Map.of("ABD", "4", "ACF", "1"), 0, 3, 4);
+            // L22: no field holding total_views (A) is above 3, so the writer made no sketch; a key there is not
+            // read.
+            seedViews(raw, keys, "L22", Map.of("ABD", "3"), 0, 3, 8);
+            List<EntityDay> days = ingestor.reader().entities(EntityKind.LISTING, Scenario.DAY,
+                    List.of("L20", "L21", "L22"));
+            assertThat(days).extracting(day -> day.counter("total_views")).containsExactly(9L, 5L, 3L);
+            assertThat(days).extracting(day -> day.unique("unique_views")).containsExactly(9L, 4L, 3L);
+        });
+    }
+
+    /**
+     * A listing-day's counters hash with {@code fields}, visitors {@code from..inline-1} as inline members and
+     * {@code inline..sketched-1} in its unique_views HyperLogLog key (their decimal, as Keys.uniqueMember sends it).
+     */
+    private static void seedViews(RedisCommands<String, String> raw, Keys keys, String listing,
+                                  Map<String, String> fields, int from, int inline, int sketched) {
+        EntityRef entity = EntityRef.listing(listing);
+        Map<String, String> hash = new HashMap<>(fields);
+        for (int v = from; v < inline; v++) {
+            hash.put(Keys.uniqueMember(EntityKind.LISTING, "unique_views", "S" + v).substring(1), "a");
+        }
+        raw.hset(keys.counters(entity, Scenario.DAY), hash);
+        for (int v = inline; v < sketched; v++) {
+            raw.pfadd(keys.entityDay(entity, Scenario.DAY, "unique_views"),
+                    Keys.uniqueMember(EntityKind.LISTING, "unique_views", "S" + v).substring(1));
+        }
+    }
+
+    @Test
     void onAClusterTheCountersHashGivesCountersAndMetadataAndTheReaderPassesOverMarkers(TestRedisCluster cluster) {
         onCluster(cluster, (ingestor, raw, config) -> {
             seedOneListingDay(raw::hset, raw::sadd, new Keys(config.keyPrefix(), config.indexShards()));
