@@ -39,6 +39,8 @@ final class EntityDayOps {
      */
     private final List<String> dayKeys = new ArrayList<>(4);
     private final List<String> dayIds = new ArrayList<>(4);
+    /** The counters hash's index in {@link #dayKeys}, -1 until it has one. */
+    private int countersSlot = -1;
     /** Keys that span days (a lead's), created with the entity-day's first lead op. */
     private List<String> spanKeys = List.of();
     /** Per segment: its event (its place in the batch) and where its ops start in {@link #ops}. */
@@ -132,8 +134,10 @@ final class EntityDayOps {
     }
 
     private int countersSlot() {
-        int slot = dayIds.indexOf(COUNTERS);
-        return slot >= 0 ? slot : daySlot(COUNTERS, Keys.countersOf(base));
+        if (countersSlot < 0) {
+            countersSlot = daySlot(COUNTERS, Keys.countersOf(base));
+        }
+        return countersSlot;
     }
 
     private int daySlot(String id, String key) {
@@ -207,29 +211,29 @@ final class EntityDayOps {
      */
     private void toFields(List<Planned> segment) {
         for (Planned op : segment) {
+            if (op.op == Op.COUNTERS && op.values.size() > 1) {
+                String field = Keys.counterField(kind, op.values);
+                op.values.clear();
+                op.values.add(field);
+            } else if (op.op == Op.COUNTERS || op.op == Op.COUNTER) {
+                op.values.set(0, String.valueOf(Keys.letter(kind, op.values.get(0))));
+            }
+        }
+        for (Planned op : segment) {
             if (op.op == Op.UNIQUE) {
                 op.values.set(0, fieldOf(segment, op.values.get(0)));
                 // Its key is the metric's (dayIds holds the suffix, the metric's name), its value the visitor.
                 op.values.set(1, Keys.uniqueMember(kind, dayIds.get(op.key), op.values.get(1)));
             }
         }
-        for (Planned op : segment) {
-            if (op.op == Op.COUNTERS && op.values.size() > 1) {
-                String field = Keys.counterField(kind, op.values);
-                op.values.clear();
-                op.values.add(field);
-            } else if (op.op == Op.COUNTERS || op.op == Op.COUNTER) {
-                op.values.set(0, Keys.counterField(kind, List.of(op.values.get(0))));
-            }
-        }
     }
 
-    /** The field of the segment's counters that holds {@code counter}. */
+    /** The field of the segment's counters (already turned into fields) that holds {@code counter}. */
     private String fieldOf(List<Planned> segment, String counter) {
+        char letter = Keys.letter(kind, counter);
         for (Planned op : segment) {
-            if ((op.op == Op.COUNTERS && op.values.contains(counter))
-                    || (op.op == Op.COUNTER && op.values.get(0).equals(counter))) {
-                return Keys.counterField(kind, op.op == Op.COUNTERS ? op.values : List.of(counter));
+            if ((op.op == Op.COUNTERS || op.op == Op.COUNTER) && op.values.get(0).indexOf(letter) >= 0) {
+                return op.values.get(0);
             }
         }
         throw new IllegalStateException("a unique metric of " + base + " moves without its companion " + counter);

@@ -162,19 +162,27 @@ final class Keys {
      * @throws IllegalArgumentException if a metric is not a counter of the kind
      */
     static String counterField(EntityKind kind, List<String> metrics) {
-        Map<String, Character> letters = LETTERS.get(kind);
         char[] field = new char[metrics.size()];
         for (int m = 0; m < field.length; m++) {
-            Character letter = letters.get(metrics.get(m));
-            if (letter == null) {
-                throw new IllegalArgumentException(metrics.get(m) + " is not a counter of " + kind);
-            }
-            field[m] = letter;
+            field[m] = letter(kind, metrics.get(m));
         }
         if (field.length > 1) {
             Arrays.sort(field);
         }
         return new String(field);
+    }
+
+    /**
+     * A counter's letter in {@link #counterField}s.
+     *
+     * @throws IllegalArgumentException if {@code metric} is not a counter of the kind
+     */
+    static char letter(EntityKind kind, String metric) {
+        Character letter = LETTERS.get(kind).get(metric);
+        if (letter == null) {
+            throw new IllegalArgumentException(metric + " is not a counter of " + kind);
+        }
+        return letter;
     }
 
     /** Per kind, each counter's letter in {@link #counterField}s. */
