@@ -21,7 +21,7 @@ class SchemaTest {
     void migrateCreatesEveryTableOnceAndRecordsItsVersion(TestPostgres pg) {
         Jdbi jdbi = Jdbi.create(pg.dataSource());
         assertThat(Schema.currentVersion(jdbi)).isZero();
-        assertThat(Schema.migrate(jdbi)).containsExactly(1, 2, 3);
+        assertThat(Schema.migrate(jdbi)).containsExactly(1, 2, 3, 4);
         assertThat(Schema.migrate(jdbi)).isEmpty();
         assertThat(Schema.currentVersion(jdbi)).isEqualTo(Schema.LATEST_VERSION);
         List<String> tables = jdbi.withHandle(h -> h.createQuery("""
@@ -149,7 +149,7 @@ class SchemaTest {
                 VALUES ('L1', DATE '2025-01-15', '2025-W03', '2025-01', '2025-Q1', 2025, 3, 1, 33.33)"""));
         assertThat(functions(jdbi)).isEmpty();
 
-        assertThat(Schema.migrate(jdbi)).containsExactly(3);
+        assertThat(Schema.migrate(jdbi, "PostgreSQL", 3)).containsExactly(3);
 
         assertThat(Schema.currentVersion(jdbi)).isEqualTo(3);
         assertThat(Db.strings(jdbi, "SELECT name FROM analytics_schema_version WHERE version = 3"))
@@ -169,6 +169,28 @@ class SchemaTest {
         // Idempotent: the same file again changes nothing.
         jdbi.useTransaction(h -> h.createScript(Sql.resource("V3__metric_functions.sql")).execute());
         assertThat(functions(jdbi)).hasSize(2);
+        assertThat(Schema.migrate(jdbi)).containsExactly(4);
+        assertThat(Schema.migrate(jdbi)).isEmpty();
+    }
+
+    @Test
+    void version4IndexesEachDaysRowsWithSalesAndTheSalesRefreshUsesIt(TestPostgres pg) {
+        Jdbi jdbi = Jdbi.create(pg.dataSource());
+        assertThat(Schema.migrate(jdbi, "PostgreSQL", 3)).containsExactly(1, 2, 3);
+        assertThat(Schema.migrate(jdbi)).containsExactly(4);
+        assertThat(Db.strings(jdbi, "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%\\_sales\\_idx'"
+                + " AND schemaname = current_schema() ORDER BY indexname")).containsExactly(
+                "development_analytics_sales_idx", "listing_analytics_sales_idx", "user_analytics_sales_idx");
+        // The refresh's lookup of a day's rows with sales goes through the index, not through every row of the day.
+        jdbi.useHandle(h -> {
+            h.execute("SET enable_seqscan = off"); // an empty table would be read whole otherwise
+            String plan = String.join("\n", h.createQuery("EXPLAIN SELECT listing_id FROM listing_analytics"
+                    + " WHERE date = DATE '2025-01-15' AND total_sales > 0").mapTo(String.class).list());
+            h.execute("RESET enable_seqscan");
+            assertThat(plan).contains("listing_analytics_sales_idx");
+        });
+        // Idempotent: the same file again changes nothing.
+        jdbi.useTransaction(h -> h.createScript(Sql.resource("V4__sales_row_indexes.sql")).execute());
         assertThat(Schema.migrate(jdbi)).isEmpty();
     }
 
