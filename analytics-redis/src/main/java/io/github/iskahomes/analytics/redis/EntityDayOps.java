@@ -125,6 +125,9 @@ final class EntityDayOps {
      * call's increments of one field over the segments it applies and sends one HINCRBY per field.
      */
     void counterOp(String metric, String by) {
+        // Checked here, on the planning thread: the field itself is made with the ARGV on the I/O thread, where a
+        // metric that is not a counter of the kind would fail the call as a store error.
+        Keys.letter(kind, metric);
         add(Op.COUNTER, countersSlot(), new String[] {metric, by});
     }
 

@@ -195,6 +195,17 @@ class WriterOpsTest {
     }
 
     @Test
+    void aMetricThatIsNoCounterOfItsKindIsRefusedWhileTheBatchIsPlanned() {
+        // Refused by plan, on the caller's thread: the counter fields themselves are made later, with the call's ARGV
+        // on Lettuce's I/O thread, where the failure would look like the store's.
+        MutationPlan odd = new MutationPlan("u-5", DAY, List.of(
+                new Mutation.Increment(EntityRef.listing("l-1"), "views", 1),
+                new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
+        assertThatThrownBy(() -> planner.plan(List.of(odd))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("views is not a counter of LISTING");
+    }
+
+    @Test
     void metadataWrittenByABatchThatRanIsNotSentAgainButAChangedValueOrAnUnfinishedBatchsIs() {
         EntityRef listing = EntityRef.listing("l-1");
         WritePlanner own = new WritePlanner(new Keys("", config.indexShards()), config, false);
