@@ -215,11 +215,7 @@ public final class AnalyticsReader implements AutoCloseable {
         Map<String, Integer> uniqueIndex = indexOf(uniques);
         // The companion counters' letters (Keys.counterField): a field holding one of them and above the inline
         // members means the entity-day has a sketch key.
-        int letters = 0;
-        for (String unique : uniques) {
-            letters |= 1 << counterIndex.get(WritePlanner.companion(kind, unique));
-        }
-        int companionLetters = letters;
+        int companionLetters = companionLetters(kind, counterIndex);
         // Every key of an entity-day is <head><id><tail>: the counters hash, then each HyperLogLog.
         String[] parts = around(keys.entityDayPrefix(new EntityRef(kind, PLACEHOLDER), Keys.day(day)), PLACEHOLDER);
         BulkReads.Shape hashes = new BulkReads.Shape(parts[0],
@@ -324,6 +320,15 @@ public final class AnalyticsReader implements AutoCloseable {
                     new MetricValues(uniques, uniqueIndex, counts), sketches, part.metadata));
         }
         return days;
+    }
+
+    /** The kind's companion counters ({@link WritePlanner#companion}) as a bit per counter index. */
+    private static int companionLetters(EntityKind kind, Map<String, Integer> counterIndex) {
+        int letters = 0;
+        for (String unique : kind.uniques()) {
+            letters |= 1 << counterIndex.get(WritePlanner.companion(kind, unique));
+        }
+        return letters;
     }
 
     /**

@@ -457,9 +457,7 @@ public final class IngestBenchmark {
             if (name.startsWith("cmdstat_") && !name.equals("cmdstat_evalsha") && !name.equals("cmdstat_eval")
                     && !name.equals("cmdstat_info") && !name.equals("cmdstat_dbsize") && !name.equals("cmdstat_flushall")
                     && !name.equals("cmdstat_script")) {
-                String value = stat.getValue();
-                int from = value.indexOf("calls=") + "calls=".length();
-                total += Long.parseLong(value.substring(from, value.indexOf(',', from)));
+                total += statOf(stat.getValue(), "calls=");
             }
         }
         return total;
