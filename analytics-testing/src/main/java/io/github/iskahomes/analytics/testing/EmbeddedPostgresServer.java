@@ -51,6 +51,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private static EmbeddedPostgres launch(Path dir, int port) throws IOException {
+        PostgresBinaries.prepare();
         return EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(dir)
