@@ -1,9 +1,9 @@
 package io.github.iskahomes.analytics.redis.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.iskahomes.analytics.core.EntityKind;
 import io.github.iskahomes.analytics.core.LeadAction;
 import io.github.iskahomes.analytics.core.MalformedPayloadException;
@@ -35,15 +35,21 @@ public final class RedisForms {
      * {@code context} when it has none.
      */
     public static String encodeLeadAction(LeadAction action) {
-        ObjectNode node = MAPPER.createObjectNode();
-        node.put("uuid", action.uuid());
-        node.put("type", action.type());
-        node.put("at", action.at().toString());
+        // Written by hand, each text quoted by Jackson's own escaper: the same text as an ObjectNode's, without the
+        // tree (an ObjectNode per lead was a tenth of the writer's planning time on the marketplace mix).
+        StringBuilder json = new StringBuilder(96).append("{\"uuid\":\"");
+        QUOTE.quoteAsString(action.uuid(), json);
+        json.append("\",\"type\":\"");
+        QUOTE.quoteAsString(action.type(), json);
+        json.append("\",\"at\":\"").append(action.at());
         if (action.context() != null) {
-            node.put("context", action.context());
+            json.append("\",\"context\":\"");
+            QUOTE.quoteAsString(action.context(), json);
         }
-        return node.toString();
+        return json.append("\"}").toString();
     }
+
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
 
     /**
      * Reads a lead action written by {@link #encodeLeadAction(LeadAction)}.

@@ -33,6 +33,19 @@ class RedisFormsTest {
     }
 
     @Test
+    void aLeadActionWithQuotesControlsAndNonAsciiIsTheJsonJacksonWritesAndReadsBack() {
+        LeadAction odd = new LeadAction("u-\"3\\", "call\tback\n", AT, "caf\u00e9 \u0001 \uD83C\uDFE0 </script>");
+        com.fasterxml.jackson.databind.node.ObjectNode node = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("uuid", odd.uuid()).put("type", odd.type()).put("at", AT.toString())
+                .put("context", odd.context());
+
+        assertThat(RedisForms.encodeLeadAction(odd)).isEqualTo(node.toString())
+                .isEqualTo("{\"uuid\":\"u-\\\"3\\\\\",\"type\":\"call\\tback\\n\",\"at\":\"2025-01-15T10:00:00Z\","
+                        + "\"context\":\"caf\u00e9 \\u0001 \uD83C\uDFE0 </script>\"}");
+        assertThat(RedisForms.decodeLeadAction(RedisForms.encodeLeadAction(odd))).isEqualTo(odd);
+    }
+
+    @Test
     void notALeadActionIsMalformed() {
         assertThatThrownBy(() -> RedisForms.decodeLeadAction("{\"uuid\":\"u\"}"))
                 .isInstanceOf(MalformedPayloadException.class).hasMessage("not a lead action: {\"uuid\":\"u\"}");
