@@ -107,23 +107,34 @@ final class PostgresBinaries {
         List<String> command = List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx" + (UNPACKING_HEAP >> 20) + "m", "-Dot.epg.working-dir=" + workingDir,
                 "-cp", System.getProperty("java.class.path"), PostgresBinaries.class.getName());
+        Path output = null;
         try {
+            output = Files.createTempFile("analytics-pg-unpack-", ".log");
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    .redirectOutput(output.toFile()).start();
             if (!process.waitFor(5, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 throw new IllegalStateException("unpacking PostgreSQL's binaries took over 5 minutes: " + command);
             }
             if (process.exitValue() != 0) {
                 throw new IllegalStateException("could not unpack PostgreSQL's binaries in a JVM of its own (exit "
-                        + process.exitValue() + "); start this JVM once with -Xmx256m or more: " + command);
+                        + process.exitValue() + "); start this JVM once with -Xmx256m or more: " + command
+                        + "; its output ends: " + tail(output));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a JVM to unpack PostgreSQL's binaries: " + command, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while PostgreSQL's binaries were unpacked", e);
+        } finally {
+            EmbeddedRedisServer.deleteQuietly(output);
         }
+    }
+
+    /** The last 2,000 characters of a log. */
+    private static String tail(Path log) throws IOException {
+        String text = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.UTF_8);
+        return text.length() <= 2000 ? text : text.substring(text.length() - 2000);
     }
 
     /** Unpacks the binaries, by starting and stopping a server in a temporary directory. */
