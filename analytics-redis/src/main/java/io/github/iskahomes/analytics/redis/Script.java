@@ -67,7 +67,8 @@ record Script(String body, String sha) {
     /**
      * For a standalone Redis, where any keys may share a call: the calls of a whole batch as one. ARGV is a sequence
      * of parts, each {@code kind keyCount argCount} followed by that many arguments of a {@link #APPLY} ({@code a})
-     * or {@link #COUNT} ({@code c}) call, whose keys come next in KEYS. Each part behaves exactly as its own call
+     * or {@link #COUNT} ({@code c}) call, whose keys come next in KEYS; an {@code A} part is an apply call without its
+     * first three arguments, which are the last {@code a} part's expiry and cap and its key count. Each part behaves exactly as its own call
      * would; the reply is the parts' replies concatenated. The whole batch is atomic, so the counts come first and an
      * event's entity-day segments take their check from its count ({@code '#', k}): one marker per event.
      */

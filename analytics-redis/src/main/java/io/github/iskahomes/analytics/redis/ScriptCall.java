@@ -88,16 +88,36 @@ final class ScriptCall {
             }
             String[] args = new String[argCount];
             int a = 0;
+            String[] header = null;
             for (ScriptCall call : packed) {
                 String[] own = call.args();
-                args[a++] = call.script == Script.COUNT ? "c" : "a";
+                int from = 0;
+                if (call.script == Script.COUNT) {
+                    args[a++] = "c";
+                } else if (header != null && sharesHeader(header, own, call.keys.length)) {
+                    // An apply part with the last full one's expiry and cap, and only day keys: 'A', without them
+                    // (3 of the 15-17 ARGV of an entity-day part, each a Lua string Redis makes per call).
+                    args[a++] = "A";
+                    from = APPLY_HEADER;
+                } else {
+                    args[a++] = "a";
+                    header = own;
+                }
                 args[a++] = position(call.keys.length);
-                args[a++] = position(own.length);
-                System.arraycopy(own, 0, args, a, own.length);
-                a += own.length;
+                args[a++] = position(own.length - from);
+                System.arraycopy(own, from, args, a, own.length - from);
+                a += own.length - from;
             }
-            return args;
+            return a == args.length ? args : java.util.Arrays.copyOf(args, a);
         }, parts);
+    }
+
+    /** An {@link Script#APPLY} call's ARGV header: the day's expiry, its number of day keys, the lead-action cap. */
+    private static final int APPLY_HEADER = 3;
+
+    /** Whether an apply call's header is {@code header}'s (expiry and cap) with all of its {@code keys} day keys. */
+    private static boolean sharesHeader(String[] header, String[] own, int keys) {
+        return own[0].equals(header[0]) && own[2].equals(header[2]) && own[1].equals(position(keys));
     }
 
     /** Hands each of the calls packed into this {@link Script#MANY} call its share of the reply. */

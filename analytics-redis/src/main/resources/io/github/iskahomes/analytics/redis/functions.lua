@@ -129,15 +129,14 @@ local function build(counts, buckets, level, at)
   end
 end
 
-local function apply(ko, nk, i, last, out)
-  local at = ARGV[i]
-  local n = N[ARGV[i + 1]]
-  local cap = -N[ARGV[i + 2]]
+-- One apply call or part: KEYS ko+1..ko+nk (the first n of them day keys expiring at at), its lead-action cap, and
+-- its segments in ARGV[i..last].
+local function apply(ko, nk, at, n, capText, i, last, out)
+  local cap = -N[capText]
   -- membersOf: the members (tag then decimal, Keys.uniqueMember) of applied segments by the counter field their
   -- events incremented, each list with its HyperLogLog's position in KEYS (.k).
   local ck
   local fieldCount = 0
-  i = i + 3
   while i <= last do
     local f = ARGV[i]
     local v = ARGV[i + 1]
