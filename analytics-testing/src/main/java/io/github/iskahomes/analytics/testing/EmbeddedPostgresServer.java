@@ -43,6 +43,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * @throws IllegalStateException if it could not be started after a few attempts
      */
     public static EmbeddedPostgresServer start() {
+        // Once per start, not per port attempt: a failed unpacking is no port's fault, and would only be tried again.
+        PostgresBinaries.prepare();
         return Env.startOnFreePort("embedded PostgreSQL", "analytics-pg-", ATTEMPTS, (port, dir) -> {
             EmbeddedPostgres pg = launch(dir, port);
             log.info("Embedded PostgreSQL started on 127.0.0.1:{} (data in {})", port, dir);
@@ -51,7 +53,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     private static EmbeddedPostgres launch(Path dir, int port) throws IOException {
-        PostgresBinaries.prepare();
         return EmbeddedPostgres.builder()
                 .setPort(port)
                 .setDataDirectory(dir)
