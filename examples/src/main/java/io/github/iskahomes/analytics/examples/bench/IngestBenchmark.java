@@ -268,11 +268,7 @@ public final class IngestBenchmark {
                 commandTime(commandsBefore, info(redis, "commandstats"), n);
             }
 
-            // Warm-up of four callers (not measured): going from one caller to four recompiles the hot paths, and
-            // -XX:+PrintCompilation showed C2 at a quarter of this JVM's CPU inside the 4-thread run without it.
-            redis.flushall();
-            parallel(ingestor, warmUp, 4);
-            redis.flushall();
+            warmUpFourCallers(ingestor, warmUp, redis::flushall);
             ingestor = renew(ingestor, uri);
             cpuBefore = redisCpu(redis);
             start = System.nanoTime();
@@ -373,7 +369,7 @@ public final class IngestBenchmark {
                 if (breakdown) {
                     keyMemory(masters, n);
                 }
-                masters.forEach(RedisCommands::flushall);
+                warmUpFourCallers(ingestor, warmUp, () -> masters.forEach(RedisCommands::flushall));
                 ingestor = renew(ingestor, uri);
                 double parallel = parallel(ingestor, measured, 4);
                 System.out.printf("Cluster, 4 threads:  %,10.0f events/s%n", parallel);
@@ -465,6 +461,18 @@ public final class IngestBenchmark {
             }
         }
         return total;
+    }
+
+    /**
+     * Four callers over the warm-up batches (not measured), between two flushes: going from one caller to four
+     * recompiles the hot paths, and -XX:+PrintCompilation showed C2 at a quarter of the client JVM's CPU inside the
+     * measured 4-thread run without this.
+     */
+    private static void warmUpFourCallers(Ingestor ingestor, List<List<Event>> warmUp, Runnable flush)
+            throws Exception {
+        flush.run();
+        parallel(ingestor, warmUp, 4);
+        flush.run();
     }
 
     private static double parallel(Ingestor ingestor, List<List<Event>> batches, int threads) throws Exception {
