@@ -9,20 +9,18 @@ while i <= argc do
   local kind = ARGV[i]
   local nk = N[ARGV[i + 1]]
   local last = i + 2 + N[ARGV[i + 2]]
-  if kind == 'a' or kind == 'A' then
-    local failed
-    if kind == 'a' then
-      at = ARGV[i + 3]
-      cap = ARGV[i + 5]
-      failed = apply(ko, nk, at, N[ARGV[i + 4]], cap, i + 6, last, out)
-    else
-      failed = apply(ko, nk, at, nk, cap, i + 3, last, out)
-    end
-    if failed then
-      return failed
-    end
+  local failed
+  if kind == 'a' then
+    at = ARGV[i + 3]
+    cap = ARGV[i + 5]
+    failed = apply(ko, nk, at, N[ARGV[i + 4]], cap, i + 6, last, out)
+  elseif kind == 'A' then
+    failed = apply(ko, nk, at, nk, cap, i + 3, last, out)
   else
     count(ko, i + 3, last, out)
+  end
+  if failed then
+    return failed
   end
   ko = ko + nk
   i = last + 1
