@@ -1,28 +1,68 @@
 package io.github.iskahomes.analytics.redis;
 
 import io.github.iskahomes.analytics.core.EntityKind;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The ops of a batch's events on one entity-day (one hash slot), encoded as one {@link Script#APPLY} call with one
- * segment per event. Each segment is deduplicated by its event's uuid: on a Cluster (and with one call per slot) by
- * the event's {@link Marker} in the entity-day's own marker bucket ({@code …:marks}, KEYS[1]); on a standalone Redis,
- * where the batch is one script, by the event's count marker, which the segment names as {@code ('#', k)}: the k-th
- * event count of the script. Not thread-safe: one batch's planning owns it.
+ * The ops of a batch's events on one entity-day (one hash slot), as one {@link Script#APPLY} call with one segment
+ * per event. An event's ops are gathered while its mutations are mapped and, when the event ends ({@link #end}),
+ * written as RESP into the batch's array ({@link Batch#arena}) in their wire form ({@link Op}): counters from their
+ * letters, a unique member from its tag and hash, positions and sums as decimals, with no op objects, value lists or
+ * {@code String[]} of ARGV in between. The call's body is then those bytes, each segment behind its event's dedupe
+ * check. Each segment is deduplicated by its event's uuid: on a Cluster (and with one call per slot) by the event's
+ * {@link Marker} in the entity-day's own marker bucket ({@code …:marks}, KEYS[1]); on a standalone Redis, where the
+ * batch is one script, by the event's count marker, which the segment names as {@code ('#', k)}: the k-th event count
+ * of the script. Not thread-safe: one batch's planning owns it.
  */
-final class EntityDayOps {
-    /** One planned op: its kind, its key (a day key's index, or {@code -1 - i} for the i-th span key), its values. */
-    static final class Planned {
-        Op op;
-        final int key;
-        /** The values in wire order: one, a field and its value, or the fields and values of {@link Op#FIELDS}. */
-        final List<String> values;
+final class EntityDayOps implements ScriptCall.Body {
+    /** What the entity-days of one planned batch share: the array their segments are written to, and scratch. */
+    static final class Batch {
+        final Resp arena;
+        private final ArrayDeque<Pending> free = new ArrayDeque<>();
 
-        Planned(Op op, int key, List<String> values) {
-            this.op = op;
-            this.key = key;
-            this.values = values;
+        Batch(int events) {
+            arena = new Resp(Math.max(1024, events * 192));
+        }
+    }
+
+    /**
+     * An open segment's ops other than its counters that each add 1 (those are {@link #letters}), in the order
+     * they came: kind, key slot and values. Reused from segment to segment through {@link Batch}.
+     */
+    private static final class Pending {
+        int size;
+        Op[] ops = new Op[8];
+        /** A day key's slot, or {@code -1 - i} for the i-th span key. */
+        int[] keys = new int[8];
+        /** COUNTER: the letter's bit and the sum; UNIQUE: the companion's bit and the tag. */
+        long[] numbers = new long[16];
+        String[] values = new String[16];
+        /** The segment's metadata fields and values, sent or dropped as one at {@link #end}. */
+        final List<String> metadata = new ArrayList<>(8);
+
+        void add(Op op, int key, long first, long second, String a, String b) {
+            if (size == ops.length) {
+                ops = Arrays.copyOf(ops, size * 2);
+                keys = Arrays.copyOf(keys, size * 2);
+                numbers = Arrays.copyOf(numbers, size * 4);
+                values = Arrays.copyOf(values, size * 4);
+            }
+            ops[size] = op;
+            keys[size] = key;
+            numbers[2 * size] = first;
+            numbers[2 * size + 1] = second;
+            values[2 * size] = a;
+            values[2 * size + 1] = b;
+            size++;
+        }
+
+        void clear() {
+            Arrays.fill(values, 0, 2 * size, null);
+            size = 0;
+            metadata.clear();
         }
     }
 
@@ -30,115 +70,127 @@ final class EntityDayOps {
     private static final String COUNTERS = "";
 
     private final EntityKind kind;
+    /** {@code P<kind>:{<id>}:day:<day>:}, to which a metric's suffix is appended for its key. */
     private final String base;
+    private final String counters;
     private final String expiry;
     private final String leadActionCap;
+    private final Batch batch;
     /**
      * Day keys in KEYS order, and what names each (its entity-day suffix or, for others, its key): a few, looked
      * up by a scan (a map per entity-day was a visible share of planning).
      */
-    private final List<String> dayKeys = new ArrayList<>(4);
-    private final List<String> dayIds = new ArrayList<>(4);
+    private final List<String> dayKeys = new ArrayList<>(2);
+    private final List<String> dayIds = new ArrayList<>(2);
     /** The counters hash's index in {@link #dayKeys}, -1 until it has one. */
     private int countersSlot = -1;
     /** Keys that span days (a lead's), created with the entity-day's first lead op. */
     private List<String> spanKeys = List.of();
-    /** Per segment: its event (its place in the batch) and where its ops start in {@link #ops}. */
-    private final List<Integer> segmentEvents = new ArrayList<>(4);
-    private final List<Integer> segmentStarts = new ArrayList<>(4);
-    private final List<Planned> ops = new ArrayList<>(8);
+    /** Per segment: its event (its place in the batch), where its bytes are in the arena, its ops and ARGV. */
+    private int segments;
+    private int[] segmentData = new int[5];
     /** Where the call's answers are: this group's place among the batch's entity-day calls. */
     final int index;
     /** The event whose segment is open, {@code -1} before the first. */
     int lastEvent = -1;
     /** {@link MetadataCache#keySignature} of the counters hash, 0 until asked for. */
     private long keySignature;
-    /** The open segment's {@link Op#COUNTERS} op, {@code null} until it has one. */
-    private Planned segmentCounters;
-    /** The open segment's metadata fields and values, sent or dropped as one at {@link #endMetadata}. */
-    private final List<String> metadata = new ArrayList<>(4);
+    /** The open segment's counters that each add 1, as bits of their letters ({@link Keys#counterField}). */
+    private int letters;
+    private Pending open;
+    /** Set by {@link #call}: each event's dedupe check. */
+    private String[] markFields;
+    private String[] markValues;
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
-    EntityDayOps(EntityKind kind, String base, String expiry, String leadActionCap, int index, boolean marked) {
+    EntityDayOps(EntityKind kind, String base, String expiry, String leadActionCap, int index, boolean marked,
+                 Batch batch) {
         this.kind = kind;
         this.base = base;
+        this.counters = Keys.countersOf(base);
+        this.index = index;
+        this.batch = batch;
         this.expiry = expiry;
         this.leadActionCap = leadActionCap;
-        this.index = index;
         if (marked) {
             countersSlot(); // KEYS[1]: the counters hash is also the entity-day's first marker bucket
         }
     }
 
-    /** Sets the metadata field {@code field} (lister_id, …) of the open segment; see {@link #endMetadata}. */
-    void metadata(String field, String value) {
-        metadata.add(field);
-        metadata.add(value);
-    }
-
-    /**
-     * Ends the open segment's metadata: its fields go into the counters hash (one HSET) unless {@code written}
-     * holds their signature, i.e. this Ingestor wrote the same fields and values to this entity-day lately.
-     * Returns the signature to remember once the batch has run, or 0 when nothing was sent.
-     */
-    long endMetadata(MetadataCache written) {
-        if (metadata.isEmpty()) {
-            return 0;
-        }
-        if (keySignature == 0) {
-            keySignature = MetadataCache.keySignature(Keys.countersOf(base));
-        }
-        long signature = MetadataCache.signature(keySignature, metadata);
-        if (!written.contains(signature)) {
-            for (int f = 0; f < metadata.size(); f += 2) {
-                counterFieldOp(metadata.get(f), metadata.get(f + 1));
-            }
-        } else {
-            signature = 0;
-        }
-        metadata.clear();
-        return signature;
-    }
-
     int segmentCount() {
-        return segmentEvents.size();
+        return segments;
     }
 
     /** Opens a segment for the batch's {@code event}-th event. */
     void begin(int event) {
-        segmentStarts.add(ops.size());
-        segmentEvents.add(event);
-        segmentCounters = null;
+        lastEvent = event;
+        letters = 0;
+        open = batch.free.isEmpty() ? new Pending() : batch.free.pop();
     }
 
-    /** An op on this entity-day's key {@code <base><suffix>}. */
-    void metricOp(Op op, String suffix, String... values) {
-        int slot = dayIds.indexOf(suffix);
-        if (slot < 0) {
-            slot = daySlot(suffix, base + suffix);
-        }
-        add(op, slot, values);
+    /** Sets the metadata field {@code field} (lister_id, …) of the open segment; see {@link #end}. */
+    void metadata(String field, String value) {
+        open.metadata.add(field);
+        open.metadata.add(value);
     }
 
     /**
-     * Adds {@code by} to the counter {@code metric}, a field of the entity-day's counters hash. The script sums a
-     * call's increments of one field over the segments it applies and sends one HINCRBY per field.
+     * Adds {@code by} to the counter {@code metric}, a field of the entity-day's counters hash. An event's counters
+     * that each add 1 go as one field, their combination ({@link Keys#counterField}); the script sums a call's
+     * increments of one field over the segments it applies and sends one HINCRBY per field.
+     *
+     * @throws IllegalArgumentException if {@code metric} is not a counter of the kind
      */
-    void counterOp(String metric, String by) {
-        // Checked here, on the planning thread: the field itself is made with the ARGV on the I/O thread, where a
-        // metric that is not a counter of the kind would fail the call as a store error.
-        Keys.letter(kind, metric);
-        add(Op.COUNTER, countersSlot(), new String[] {metric, by});
+    void counter(String metric, long by) {
+        int bit = Keys.letter(kind, metric) - 'A';
+        int slot = countersSlot();
+        if (by == 1) {
+            letters |= 1 << bit;
+        } else {
+            open.add(Op.COUNTER, slot, bit, by, null, null);
+        }
     }
 
-    /** Sets the metadata field {@code field} (lister_id, …), which lives in the counters hash beside the counters. */
-    private void counterFieldOp(String field, String value) {
-        add(Op.FIELD, countersSlot(), new String[] {field, value});
+    /**
+     * Adds {@code member} to the unique metric {@code metric}, whose companion counter {@code companion} the same
+     * event increments: the member goes with the counter field holding that counter ({@link Op#UNIQUE}).
+     */
+    void unique(String metric, String companion, String member) {
+        char tag = Keys.uniqueTag(kind, metric);
+        int bit = Keys.letter(kind, companion) - 'A';
+        int slot = dayIds.indexOf(metric);
+        if (slot < 0) {
+            slot = daySlot(metric, base + metric);
+        }
+        open.add(Op.UNIQUE, slot, bit, tag, member, null);
+    }
+
+    /** An op of one value on another key of the day (in the same slot), by its full name. */
+    void dayOp(Op op, String key, String value) {
+        String id = '\0' + key; // cannot collide with an entity-day suffix
+        int slot = dayIds.indexOf(id);
+        if (slot < 0) {
+            slot = daySlot(id, key);
+        }
+        open.add(op, slot, 0, 0, value, null);
+    }
+
+    /** An op on a key that spans days (a lead's), whose expiry only ever moves later: one value, or a field's. */
+    void spanOp(Op op, String key, String value, String fieldValue) {
+        if (spanKeys.isEmpty()) {
+            spanKeys = new ArrayList<>(2);
+        }
+        int slot = spanKeys.indexOf(key);
+        if (slot < 0) {
+            slot = spanKeys.size();
+            spanKeys.add(key);
+        }
+        open.add(op, -1 - slot, 0, 0, value, fieldValue);
     }
 
     private int countersSlot() {
         if (countersSlot < 0) {
-            countersSlot = daySlot(COUNTERS, Keys.countersOf(base));
+            countersSlot = daySlot(COUNTERS, counters);
         }
         return countersSlot;
     }
@@ -149,103 +201,127 @@ final class EntityDayOps {
         return dayKeys.size() - 1;
     }
 
-    /** An op on another key of the day (in the same slot), by its full name. */
-    void dayOp(Op op, String key, String... values) {
-        String id = '\0' + key; // cannot collide with an entity-day suffix
-        int slot = dayIds.indexOf(id);
-        if (slot < 0) {
-            slot = daySlot(id, key);
-        }
-        add(op, slot, values);
-    }
-
-    /** An op on a key that spans days (a lead's), whose expiry only ever moves later. */
-    void spanOp(Op op, String key, String... values) {
-        if (spanKeys.isEmpty()) {
-            spanKeys = new ArrayList<>(2);
-        }
-        int slot = spanKeys.indexOf(key);
-        if (slot < 0) {
-            slot = spanKeys.size();
-            spanKeys.add(key);
-        }
-        add(op, -1 - slot, values);
-    }
-
-    private void add(Op op, int key, String[] values) {
-        // An event's counters of one entity-day that each add 1 are one op, sent as one field of their combination
-        // (Keys.counterField): one HINCRBY for all of them.
-        if (op == Op.COUNTER && values[1].equals("1")) {
-            if (segmentCounters == null) {
-                segmentCounters = new Planned(Op.COUNTERS, key, new ArrayList<>(4));
-                ops.add(segmentCounters);
+    /**
+     * Ends the open segment and writes its ops into the batch's array. Its metadata fields go into the counters hash
+     * (one HSET) unless {@code written} holds their signature, i.e. this Ingestor wrote the same fields and values to
+     * this entity-day lately. Returns the signature to remember once the batch has run, or 0 when nothing was sent.
+     */
+    long end(MetadataCache written) {
+        Pending ops = open;
+        long signature = 0;
+        if (!ops.metadata.isEmpty()) {
+            if (keySignature == 0) {
+                keySignature = MetadataCache.keySignature(counters);
             }
-            segmentCounters.values.add(values[0]);
-            return;
-        }
-        // Fields of one hash set by one event go as one HSET: a command less in the script per extra field.
-        if (op == Op.FIELD && lastOfSegment() != null) {
-            Planned last = lastOfSegment();
-            if (last.key == key && (last.op == Op.FIELD
-                    || (last.op == Op.FIELDS && last.values.size() < Script.MAX_UNPACK))) {
-                last.op = Op.FIELDS;
-                last.values.add(values[0]);
-                last.values.add(values[1]);
-                return;
+            signature = MetadataCache.signature(keySignature, ops.metadata);
+            if (written.contains(signature)) {
+                signature = 0;
+            } else {
+                countersSlot();
             }
         }
-        List<String> list = new ArrayList<>(values.length + 2);
-        for (String value : values) {
-            list.add(value);
+        Resp out = batch.arena;
+        int from = out.size();
+        int fromCount = out.count();
+        int count = 0;
+        if (letters != 0) {
+            out.bulk(Op.COUNTERS.code);
+            out.bulk(position(countersSlot));
+            out.bulk("1");
+            out.letters(letters);
+            count++;
         }
-        ops.add(new Planned(op, key, list));
+        for (int o = 0; o < ops.size; o++) {
+            Op op = ops.ops[o];
+            if (op == Op.FIELD) {
+                int run = 1;
+                while (o + run < ops.size && ops.ops[o + run] == Op.FIELD && ops.keys[o + run] == ops.keys[o]
+                        && run < MAX_PAIRS) {
+                    run++;
+                }
+                fields(out, ops.keys[o], ops.values, 2 * o, run);
+                o += run - 1;
+            } else {
+                out.bulk(op.code);
+                out.bulk(position(ops.keys[o]));
+                if (op == Op.COUNTER) {
+                    out.letters(1 << (int) ops.numbers[2 * o]);
+                    out.bulk(ops.numbers[2 * o + 1]);
+                } else if (op == Op.UNIQUE) {
+                    out.letters(fieldOf(ops, (int) ops.numbers[2 * o]));
+                    out.bulk((char) ops.numbers[2 * o + 1], Keys.memberHash(ops.values[2 * o]));
+                } else {
+                    out.bulk(ops.values[2 * o]);
+                }
+            }
+            count++;
+        }
+        if (signature != 0) {
+            List<String> metadata = ops.metadata;
+            for (int f = 0; f < metadata.size(); f += 2 * MAX_PAIRS) {
+                int run = Math.min(MAX_PAIRS, (metadata.size() - f) / 2);
+                fields(out, countersSlot, metadata, f, run);
+                count++;
+            }
+        }
+        if (5 * segments == segmentData.length) {
+            segmentData = Arrays.copyOf(segmentData, segmentData.length * 2);
+        }
+        int[] data = segmentData;
+        int s = 5 * segments++;
+        data[s] = lastEvent;
+        data[s + 1] = from;
+        data[s + 2] = out.size() - from;
+        data[s + 3] = count;
+        data[s + 4] = out.count() - fromCount;
+        ops.clear();
+        batch.free.push(ops);
+        open = null;
+        return signature;
     }
 
-    /** The open segment's last op, or {@code null} when it has none yet. */
-    private Planned lastOfSegment() {
-        return ops.size() > segmentStarts.get(segmentStarts.size() - 1) ? ops.get(ops.size() - 1) : null;
+    /** The most fields one HSET op sets: its fields and values are at most {@link Script#MAX_UNPACK}. */
+    private static final int MAX_PAIRS = Script.MAX_UNPACK / 2;
+
+    /** {@code run} fields of one hash, their names and values from {@code values[from..]}: one HSET. */
+    private void fields(Resp out, int key, String[] values, int from, int run) {
+        fields(out, key, Arrays.asList(values), from, run);
+    }
+
+    private void fields(Resp out, int key, List<String> values, int from, int run) {
+        out.bulk(run == 1 ? Op.FIELD.code : Op.FIELDS.code);
+        out.bulk(position(key));
+        if (run > 1) {
+            out.bulk(ScriptCall.position(run));
+        }
+        for (int v = from; v < from + 2 * run; v++) {
+            out.bulk(values.get(v));
+        }
     }
 
     /**
-     * Turns a segment's counter names into the fields of the counters hash they go to ({@link Keys#counterField}):
-     * a {@link Op#COUNTERS} op's counters into the one field of their combination, a {@link Op#COUNTER}'s into its
-     * letter, and a {@link Op#UNIQUE}'s companion counter into the field that holds it, by which the script tells
-     * whether the member goes inline; and a {@link Op#UNIQUE}'s visitor into its member ({@link Keys#uniqueMember}).
+     * The counter field of the open segment that holds the counter of letter bit {@code bit}: the combination of
+     * its counters that add 1, or the letter alone when it adds more.
      */
-    private void toFields(List<Planned> segment) {
-        for (Planned op : segment) {
-            if (op.op == Op.COUNTERS && op.values.size() > 1) {
-                String field = Keys.counterField(kind, op.values);
-                op.values.clear();
-                op.values.add(field);
-            } else if (op.op == Op.COUNTERS || op.op == Op.COUNTER) {
-                op.values.set(0, String.valueOf(Keys.letter(kind, op.values.get(0))));
+    private int fieldOf(Pending ops, int bit) {
+        if ((letters & 1 << bit) != 0) {
+            return letters;
+        }
+        for (int o = 0; o < ops.size; o++) {
+            if (ops.ops[o] == Op.COUNTER && ops.numbers[2 * o] == bit) {
+                return 1 << bit;
             }
         }
-        for (Planned op : segment) {
-            if (op.op == Op.UNIQUE) {
-                op.values.set(0, fieldOf(segment, op.values.get(0)));
-                // Its key is the metric's (dayIds holds the suffix, the metric's name), its value the visitor.
-                op.values.set(1, Keys.uniqueMember(kind, dayIds.get(op.key), op.values.get(1)));
-            }
-        }
+        throw new IllegalStateException("a unique metric of " + base + " moves without its companion "
+                + kind.counters().get(bit));
     }
 
-    /** The field of the segment's counters (already turned into fields) that holds {@code counter}. */
-    private String fieldOf(List<Planned> segment, String counter) {
-        char letter = Keys.letter(kind, counter);
-        for (Planned op : segment) {
-            if ((op.op == Op.COUNTERS || op.op == Op.COUNTER) && op.values.get(0).indexOf(letter) >= 0) {
-                return op.values.get(0);
-            }
-        }
-        throw new IllegalStateException("a unique metric of " + base + " moves without its companion " + counter);
-    }
-
-    /** The ops of the {@code segment}-th event, in wire order. */
-    List<Planned> ops(int segment) {
-        int end = segment + 1 < segmentStarts.size() ? segmentStarts.get(segment + 1) : ops.size();
-        return ops.subList(segmentStarts.get(segment), end);
+    /**
+     * A key's position in KEYS as the script reads it: a day key's from 1; a span key's as {@code -i} for the i-th
+     * after the day keys, since the day keys may still grow when a segment is written.
+     */
+    private static String position(int slot) {
+        return slot >= 0 ? ScriptCall.position(slot + 1) : Integer.toString(slot);
     }
 
     /**
@@ -253,6 +329,8 @@ final class EntityDayOps {
      * are the event's {@link Marker} (one call per slot) or {@code '#'} and its count's place in the script.
      */
     ScriptCall call(String[] markFields, String[] markValues) {
+        this.markFields = markFields;
+        this.markValues = markValues;
         String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
         for (int k = 0; k < dayKeys.size(); k++) {
             keyArray[k] = dayKeys.get(k);
@@ -260,42 +338,28 @@ final class EntityDayOps {
         for (int k = 0; k < spanKeys.size(); k++) {
             keyArray[dayKeys.size() + k] = spanKeys.get(k);
         }
-        // ARGV when the call is encoded (ScriptCall): the planning of this group is over by then.
-        return new ScriptCall(Script.APPLY, keyArray, () -> args(markFields, markValues), segmentEvents.size());
+        return new ScriptCall(Script.APPLY, keyArray, new ScriptCall.Header(expiry, dayKeys.size(), leadActionCap),
+                this, segments);
     }
 
-    private String[] args(String[] markFields, String[] markValues) {
-        for (int s = 0; s < segmentEvents.size(); s++) {
-            toFields(ops(s));
+    @Override
+    public int count() {
+        int count = 0;
+        for (int s = 0; s < segments; s++) {
+            count += 3 + segmentData[5 * s + 4];
         }
-        int argCount = 3 + 3 * segmentEvents.size();
-        for (Planned op : ops) {
-            argCount += op.op.argCount(op.op == Op.FIELDS ? op.values.size() / 2 : op.values.size());
+        return count;
+    }
+
+    @Override
+    public void writeTo(Resp out) {
+        for (int s = 0; s < segments; s++) {
+            int at = 5 * s;
+            int event = segmentData[at];
+            out.bulk(markFields[event]);
+            out.bulk(markValues[event]);
+            out.bulk(ScriptCall.position(segmentData[at + 3]));
+            out.copy(batch.arena, segmentData[at + 1], segmentData[at + 2]);
         }
-        String[] args = new String[argCount];
-        int a = 0;
-        args[a++] = expiry;
-        args[a++] = ScriptCall.position(dayKeys.size());
-        args[a++] = leadActionCap;
-        for (int s = 0; s < segmentEvents.size(); s++) {
-            List<Planned> segment = ops(s);
-            int event = segmentEvents.get(s);
-            args[a++] = markFields[event];
-            args[a++] = markValues[event];
-            args[a++] = ScriptCall.position(segment.size());
-            for (Planned op : segment) {
-                args[a++] = op.op.code;
-                args[a++] = ScriptCall.position(op.key >= 0 ? op.key + 1 : dayKeys.size() - op.key);
-                if (op.op.shape == Op.Shape.COUNTED_PAIRS) {
-                    args[a++] = ScriptCall.position(op.values.size() / 2);
-                } else if (op.op.shape == Op.Shape.COUNTED_VALUES) {
-                    args[a++] = ScriptCall.position(op.values.size());
-                }
-                for (String value : op.values) {
-                    args[a++] = value;
-                }
-            }
-        }
-        return args;
     }
 }

@@ -24,11 +24,8 @@ final class IndexOps {
 
     ScriptCall call() {
         int chunks = (members.size() + Script.MAX_UNPACK - 1) / Script.MAX_UNPACK;
-        String[] args = new String[6 + Op.MEMBERS.argCount(0) * chunks + members.size()];
+        String[] args = new String[3 + Op.MEMBERS.argCount(0) * chunks + members.size()];
         int a = 0;
-        args[a++] = expiry;
-        args[a++] = "1";
-        args[a++] = leadActionCap;
         args[a++] = "";
         args[a++] = "";
         args[a++] = ScriptCall.position(chunks);
@@ -45,6 +42,7 @@ final class IndexOps {
             inChunk--;
             left--;
         }
-        return new ScriptCall(Script.APPLY, new String[] {key}, args, 1);
+        return new ScriptCall(Script.APPLY, new String[] {key}, new ScriptCall.Header(expiry, 1, leadActionCap),
+                ScriptCall.Body.of(args), 1);
     }
 }

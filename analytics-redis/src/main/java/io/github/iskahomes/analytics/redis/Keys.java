@@ -212,11 +212,25 @@ final class Keys {
      * marker: a marker's value is a decimal or {@code "1"}.
      */
     static String uniqueMember(EntityKind kind, String metric, String member) {
+        return uniqueTag(kind, metric) + Long.toString(memberHash(member));
+    }
+
+    /**
+     * A unique metric's tag in {@link #uniqueMember}s.
+     *
+     * @throws IllegalArgumentException if {@code metric} is not a unique metric of the kind
+     */
+    static char uniqueTag(EntityKind kind, String metric) {
         int index = kind.uniques().indexOf(metric);
         if (index < 0) {
             throw new IllegalArgumentException(metric + " is not a unique metric of " + kind);
         }
-        return (char) ('a' + index) + Long.toString(Hash64.of(MEMBER_SEED, member));
+        return (char) ('a' + index);
+    }
+
+    /** A member's 64-bit hash in {@link #uniqueMember}s: its identity in every sketch. */
+    static long memberHash(String member) {
+        return Hash64.of(MEMBER_SEED, member);
     }
 
     private static final long MEMBER_SEED = 0x2545F4914F6CDD1DL;

@@ -8,8 +8,7 @@ package io.github.iskahomes.analytics.redis;
  * uuids never share a marker: the mapping is one-to-one, and the dedupe exactly as strong as with the text itself.
  * Immutable.
  *
- * The texts are made when asked for ({@link #field}, {@link #value}): on a standalone Redis that is when Lettuce's I/O
- * thread encodes the count call, not while the caller plans.
+ * A canonical uuid's marker is written as RESP straight from its halves ({@link #writeTo}), without its texts.
  */
 final class Marker {
     /** The uuid's two halves, or ({@code text} not null) nothing: the uuid is not canonical. */
@@ -36,6 +35,17 @@ final class Marker {
      */
     String value() {
         return text == null ? Long.toString(low) : "1";
+    }
+
+    /** The {@link #field} and the {@link #value}, as two bulk strings. */
+    void writeTo(Resp out) {
+        if (text == null) {
+            out.bulk(high);
+            out.bulk(low);
+        } else {
+            out.bulk(field());
+            out.bulk("1");
+        }
     }
 
     /** Well-mixed bits of the uuid that pick its bucket (independent of {@link Keys#shardOf}). */

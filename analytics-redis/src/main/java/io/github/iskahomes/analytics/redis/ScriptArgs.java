@@ -4,7 +4,6 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 
 /**
  * The arguments of one {@code EVALSHA} (sha, key count, KEYS, ARGV) written straight from the call's arrays. A batch's
@@ -16,27 +15,28 @@ import java.util.function.Supplier;
 final class ScriptArgs extends CommandArgs<String, String> {
     private final String sha;
     private final String[] keys;
-    /** The ARGV, asked for when Lettuce encodes the command (a call may make them only then, ScriptCall). */
-    private final Supplier<String[]> args;
+    /** The call whose ARGV these are, written when Lettuce encodes the command. */
+    private final ScriptCall call;
 
     ScriptArgs(ScriptCall call) {
-        this(call.script.sha(), call.keys, call::args);
+        this(call.script.sha(), call);
     }
 
+    /** The arguments of an EVALSHA of {@code sha} with these keys and ARGV. */
     ScriptArgs(String sha, String[] keys, String[] args) {
-        this(sha, keys, () -> args);
+        this(sha, new ScriptCall(null, keys, null, ScriptCall.Body.of(args), 0));
     }
 
-    private ScriptArgs(String sha, String[] keys, Supplier<String[]> args) {
+    private ScriptArgs(String sha, ScriptCall call) {
         super(Utf8Codec.INSTANCE);
         this.sha = sha;
-        this.keys = keys;
-        this.args = args;
+        this.keys = call.keys;
+        this.call = call;
     }
 
     @Override
     public int count() {
-        return 2 + keys.length + args.get().length;
+        return 2 + keys.length + call.argCount();
     }
 
     /** The first key, by which a Cluster connection routes the call to its slot's master. */
@@ -53,15 +53,13 @@ final class ScriptArgs extends CommandArgs<String, String> {
         for (String key : keys) {
             out.bulk(key);
         }
-        for (String arg : args.get()) {
-            out.bulk(arg);
-        }
+        call.writeArgs(out);
         out.writeTo(buf);
     }
 
     @Override
     public String toCommandString() {
-        return sha + " " + keys.length + " " + String.join(" ", keys) + " " + args.get().length + " arguments";
+        return sha + " " + keys.length + " " + String.join(" ", keys) + " " + call.argCount() + " arguments";
     }
 
     @Override

@@ -1,47 +1,89 @@
 package io.github.iskahomes.analytics.redis;
 
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.concurrent.Future;
 
 /**
- * One script call of a batch: what goes to Redis ({@link #script}, {@link #keys}, {@link #args()}) and, once
+ * One script call of a batch: what goes to Redis ({@link #script}, {@link #keys}, its ARGV) and, once
  * {@link ScriptRunner} has run it, its reply: one 0 or 1 per part (an event's segment, or an event count). An
- * entity-day call's ARGV, and a {@link Script#MANY} call's, are made when first asked for, which is when Lettuce's I/O
- * thread encodes the call: that work then overlaps the caller's planning of the next sub-batch instead of adding to it.
+ * {@link Script#APPLY} call's ARGV start with its {@link Header}; the rest is its {@link Body}, which the writer has
+ * mostly encoded as RESP already while it planned ({@link Resp}): Lettuce's I/O thread only copies it into the
+ * command ({@link #writeArgs}).
  */
 final class ScriptCall {
+    /**
+     * An {@link Script#APPLY} call's first three ARGV: the day's expiry, how many of its keys are day keys (the rest
+     * span days), the lead-action cap. A {@link Script#MANY} part with the last full part's expiry and cap and only
+     * day keys leaves them out ({@code 'A'}).
+     */
+    record Header(String expiry, int dayKeys, String cap) {
+        boolean sharedBy(Header next, int keys) {
+            return next.expiry.equals(expiry) && next.cap.equals(cap) && next.dayKeys == keys;
+        }
+    }
+
+    /** A call's ARGV after its header, written when the call is encoded. */
+    interface Body {
+        int count();
+
+        void writeTo(Resp out);
+
+        /** A body of these texts. */
+        static Body of(String... args) {
+            return new Body() {
+                @Override
+                public int count() {
+                    return args.length;
+                }
+
+                @Override
+                public void writeTo(Resp out) {
+                    for (String arg : args) {
+                        out.bulk(arg);
+                    }
+                }
+            };
+        }
+    }
+
     final Script script;
     final String[] keys;
+    /** An {@link Script#APPLY} call's header; {@code null} for the others. */
+    final Header header;
+    private final Body body;
     /** How many 0/1 answers its reply has. */
     final int parts;
     Future<Object> future;
     Object result;
-    private Supplier<String[]> make;
-    private String[] args;
 
-    ScriptCall(Script script, String[] keys, String[] args, int parts) {
+    ScriptCall(Script script, String[] keys, Header header, Body body, int parts) {
         this.script = script;
         this.keys = keys;
-        this.args = args;
+        this.header = header;
+        this.body = body;
         this.parts = parts;
     }
 
-    /** A call whose ARGV {@code make} gives when first asked for, on whichever thread asks (once). */
-    ScriptCall(Script script, String[] keys, Supplier<String[]> make, int parts) {
-        this.script = script;
-        this.keys = keys;
-        this.make = make;
-        this.parts = parts;
+    /** How many ARGV the call has. */
+    int argCount() {
+        return (header == null ? 0 : 3) + body.count();
     }
 
-    /** The call's ARGV. Made once; the planning that made the call must be over (it is once the call is sent). */
-    synchronized String[] args() {
-        if (args == null) {
-            args = make.get();
-            make = null;
+    /** The call's ARGV as RESP bulk strings; the planning that made the call must be over (it is once it is sent). */
+    void writeArgs(Resp out) {
+        if (header != null) {
+            out.bulk(header.expiry);
+            out.bulk(position(header.dayKeys));
+            out.bulk(header.cap);
         }
-        return args;
+        body.writeTo(out);
+    }
+
+    /** The call's ARGV as text: for EVAL, whose API takes strings, and for the tests. */
+    String[] args() {
+        Resp out = new Resp(1024);
+        writeArgs(out);
+        return out.strings();
     }
 
     /** The reply read once as flags: every event of a batch asks for its parts. */
@@ -80,44 +122,52 @@ final class ScriptCall {
             System.arraycopy(call.keys, 0, keyArray, k, call.keys.length);
             k += call.keys.length;
         }
-        List<ScriptCall> packed = List.copyOf(calls);
-        return new ScriptCall(Script.MANY, keyArray, () -> {
-            int argCount = 0;
-            for (ScriptCall call : packed) {
-                argCount += 3 + call.args().length;
-            }
-            String[] args = new String[argCount];
-            int a = 0;
-            String[] header = null;
-            for (ScriptCall call : packed) {
-                String[] own = call.args();
-                int from = 0;
-                if (call.script == Script.COUNT) {
-                    args[a++] = "c";
-                } else if (header != null && sharesHeader(header, own, call.keys.length)) {
-                    // An apply part with the last full one's expiry and cap, and only day keys: 'A', without them
-                    // (3 of the 15-17 ARGV of an entity-day part, each a Lua string Redis makes per call).
-                    args[a++] = "A";
-                    from = APPLY_HEADER;
-                } else {
-                    args[a++] = "a";
-                    header = own;
-                }
-                args[a++] = position(call.keys.length);
-                args[a++] = position(own.length - from);
-                System.arraycopy(own, from, args, a, own.length - from);
-                a += own.length - from;
-            }
-            return a == args.length ? args : java.util.Arrays.copyOf(args, a);
-        }, parts);
+        return new ScriptCall(Script.MANY, keyArray, null, new Many(List.copyOf(calls)), parts);
     }
 
-    /** An {@link Script#APPLY} call's ARGV header: the day's expiry, its number of day keys, the lead-action cap. */
-    private static final int APPLY_HEADER = 3;
+    /**
+     * A {@link Script#MANY} call's ARGV: per call {@code kind keyCount argCount} and its ARGV. An apply call whose
+     * header the last full one's is goes as {@code 'A'}, without it (3 of the 15-17 ARGV of an entity-day part, each a
+     * Lua string Redis makes per call).
+     */
+    private record Many(List<ScriptCall> calls) implements Body {
+        @Override
+        public int count() {
+            int count = 0;
+            Header last = null;
+            for (ScriptCall call : calls) {
+                boolean shared = call.header != null && last != null && last.sharedBy(call.header, call.keys.length);
+                count += 3 + (shared ? call.body.count() : call.argCount());
+                if (call.header != null && !shared) {
+                    last = call.header;
+                }
+            }
+            return count;
+        }
 
-    /** Whether an apply call's header is {@code header}'s (expiry and cap) with all of its {@code keys} day keys. */
-    private static boolean sharesHeader(String[] header, String[] own, int keys) {
-        return own[0].equals(header[0]) && own[2].equals(header[2]) && own[1].equals(position(keys));
+        @Override
+        public void writeTo(Resp out) {
+            Header last = null;
+            for (ScriptCall call : calls) {
+                if (call.header == null) {
+                    out.bulk("c");
+                    out.bulk(position(call.keys.length));
+                    out.bulk(position(call.argCount()));
+                    call.writeArgs(out);
+                } else if (last != null && last.sharedBy(call.header, call.keys.length)) {
+                    out.bulk("A");
+                    out.bulk(position(call.keys.length));
+                    out.bulk(position(call.body.count()));
+                    call.body.writeTo(out);
+                } else {
+                    out.bulk("a");
+                    out.bulk(position(call.keys.length));
+                    out.bulk(position(call.argCount()));
+                    call.writeArgs(out);
+                    last = call.header;
+                }
+            }
+        }
     }
 
     /** Hands each of the calls packed into this {@link Script#MANY} call its share of the reply. */
@@ -133,7 +183,7 @@ final class ScriptCall {
     }
 
     /** KEYS positions and counts as ARGV text, shared: a call rarely has more than a dozen keys. */
-    private static final String[] POSITIONS = new String[64];
+    private static final String[] POSITIONS = new String[256];
 
     static {
         for (int i = 0; i < POSITIONS.length; i++) {

@@ -85,6 +85,7 @@ final class WritePlanner {
         Map<GroupKey, EntityDayOps> groups = new HashMap<>(plans.size() * 4);
         List<EntityDayOps> groupList = new ArrayList<>();
         Map<LocalDate, DayText> days = new HashMap<>(4);
+        EntityDayOps.Batch batch = new EntityDayOps.Batch(plans.size());
         int[][] segmentsOf = new int[plans.size()][];
         int[][] countOf = new int[plans.size()][];
         String[] markFields = new String[plans.size()];
@@ -109,13 +110,13 @@ final class WritePlanner {
                         : mutation instanceof Mutation.MetadataSet m ? m.entity() : null;
                 if (entity != null) {
                     if (entity != lastEntity) {
-                        lastGroup = segment(groups, groupList, entity, plan, day, e);
+                        lastGroup = segment(groups, groupList, entity, plan, day, e, batch);
                         lastEntity = entity;
                     }
                     group = lastGroup;
                 }
                 if (mutation instanceof Mutation.Increment m) {
-                    group.counterOp(m.metric(), by(m.by()));
+                    group.counter(m.metric(), m.by());
                     String unique = pairedUnique(m.entity().kind(), m.metric());
                     // A companion counter moves only with its sketch: else its field could exist while the sketch
                     // does not.
@@ -129,8 +130,7 @@ final class WritePlanner {
                         throw new IllegalStateException("event " + plan.uuid() + " adds to " + m.metric() + " of "
                                 + m.entity() + " without incrementing its companion counter " + companion);
                     }
-                    // The member as the visitor; EntityDayOps makes its sent form (Keys.uniqueMember) with the ARGV.
-                    group.metricOp(Op.UNIQUE, m.metric(), companion, m.member());
+                    group.unique(m.metric(), companion, m.member());
                 } else if (mutation instanceof Mutation.MetadataSet m) {
                     group.metadata(m.field(), m.value());
                 } else if (mutation instanceof Mutation.IndexAdd m) {
@@ -138,19 +138,19 @@ final class WritePlanner {
                             m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
                     LeadRef lead = m.lead();
-                    group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e);
-                    group.spanOp(Op.APPEND, keys.leadActions(lead), RedisForms.encodeLeadAction(m.action()));
+                    group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e, batch);
+                    group.spanOp(Op.APPEND, keys.leadActions(lead), RedisForms.encodeLeadAction(m.action()), null);
                     group.dayOp(Op.INCREMENT, keys.leadDayActions(lead, day.text), "1");
                     index(indexes, LEAD_INDEX, Keys.LEAD_KIND, day, Keys.leadMember(lead));
                 } else if (mutation instanceof Mutation.LeadMetadataSet m) {
-                    group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e);
+                    group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e, batch);
                     group.spanOp(Op.FIELD, keys.leadMetadata(m.lead()), m.field(), m.value());
                 } else if (mutation instanceof Mutation.EventCounted m) {
                     int shard = oneCall ? 0 : keys.shardOf(plan.uuid());
                     CountOps count = day.counts[shard];
                     if (count == null) {
                         count = new CountOps(keys.eventCounts(day.text, shard), day.expiry, markerBuckets,
-                                counts.size());
+                                counts.size(), oneCall ? plans.size() : 16);
                         day.counts[shard] = count;
                         counts.add(count);
                     }
@@ -168,8 +168,9 @@ final class WritePlanner {
             int[] own = new int[touchedCount * 2];
             for (int t = 0; t < touchedCount; t++) {
                 EntityDayOps group = groupList.get(touched[t]);
-                // The event's metadata of this entity-day, unless this Ingestor wrote the same lately.
-                long signature = group.endMetadata(written);
+                // The event's ops on this entity-day, written as RESP, and its metadata unless this Ingestor wrote
+                // the same lately.
+                long signature = group.end(written);
                 if (signature != 0) {
                     if (metadataCount == metadata.length) {
                         metadata = Arrays.copyOf(metadata, metadataCount * 2);
@@ -279,10 +280,6 @@ final class WritePlanner {
         return false;
     }
 
-    private static String by(long by) {
-        return by == 1 ? "1" : Long.toString(by);
-    }
-
     /** An entity-day of the batch. */
     private record GroupKey(EntityKind kind, String id, LocalDate day) { }
 
@@ -316,17 +313,16 @@ final class WritePlanner {
 
     /** The entity-day's ops, with a segment open for the event {@code e}. */
     private EntityDayOps segment(Map<GroupKey, EntityDayOps> groups, List<EntityDayOps> groupList, EntityRef entity,
-                                 MutationPlan plan, DayText day, int e) {
+                                 MutationPlan plan, DayText day, int e, EntityDayOps.Batch batch) {
         GroupKey id = new GroupKey(entity.kind(), entity.id(), plan.day());
         EntityDayOps group = groups.get(id);
         if (group == null) {
             group = new EntityDayOps(entity.kind(), keys.entityDayPrefix(entity, day.text), day.expiry, leadActionCap,
-                    groupList.size(), !oneCall);
+                    groupList.size(), !oneCall, batch);
             groups.put(id, group);
             groupList.add(group);
         }
         if (group.lastEvent != e) {
-            group.lastEvent = e;
             group.begin(e);
         }
         return group;

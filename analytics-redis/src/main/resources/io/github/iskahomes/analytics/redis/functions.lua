@@ -129,8 +129,8 @@ local function build(counts, buckets, level, at)
   end
 end
 
--- One apply call or part: KEYS ko+1..ko+nk (the first n of them day keys expiring at at), its lead-action cap, and
--- its segments in ARGV[i..last].
+-- One apply call or part: KEYS ko+1..ko+nk (the first n of them day keys expiring at at, the rest keys that span
+-- days), its lead-action cap, and its segments in ARGV[i..last].
 local function apply(ko, nk, at, n, capText, i, last, out)
   local cap = -N[capText]
   -- membersOf: the members (tag then decimal, Keys.uniqueMember) of applied segments by the counter field their
@@ -169,6 +169,11 @@ local function apply(ko, nk, at, n, capText, i, last, out)
       for _ = 1, ops do
         local op = ARGV[i]
         local k = N[ARGV[i + 1]]
+        -- A span key's position is -j, for the j-th after the n day keys: the writer encodes a segment before it
+        -- knows how many day keys its call will have.
+        if k < 0 then
+          k = n - k
+        end
         local key = KEYS[ko + k]
         if op == 'C' or op == 'c' then
           if not ck then

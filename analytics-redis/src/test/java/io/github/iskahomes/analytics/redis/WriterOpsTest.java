@@ -35,9 +35,9 @@ class WriterOpsTest {
         // first markers as fields of the entity-day's hash, uuids as fields of small hashes, count buckets levelled by
         // the shard's number of markers, sketches expiring with their companion counter, a unique metric's first 8
         // members inline in the counters hash).
-        assertThat(Script.APPLY.sha()).isEqualTo("44a161ebf31543f96f88a2fb324135698bbd6d09");
-        assertThat(Script.COUNT.sha()).isEqualTo("d4488107f6d986ada4e236308b66c1bf3df12894");
-        assertThat(Script.MANY.sha()).isEqualTo("c59d2e4e990cd944a71d11b705b8f4d3b43f0062");
+        assertThat(Script.APPLY.sha()).isEqualTo("e9b5a8cdb1976d2514436b145201fe168e16aebb");
+        assertThat(Script.COUNT.sha()).isEqualTo("14fcd46910fb0361f6e10ffb9ed85946c29fa4f2");
+        assertThat(Script.MANY.sha()).isEqualTo("f255385f8635fe4b7773892b1a6b9d1065e280c8");
     }
 
     @Test
@@ -56,9 +56,8 @@ class WriterOpsTest {
         WritePlanner.WritePlan plan = planner.plan(List.of(view));
 
         assertThat(plan.entityDays()).hasSize(1);
-        List<EntityDayOps.Planned> ops = plan.entityDays().get(0).ops(0);
-        assertThat(ops).extracting(op -> op.op).containsExactly(Op.COUNTERS, Op.UNIQUE, Op.FIELDS);
-        assertThat(ops.get(2).values).containsExactly("city", "Lagos", "beds", "3");
+        assertThat(codes(plan.entityDayCalls().get(0), 0)).containsExactly(Op.COUNTERS, Op.UNIQUE, Op.FIELDS);
+        assertThat(segments(plan.entityDayCalls().get(0).args()).get(0).get(2)).isEqualTo("H city Lagos beds 3");
         String expiry = Long.toString(planner.expiry(DAY));
         // KEYS: 1 the counters hash, which holds the metadata and is the first marker bucket, 2 the unique views;
         // then the segment: the uuid's marker (field and value; "u-1" is no canonical UUID, so it stays text behind
@@ -192,11 +191,45 @@ class WriterOpsTest {
 
         WritePlanner.WritePlan plan = planner.plan(List.of(enquiry));
 
-        List<EntityDayOps.Planned> planned = plan.entityDays().get(0).ops(0);
-        assertThat(planned).extracting(op -> op.op)
-                .containsExactly(Op.COUNTER, Op.APPEND, Op.INCREMENT, Op.FIELDS);
-        assertThat(decode(plan.entityDayCalls().get(0).args())).containsExactly(
-                wire(planned.get(0)), wire(planned.get(1)), wire(planned.get(2)), wire(planned.get(3)));
+        ScriptCall call = plan.entityDayCalls().get(0);
+        assertThat(codes(call, 0)).containsExactly(Op.COUNTER, Op.APPEND, Op.INCREMENT, Op.FIELDS);
+        // KEYS: the day keys (the counters hash, the lead's actions of the day), then the lead's keys that span days,
+        // which the ops name from the end of the day keys (-1, -2): the writer encodes a segment before it knows how
+        // many day keys its call will have.
+        assertThat(call.keys).containsExactly("listing:{l-1}:day:20250115",
+                "lead:{l-1}:{s-1}:day:20250115:actions", "lead:{l-1}:{s-1}:actions", "lead:{l-1}:{s-1}:metadata");
+        String action = io.github.iskahomes.analytics.redis.internal.RedisForms.encodeLeadAction(
+                new LeadAction("u-2", "enquiry", Instant.EPOCH, "form"));
+        String phoneLeads = String.valueOf(Keys.letter(EntityKind.LISTING, "phone_leads"));
+        assertThat(call.args()).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100", "~u-2", "1", "4",
+                "c", "1", phoneLeads, "2",
+                "l", "-1", action,
+                "i", "2", "1",
+                "H", "-2", "2", "name", "Ada", "phone", "123");
+    }
+
+    @Test
+    void aLaterEventsNewDayKeyLeavesTheSpanKeysOfEarlierSegmentsWhereTheyWere() {
+        // The lead's segment is written before the view adds the unique views sketch as a third day key: its span
+        // keys are named from the end of the day keys, so they still point at the lead's keys.
+        EntityRef listing = EntityRef.listing("l-1");
+        LeadRef lead = new LeadRef("l-1", "s-1");
+        List<MutationPlan> events = List.of(
+                new MutationPlan("u-1", DAY, List.of(new Mutation.Increment(listing, "phone_leads", 1),
+                        new Mutation.LeadMetadataSet(lead, "name", "Ada"))),
+                new MutationPlan("u-2", DAY, List.of(new Mutation.Increment(listing, "total_views", 1),
+                        new Mutation.UniqueAdd(listing, "unique_views", "v-1"))));
+
+        ScriptCall call = planner.plan(events).entityDayCalls().get(0);
+
+        assertThat(call.keys).containsExactly("listing:{l-1}:day:20250115", "listing:{l-1}:day:20250115:unique_views",
+                "lead:{l-1}:{s-1}:metadata");
+        String phoneLeads = String.valueOf(Keys.letter(EntityKind.LISTING, "phone_leads"));
+        String totalViews = String.valueOf(Keys.letter(EntityKind.LISTING, "total_views"));
+        assertThat(call.args()).containsExactly(Long.toString(planner.expiry(DAY)), "2", "100",
+                "~u-1", "1", "2", "C", "1", "1", phoneLeads, "h", "-1", "name", "Ada",
+                "~u-2", "1", "2", "C", "1", "1", totalViews, "u", "2", totalViews,
+                Keys.uniqueMember(EntityKind.LISTING, "unique_views", "v-1"));
     }
 
     @Test
@@ -253,22 +286,21 @@ class WriterOpsTest {
         // A plan whose calls never ran (a failed batch): its metadata is sent again by the next batch.
         own.plan(List.of(view.apply("U1")));
         WritePlanner.WritePlan second = own.plan(List.of(view.apply("U1")));
-        assertThat(second.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS, Op.FIELD);
+        assertThat(codes(second.entityDayCalls().get(0), 0)).containsExactly(Op.COUNTERS, Op.FIELD);
         second.applied();
         // Once a batch has run, the same value is not sent again; another value is, and then that one is not.
         WritePlanner.WritePlan third = own.plan(List.of(view.apply("U1")));
-        assertThat(third.entityDays().get(0).ops(0)).extracting(op -> op.op).containsExactly(Op.COUNTERS);
+        assertThat(codes(third.entityDayCalls().get(0), 0)).containsExactly(Op.COUNTERS);
         WritePlanner.WritePlan moved = own.plan(List.of(view.apply("U2")));
-        assertThat(moved.entityDays().get(0).ops(0)).extracting(op -> op.values).containsExactly(
-                List.of("logged_in_views"), List.of("lister_id", "U2"));
+        assertThat(segments(moved.entityDayCalls().get(0).args()).get(0)).containsExactly("C B", "h lister_id U2");
         moved.applied();
-        assertThat(own.plan(List.of(view.apply("U2"))).entityDays().get(0).ops(0)).extracting(op -> op.op)
+        assertThat(codes(own.plan(List.of(view.apply("U2"))).entityDayCalls().get(0), 0))
                 .containsExactly(Op.COUNTERS);
         // Another day is another hash.
         MutationPlan nextDay = new MutationPlan("u-9", DAY.plusDays(1), List.of(
                 new Mutation.MetadataSet(listing, "lister_id", "U2"), new Mutation.Increment(listing, "logged_in_views", 1),
                 new Mutation.EventCounted(EventType.PROPERTY_VIEW)));
-        assertThat(own.plan(List.of(nextDay)).entityDays().get(0).ops(0)).extracting(op -> op.op)
+        assertThat(codes(own.plan(List.of(nextDay)).entityDayCalls().get(0), 0))
                 .containsExactly(Op.COUNTERS, Op.FIELD);
     }
 
@@ -280,32 +312,43 @@ class WriterOpsTest {
         assertThat(rows).containsExactlyElementsOf(Arrays.stream(Op.values()).map(Op::docRow).toList());
     }
 
-    /** An op as the script reads it: code, then its values (counts and key positions left out). */
-    private static String wire(EntityDayOps.Planned op) {
-        return op.op.code + " " + String.join(" ", op.values);
+    /** The op kinds of an APPLY call's {@code segment}-th segment, in wire order. */
+    private static List<Op> codes(ScriptCall call, int segment) {
+        return segments(call.args()).get(segment).stream()
+                .map(op -> Arrays.stream(Op.values()).filter(kind -> op.startsWith(kind.code + " ")).findFirst()
+                        .orElseThrow())
+                .toList();
     }
 
-    /** Reads the ops of a one-segment APPLY call's ARGV back by each op's {@link Op.Shape}, as the script does. */
-    private static List<String> decode(String[] args) {
-        List<String> ops = new ArrayList<>();
-        int count = Integer.parseInt(args[5]);
-        int i = 6;
-        for (int o = 0; o < count; o++) {
-            String code = args[i];
-            Op op = Arrays.stream(Op.values()).filter(kind -> kind.code.equals(code)).findFirst().orElseThrow();
-            int values = switch (op.shape) {
-                case VALUE -> 1;
-                case FIELD_VALUE -> 2;
-                case COUNTED_VALUES -> Integer.parseInt(args[i + 2]);
-                case COUNTED_PAIRS -> 2 * Integer.parseInt(args[i + 2]);
-            };
-            int from = op.shape == Op.Shape.VALUE || op.shape == Op.Shape.FIELD_VALUE ? i + 2 : i + 3;
-            ops.add(op.code + " " + String.join(" ", Arrays.copyOfRange(args, from, from + values)));
-            assertThat(from + values - i).isEqualTo(op.argCount(op.shape == Op.Shape.COUNTED_PAIRS ? values / 2
-                    : values));
-            i = from + values;
+    /**
+     * Reads an APPLY call's ARGV back by each op's {@link Op.Shape}, as the script does: per segment its ops, each
+     * its code and values (counts and key positions left out). Fails unless the ops use up the ARGV exactly.
+     */
+    private static List<List<String>> segments(String[] args) {
+        List<List<String>> segments = new ArrayList<>();
+        int i = 3;
+        while (i < args.length) {
+            List<String> ops = new ArrayList<>();
+            int count = Integer.parseInt(args[i + 2]);
+            i += 3;
+            for (int o = 0; o < count; o++) {
+                String code = args[i];
+                Op op = Arrays.stream(Op.values()).filter(kind -> kind.code.equals(code)).findFirst().orElseThrow();
+                int values = switch (op.shape) {
+                    case VALUE -> 1;
+                    case FIELD_VALUE -> 2;
+                    case COUNTED_VALUES -> Integer.parseInt(args[i + 2]);
+                    case COUNTED_PAIRS -> 2 * Integer.parseInt(args[i + 2]);
+                };
+                int from = op.shape == Op.Shape.VALUE || op.shape == Op.Shape.FIELD_VALUE ? i + 2 : i + 3;
+                ops.add(op.code + " " + String.join(" ", Arrays.copyOfRange(args, from, from + values)));
+                assertThat(from + values - i).isEqualTo(op.argCount(op.shape == Op.Shape.COUNTED_PAIRS ? values / 2
+                        : values));
+                i = from + values;
+            }
+            segments.add(ops);
         }
         assertThat(i).isEqualTo(args.length);
-        return ops;
+        return segments;
     }
 }
