@@ -16,12 +16,16 @@ final class CountOps implements ScriptCall.Body {
     private final int[] positions;
     /** The ARGV: the day's expiry, the shard's number of first-level buckets, then four per event. */
     private final Resp args;
+    /** The names of the shard's first-level buckets, filled in as they are first used (shared by batches). */
+    private final String[] bucketNames;
     private int size;
     /** Where the call's answers are: its place among the batch's count calls. */
     final int index;
 
-    CountOps(String countsKey, String expiry, int buckets, int index, int events) {
+    CountOps(String countsKey, String expiry, String[] bucketNames, int index, int events) {
+        int buckets = bucketNames.length;
         keys.add(countsKey);
+        this.bucketNames = bucketNames;
         this.positions = new int[buckets];
         this.index = index;
         this.args = new Resp(64 + 80 * events);
@@ -38,7 +42,13 @@ final class CountOps implements ScriptCall.Body {
         int bucket = Keys.firstBucket(marker, positions.length);
         int position = positions[bucket];
         if (position == 0) {
-            keys.add(Keys.eventMarks(keys.get(0), bucket));
+            String name = bucketNames[bucket];
+            if (name == null) {
+                // Racing batches make the same immutable text: either may stay.
+                name = Keys.eventMarks(keys.get(0), bucket);
+                bucketNames[bucket] = name;
+            }
+            keys.add(name);
             position = keys.size();
             positions[bucket] = position;
         }

@@ -66,22 +66,21 @@ final class EntityDayOps implements ScriptCall.Body {
         }
     }
 
-    /** The counters hash's entry in {@link #dayIds}: no entity-day suffix or key name is empty. */
+    /** What names the counters hash among the day keys: no metric or key name is empty. */
     private static final String COUNTERS = "";
 
     private final EntityKind kind;
-    /** {@code P<kind>:{<id>}:day:<day>:}, to which a metric's suffix is appended for its key. */
-    private final String base;
+    /** {@code P<kind>:{<id>}:day:<day>}: the counters hash; a metric's key is it, a colon and the metric. */
     private final String counters;
     private final String expiry;
     private final String leadActionCap;
     private final Batch batch;
     /**
-     * Day keys in KEYS order, and what names each (its entity-day suffix or, for others, its key): a few, looked
-     * up by a scan (a map per entity-day was a visible share of planning).
+     * Day keys in KEYS order, each after what names it (its metric or, for others, its key): a few, looked up by a
+     * scan (a map per entity-day was a visible share of planning).
      */
-    private final List<String> dayKeys = new ArrayList<>(2);
-    private final List<String> dayIds = new ArrayList<>(2);
+    private String[] dayKeys = new String[4];
+    private int dayKeyCount;
     /** The counters hash's index in {@link #dayKeys}, -1 until it has one. */
     private int countersSlot = -1;
     /** Keys that span days (a lead's), created with the entity-day's first lead op. */
@@ -103,11 +102,10 @@ final class EntityDayOps implements ScriptCall.Body {
     private String[] markValues;
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
-    EntityDayOps(EntityKind kind, String base, String expiry, String leadActionCap, int index, boolean marked,
+    EntityDayOps(EntityKind kind, String counters, String expiry, String leadActionCap, int index, boolean marked,
                  Batch batch) {
         this.kind = kind;
-        this.base = base;
-        this.counters = Keys.countersOf(base);
+        this.counters = counters;
         this.index = index;
         this.batch = batch;
         this.expiry = expiry;
@@ -158,9 +156,9 @@ final class EntityDayOps implements ScriptCall.Body {
     void unique(String metric, String companion, String member) {
         char tag = Keys.uniqueTag(kind, metric);
         int bit = Keys.letter(kind, companion) - 'A';
-        int slot = dayIds.indexOf(metric);
+        int slot = daySlot(metric);
         if (slot < 0) {
-            slot = daySlot(metric, base + metric);
+            slot = daySlot(metric, counters + ':' + metric);
         }
         open.add(Op.UNIQUE, slot, bit, tag, member, null);
     }
@@ -168,7 +166,7 @@ final class EntityDayOps implements ScriptCall.Body {
     /** An op of one value on another key of the day (in the same slot), by its full name. */
     void dayOp(Op op, String key, String value) {
         String id = '\0' + key; // cannot collide with an entity-day suffix
-        int slot = dayIds.indexOf(id);
+        int slot = daySlot(id);
         if (slot < 0) {
             slot = daySlot(id, key);
         }
@@ -195,10 +193,23 @@ final class EntityDayOps implements ScriptCall.Body {
         return countersSlot;
     }
 
+    /** The slot of the day key {@code id} names, or -1. */
+    private int daySlot(String id) {
+        for (int k = 0; k < dayKeyCount; k++) {
+            if (dayKeys[2 * k].equals(id)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
     private int daySlot(String id, String key) {
-        dayIds.add(id);
-        dayKeys.add(key);
-        return dayKeys.size() - 1;
+        if (2 * dayKeyCount == dayKeys.length) {
+            dayKeys = Arrays.copyOf(dayKeys, dayKeys.length * 2);
+        }
+        dayKeys[2 * dayKeyCount] = id;
+        dayKeys[2 * dayKeyCount + 1] = key;
+        return dayKeyCount++;
     }
 
     /**
@@ -312,7 +323,7 @@ final class EntityDayOps implements ScriptCall.Body {
                 return 1 << bit;
             }
         }
-        throw new IllegalStateException("a unique metric of " + base + " moves without its companion "
+        throw new IllegalStateException("a unique metric of " + counters + " moves without its companion "
                 + kind.counters().get(bit));
     }
 
@@ -331,14 +342,14 @@ final class EntityDayOps implements ScriptCall.Body {
     ScriptCall call(String[] markFields, String[] markValues) {
         this.markFields = markFields;
         this.markValues = markValues;
-        String[] keyArray = new String[dayKeys.size() + spanKeys.size()];
-        for (int k = 0; k < dayKeys.size(); k++) {
-            keyArray[k] = dayKeys.get(k);
+        String[] keyArray = new String[dayKeyCount + spanKeys.size()];
+        for (int k = 0; k < dayKeyCount; k++) {
+            keyArray[k] = dayKeys[2 * k + 1];
         }
         for (int k = 0; k < spanKeys.size(); k++) {
-            keyArray[dayKeys.size() + k] = spanKeys.get(k);
+            keyArray[dayKeyCount + k] = spanKeys.get(k);
         }
-        return new ScriptCall(Script.APPLY, keyArray, new ScriptCall.Header(expiry, dayKeys.size(), leadActionCap),
+        return new ScriptCall(Script.APPLY, keyArray, new ScriptCall.Header(expiry, dayKeyCount, leadActionCap),
                 this, segments);
     }
 

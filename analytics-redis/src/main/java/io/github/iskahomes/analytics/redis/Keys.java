@@ -59,6 +59,11 @@ final class Keys {
         return countersOf(entityDayPrefix(entity, day(day)));
     }
 
+    /** {@link #counters(EntityRef, LocalDate)} for a {@link #day(LocalDate)} text. */
+    String counters(EntityRef entity, String day) {
+        return prefix + RedisForms.keyName(entity.kind()) + ":{" + entity.id() + "}:day:" + day;
+    }
+
     /** The counters hash of an {@link #entityDayPrefix}: the prefix without its closing colon. */
     static String countersOf(String entityDayPrefix) {
         return entityDayPrefix.substring(0, entityDayPrefix.length() - 1);

@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Plans a batch: maps each mutation of each event to {@link Op}s on the keys of one hash slot. An event's ops on one
@@ -37,6 +38,8 @@ final class WritePlanner {
      */
     private final int markerBuckets;
     private final MetadataCache written = new MetadataCache();
+    /** The first-level marker bucket names of each event-count shard, made once rather than per event and batch. */
+    private final Map<String, String[]> bucketNames = new ConcurrentHashMap<>();
 
     WritePlanner(Keys keys, IngestorConfig config, boolean oneCall) {
         this.keys = keys;
@@ -82,10 +85,10 @@ final class WritePlanner {
         int metadataCount = 0;
         List<IndexOps> indexes = new ArrayList<>();
         List<CountOps> counts = new ArrayList<>();
-        Map<GroupKey, EntityDayOps> groups = new HashMap<>(plans.size() * 4);
         List<EntityDayOps> groupList = new ArrayList<>();
         Map<LocalDate, DayText> days = new HashMap<>(4);
         EntityDayOps.Batch batch = new EntityDayOps.Batch(plans.size());
+        DayText lastDay = null;
         int[][] segmentsOf = new int[plans.size()][];
         int[][] countOf = new int[plans.size()][];
         String[] markFields = new String[plans.size()];
@@ -93,7 +96,10 @@ final class WritePlanner {
         int[] touched = new int[8];
         for (int e = 0; e < plans.size(); e++) {
             MutationPlan plan = plans.get(e);
-            DayText day = days.computeIfAbsent(plan.day(), this::dayText);
+            LocalDate date = plan.day();
+            DayText day = lastDay != null && lastDay.date.equals(date) ? lastDay
+                    : days.computeIfAbsent(date, this::dayText);
+            lastDay = day;
             Marker marker = Marker.of(plan.uuid());
             if (!oneCall) {
                 markFields[e] = marker.field();
@@ -110,7 +116,7 @@ final class WritePlanner {
                         : mutation instanceof Mutation.MetadataSet m ? m.entity() : null;
                 if (entity != null) {
                     if (entity != lastEntity) {
-                        lastGroup = segment(groups, groupList, entity, plan, day, e, batch);
+                        lastGroup = segment(groupList, entity, day, e, batch);
                         lastEntity = entity;
                     }
                     group = lastGroup;
@@ -138,18 +144,19 @@ final class WritePlanner {
                             m.entity().id());
                 } else if (mutation instanceof Mutation.LeadActionAppend m) {
                     LeadRef lead = m.lead();
-                    group = segment(groups, groupList, EntityRef.listing(lead.listingId()), plan, day, e, batch);
+                    group = segment(groupList, EntityRef.listing(lead.listingId()), day, e, batch);
                     group.spanOp(Op.APPEND, keys.leadActions(lead), RedisForms.encodeLeadAction(m.action()), null);
                     group.dayOp(Op.INCREMENT, keys.leadDayActions(lead, day.text), "1");
                     index(indexes, LEAD_INDEX, Keys.LEAD_KIND, day, Keys.leadMember(lead));
                 } else if (mutation instanceof Mutation.LeadMetadataSet m) {
-                    group = segment(groups, groupList, EntityRef.listing(m.lead().listingId()), plan, day, e, batch);
+                    group = segment(groupList, EntityRef.listing(m.lead().listingId()), day, e, batch);
                     group.spanOp(Op.FIELD, keys.leadMetadata(m.lead()), m.field(), m.value());
                 } else if (mutation instanceof Mutation.EventCounted m) {
                     int shard = oneCall ? 0 : keys.shardOf(plan.uuid());
                     CountOps count = day.counts[shard];
                     if (count == null) {
-                        count = new CountOps(keys.eventCounts(day.text, shard), day.expiry, markerBuckets,
+                        String countsKey = keys.eventCounts(day.text, shard);
+                        count = new CountOps(countsKey, day.expiry, bucketNames(countsKey),
                                 counts.size(), oneCall ? plans.size() : 16);
                         day.counts[shard] = count;
                         counts.add(count);
@@ -280,9 +287,6 @@ final class WritePlanner {
         return false;
     }
 
-    /** An entity-day of the batch. */
-    private record GroupKey(EntityKind kind, String id, LocalDate day) { }
-
     /** A day's key text and expiry, computed once per batch instead of once per key. */
     /** The index kinds: the entity kinds by ordinal, then leads. */
     private static final int LEAD_INDEX = EntityKind.values().length;
@@ -292,13 +296,18 @@ final class WritePlanner {
      * shards touched so far, by kind and shard (no key text built per member).
      */
     private static final class DayText {
+        final LocalDate date;
         final String text;
         final String expiry;
         final IndexOps[] indexes;
         /** The day's event-count calls by shard. */
         final CountOps[] counts;
+        /** The day's entity-days by kind (ordinal) and id: no key object made per lookup. */
+        @SuppressWarnings("unchecked")
+        final Map<String, EntityDayOps>[] entityDays = new Map[EntityKind.values().length];
 
-        DayText(String text, String expiry, int indexSlots, int countShards) {
+        DayText(LocalDate date, String text, String expiry, int indexSlots, int countShards) {
+            this.date = date;
             this.text = text;
             this.expiry = expiry;
             this.indexes = new IndexOps[indexSlots];
@@ -307,19 +316,24 @@ final class WritePlanner {
     }
 
     private DayText dayText(LocalDate day) {
-        return new DayText(Keys.day(day), Long.toString(expiry(day)), (LEAD_INDEX + 1) * keys.shards(),
+        return new DayText(day, Keys.day(day), Long.toString(expiry(day)), (LEAD_INDEX + 1) * keys.shards(),
                 oneCall ? 1 : keys.shards());
     }
 
     /** The entity-day's ops, with a segment open for the event {@code e}. */
-    private EntityDayOps segment(Map<GroupKey, EntityDayOps> groups, List<EntityDayOps> groupList, EntityRef entity,
-                                 MutationPlan plan, DayText day, int e, EntityDayOps.Batch batch) {
-        GroupKey id = new GroupKey(entity.kind(), entity.id(), plan.day());
-        EntityDayOps group = groups.get(id);
+    private EntityDayOps segment(List<EntityDayOps> groupList, EntityRef entity, DayText day, int e,
+                                 EntityDayOps.Batch batch) {
+        int kind = entity.kind().ordinal();
+        Map<String, EntityDayOps> groups = day.entityDays[kind];
+        if (groups == null) {
+            groups = new HashMap<>();
+            day.entityDays[kind] = groups;
+        }
+        EntityDayOps group = groups.get(entity.id());
         if (group == null) {
-            group = new EntityDayOps(entity.kind(), keys.entityDayPrefix(entity, day.text), day.expiry, leadActionCap,
+            group = new EntityDayOps(entity.kind(), keys.counters(entity, day.text), day.expiry, leadActionCap,
                     groupList.size(), !oneCall, batch);
-            groups.put(id, group);
+            groups.put(entity.id(), group);
             groupList.add(group);
         }
         if (group.lastEvent != e) {
@@ -341,6 +355,14 @@ final class WritePlanner {
             indexes.add(ops);
         }
         ops.add(member);
+    }
+
+    /** The bucket names of the counts key {@code countsKey}; kept for the few days and shards being written. */
+    private String[] bucketNames(String countsKey) {
+        if (bucketNames.size() > 64) {
+            bucketNames.clear();
+        }
+        return bucketNames.computeIfAbsent(countsKey, key -> new String[markerBuckets]);
     }
 
     /** When the keys of {@code day} expire, in epoch seconds. */
