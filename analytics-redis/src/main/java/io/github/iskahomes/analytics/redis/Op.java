@@ -2,9 +2,9 @@ package io.github.iskahomes.analytics.redis;
 
 /**
  * The ops an {@link Script#APPLY} segment carries: the one definition of what the writer encodes and the script's
- * {@code apply} function decodes. On the wire an op is its {@link #code}, the position of its key in KEYS, then its
- * arguments as its {@link #shape} says. The op table in docs/analytics-redis.md is this enum, row for row (a test
- * keeps them equal).
+ * {@code apply} function decodes. On the wire an op is its {@link #code}, the position of its key in KEYS
+ * ({@code -j} for the j-th key that spans days), then its arguments as its {@link #shape} says. The op table in
+ * docs/analytics-redis.md is this enum, row for row (a test keeps them equal).
  */
 enum Op {
     /**

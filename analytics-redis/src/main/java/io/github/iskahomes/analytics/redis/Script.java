@@ -33,8 +33,9 @@ record Script(String body, String sha) {
      * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: its dedupe check as two arguments (a
      * {@link Marker}'s field and value, checked and added in the marker bucket; {@code '#', k}: the k-th event count of
      * the same {@link #MANY} script decides; {@code '', ''}: no check, for idempotent index entries), the number of
-     * ops, then the ops, each its {@link Op} wire code, its key's position in KEYS and its arguments as
-     * {@link Op.Shape} says. The writer keeps a counted op at most {@link #MAX_UNPACK} elements, since {@code unpack}
+     * ops, then the ops, each its {@link Op} wire code, its key's position in KEYS (a day key's from 1; a span key's
+     * as {@code -j}, the j-th after the n day keys, since a segment is written before its call's day keys are all
+     * known) and its arguments as {@link Op.Shape} says. The writer keeps a counted op at most {@link #MAX_UNPACK} elements, since {@code unpack}
      * of a range is limited by Lua's C stack. The check and the ops of one segment are atomic together, so an event is
      * never half-applied to a slot. Returns one 1 (applied now) or 0 (applied before) per segment.
      *

@@ -6,11 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The arguments of one {@code EVALSHA} (sha, key count, KEYS, ARGV) written straight from the call's arrays. A batch's
+ * The arguments of one {@code EVALSHA} (sha, key count, KEYS, ARGV), written straight into Lettuce's buffer. A batch's
  * call carries thousands of arguments; Lettuce's own {@link CommandArgs} would wrap each in an argument object of its
- * own, grow a list for them, and encode each through the codec. The client profile showed that as a large share of
- * the client's time per event, so this writes the RESP bulk strings itself ({@link Resp}). The bytes on the wire are
- * exactly those Lettuce would write. Immutable once built; Lettuce's I/O thread encodes it.
+ * own, grow a list for them, and encode each through the codec. This writes the sha and the keys as RESP bulk strings
+ * itself ({@link Resp}) and then the call's ARGV, which the writer has mostly encoded as RESP already
+ * ({@link ScriptCall#writeArgs}). The bytes on the wire are exactly those Lettuce would write. Immutable once built;
+ * Lettuce's I/O thread encodes it.
  */
 final class ScriptArgs extends CommandArgs<String, String> {
     private final String sha;
