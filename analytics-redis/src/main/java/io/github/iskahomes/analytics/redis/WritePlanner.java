@@ -287,7 +287,6 @@ final class WritePlanner {
         return false;
     }
 
-    /** A day's key text and expiry, computed once per batch instead of once per key. */
     /** The index kinds: the entity kinds by ordinal, then leads. */
     private static final int LEAD_INDEX = EntityKind.values().length;
 
