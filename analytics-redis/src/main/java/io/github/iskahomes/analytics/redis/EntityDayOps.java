@@ -87,7 +87,14 @@ final class EntityDayOps implements ScriptCall.Body {
     private List<String> spanKeys = List.of();
     /** Per segment: its event (its place in the batch), where its bytes are in the arena, its ops and ARGV. */
     private int segments;
-    private int[] segmentData = new int[5];
+    private int[] segmentData = new int[SEGMENT];
+    /** A segment's entries in {@link #segmentData}, {@link #SEGMENT} per segment. */
+    private static final int EVENT = 0;
+    private static final int FROM = 1;
+    private static final int LENGTH = 2;
+    private static final int OPS = 3;
+    private static final int ARGS = 4;
+    private static final int SEGMENT = 5;
     /** Where the call's answers are: this group's place among the batch's entity-day calls. */
     final int index;
     /** The event whose segment is open, {@code -1} before the first. */
@@ -158,7 +165,7 @@ final class EntityDayOps implements ScriptCall.Body {
         int bit = Keys.letter(kind, companion) - 'A';
         int slot = daySlot(metric);
         if (slot < 0) {
-            slot = daySlot(metric, counters + ':' + metric);
+            slot = daySlot(metric, Keys.metricKey(counters, metric));
         }
         open.add(Op.UNIQUE, slot, bit, tag, member, null);
     }
@@ -275,16 +282,16 @@ final class EntityDayOps implements ScriptCall.Body {
                 count++;
             }
         }
-        if (5 * segments == segmentData.length) {
+        if (SEGMENT * segments == segmentData.length) {
             segmentData = Arrays.copyOf(segmentData, segmentData.length * 2);
         }
         int[] data = segmentData;
-        int s = 5 * segments++;
-        data[s] = lastEvent;
-        data[s + 1] = from;
-        data[s + 2] = out.size() - from;
-        data[s + 3] = count;
-        data[s + 4] = out.count() - fromCount;
+        int s = SEGMENT * segments++;
+        data[s + EVENT] = lastEvent;
+        data[s + FROM] = from;
+        data[s + LENGTH] = out.size() - from;
+        data[s + OPS] = count;
+        data[s + ARGS] = out.count() - fromCount;
         ops.clear();
         batch.free.push(ops);
         open = null;
@@ -357,7 +364,7 @@ final class EntityDayOps implements ScriptCall.Body {
     public int count() {
         int count = 0;
         for (int s = 0; s < segments; s++) {
-            count += 3 + segmentData[5 * s + 4];
+            count += 3 + segmentData[SEGMENT * s + ARGS];
         }
         return count;
     }
@@ -365,12 +372,12 @@ final class EntityDayOps implements ScriptCall.Body {
     @Override
     public void writeTo(Resp out) {
         for (int s = 0; s < segments; s++) {
-            int at = 5 * s;
-            int event = segmentData[at];
+            int at = SEGMENT * s;
+            int event = segmentData[at + EVENT];
             out.bulk(markFields[event]);
             out.bulk(markValues[event]);
-            out.bulk(ScriptCall.position(segmentData[at + 3]));
-            out.copy(batch.arena, segmentData[at + 1], segmentData[at + 2]);
+            out.bulk(ScriptCall.position(segmentData[at + OPS]));
+            out.copy(batch.arena, segmentData[at + FROM], segmentData[at + LENGTH]);
         }
     }
 }

@@ -45,7 +45,12 @@ final class Keys {
 
     /** {@code P<kind>:{<id>}:day:<YYYYMMDD>:<metric>}: the HyperLogLogs (of metrics past their inline members). */
     String entityDay(EntityRef entity, LocalDate day, String suffix) {
-        return entityDayPrefix(entity, day(day)) + suffix;
+        return metricKey(counters(entity, day), suffix);
+    }
+
+    /** The key of an entity-day's metric {@code suffix}, whose counters hash is {@code counters}. */
+    static String metricKey(String counters, String suffix) {
+        return counters + ':' + suffix;
     }
 
     /**
@@ -56,7 +61,7 @@ final class Keys {
      * {@code …:marks:<0-15>…}).
      */
     String counters(EntityRef entity, LocalDate day) {
-        return countersOf(entityDayPrefix(entity, day(day)));
+        return counters(entity, day(day));
     }
 
     /** {@link #counters(EntityRef, LocalDate)} for a {@link #day(LocalDate)} text. */
@@ -64,14 +69,9 @@ final class Keys {
         return prefix + RedisForms.keyName(entity.kind()) + ":{" + entity.id() + "}:day:" + day;
     }
 
-    /** The counters hash of an {@link #entityDayPrefix}: the prefix without its closing colon. */
-    static String countersOf(String entityDayPrefix) {
-        return entityDayPrefix.substring(0, entityDayPrefix.length() - 1);
-    }
-
     /** {@link #entityDay} without its suffix, for a {@link #day(LocalDate)} text: {@code P<kind>:{<id>}:day:<day>:}. */
     String entityDayPrefix(EntityRef entity, String day) {
-        return prefix + RedisForms.keyName(entity.kind()) + ":{" + entity.id() + "}:day:" + day + ':';
+        return metricKey(counters(entity, day), "");
     }
 
     String leadActions(LeadRef lead) {

@@ -2,7 +2,9 @@ package io.github.iskahomes.analytics.redis;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * RESP bulk strings in a growable byte array: a script call's arguments written as the bytes Redis reads, without a
@@ -158,7 +160,7 @@ final class Resp {
 
     /** The bulk strings written (copied ones too), read back as text: for EVAL, whose API takes strings, and tests. */
     String[] strings() {
-        java.util.List<String> strings = new java.util.ArrayList<>();
+        List<String> strings = new ArrayList<>();
         int at = 0;
         while (at < size) {
             int length = 0;

@@ -136,11 +136,9 @@ final class ScriptCall {
             int count = 0;
             Header last = null;
             for (ScriptCall call : calls) {
-                boolean shared = call.header != null && last != null && last.sharedBy(call.header, call.keys.length);
+                boolean shared = shares(last, call);
                 count += 3 + (shared ? call.body.count() : call.argCount());
-                if (call.header != null && !shared) {
-                    last = call.header;
-                }
+                last = shared || call.header == null ? last : call.header;
             }
             return count;
         }
@@ -149,24 +147,23 @@ final class ScriptCall {
         public void writeTo(Resp out) {
             Header last = null;
             for (ScriptCall call : calls) {
-                if (call.header == null) {
-                    out.bulk("c");
-                    out.bulk(position(call.keys.length));
-                    out.bulk(position(call.argCount()));
-                    call.writeArgs(out);
-                } else if (last != null && last.sharedBy(call.header, call.keys.length)) {
-                    out.bulk("A");
-                    out.bulk(position(call.keys.length));
+                boolean shared = shares(last, call);
+                out.bulk(call.header == null ? "c" : shared ? "A" : "a");
+                out.bulk(position(call.keys.length));
+                if (shared) {
                     out.bulk(position(call.body.count()));
                     call.body.writeTo(out);
                 } else {
-                    out.bulk("a");
-                    out.bulk(position(call.keys.length));
                     out.bulk(position(call.argCount()));
                     call.writeArgs(out);
-                    last = call.header;
                 }
+                last = shared || call.header == null ? last : call.header;
             }
+        }
+
+        /** Whether {@code call} is an apply call that goes as {@code 'A'} after the full part whose header is last. */
+        private static boolean shares(Header last, ScriptCall call) {
+            return call.header != null && last != null && last.sharedBy(call.header, call.keys.length);
         }
     }
 
