@@ -583,10 +583,25 @@ class AggregatorTest {
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM aggregated_days")).isZero();
     }
 
+    /**
+     * Waits until another session of this database has run a statement, its last one, that matches {@code pattern}
+     * (a POSIX regular expression).
+     */
+    private void awaitQuery(String pattern) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (Db.scalar(jdbi, "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+                + " AND datname = current_database() AND query ~ '" + pattern + "'") == 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no session ran " + pattern + " within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     @Test
     void aRowWrittenMeanwhileIntoADayBeingAggregatedForTheFirstTimeIsMergedNotDoubled() {
-        // A day's first aggregation inserts its chunks without ON CONFLICT; a row of the day that another
-        // transaction commits meanwhile makes that chunk's insert fail, and the chunk is merged instead.
+        // A day's first aggregation inserts its staged chunks without ON CONFLICT; a row of the day that another
+        // transaction commits meanwhile makes that insert fail, and the rows are merged instead.
         Stream stream = new Stream();
         for (int i = 0; i < 8; i++) {
             stream.add("property_view", "s" + i, D1, "listing_id", "M" + i, "lister_id", "agent-1", "lister_type",
@@ -601,9 +616,10 @@ class AggregatorTest {
         CalendarParts parts = CalendarParts.of(D1);
         java.util.concurrent.atomic.AtomicInteger read = new java.util.concurrent.atomic.AtomicInteger();
         aggregator.afterChunkRead((day, table) -> {
-            // Once the third chunk is handed on, the first has been written (the queue holds one), so the day was
-            // found new; the fourth chunk, which holds the late id, is not read yet.
+            // Once the third chunk is handed on and the writer has begun to COPY, the day was found new; the fourth
+            // chunk, which holds the late id, is not read yet, and nothing is merged before the kind's last chunk.
             if (table.equals("listings") && read.incrementAndGet() == 3) {
+                awaitQuery("^(COPY analytics_stage_listing_analytics|RELEASE SAVEPOINT \"chunk\")");
                 jdbi.useHandle(h -> h.createUpdate("INSERT INTO listing_analytics (listing_id, date, week, month,"
                                 + " quarter, year, total_views) VALUES (:id, :date, :week, :month, :quarter, :year, 99)")
                         .bind("id", late).bind("date", D1).bind("week", parts.week()).bind("month", parts.month())
@@ -635,5 +651,30 @@ class AggregatorTest {
         assertThat(result.errors("listings").get(0).reason()).contains("0x00");
         assertThat(result.inserted("listings")).isEqualTo(1);
         assertThat(Db.strings(jdbi, "SELECT listing_id FROM listing_analytics")).containsExactly("L1");
+    }
+
+    @Test
+    void aListingWhoseRowPostgresRefusesAtTheMergeFailsAloneAndTheRestOfTheDayIsWritten() {
+        // A counter no event stream reaches, written straight into Redis: its conversion rate overflows
+        // numeric(12,2) when the staged chunks are merged. The merge is done again chunk by chunk, and the failing
+        // chunk id by id, so that only that listing is reported.
+        Stream stream = new Stream();
+        for (int i = 0; i < 6; i++) {
+            stream.add("property_view", "s" + i, D1, "listing_id", "M" + i, "lister_id", "agent-1", "lister_type",
+                    "agent");
+        }
+        ingest(stream);
+        keys.redis.hset(redis.keyPrefix() + "listing:{M3}:day:" + CalendarParts.dayKey(D1), "total_leads",
+                "1000000000000");
+
+        AggregationResult result = aggregator.run(D1);
+
+        assertThat(result.errors("listings")).extracting(AggregationResult.EntityError::id).containsExactly("M3");
+        assertThat(result.errors("listings").get(0).reason()).contains("numeric field overflow");
+        assertThat(result.inserted("listings")).isEqualTo(5);
+        assertThat(Db.strings(jdbi, "SELECT listing_id || ' ' || total_views || ' ' || lister_id"
+                + " FROM listing_analytics ORDER BY listing_id"))
+                .containsExactly("M0 1 agent-1", "M1 1 agent-1", "M2 1 agent-1", "M4 1 agent-1", "M5 1 agent-1");
+        assertThat(Db.scalar(jdbi, "SELECT listings FROM aggregated_days")).isEqualTo(5L);
     }
 }
