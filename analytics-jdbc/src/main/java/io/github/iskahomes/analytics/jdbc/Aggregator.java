@@ -61,16 +61,13 @@ import org.slf4j.LoggerFactory;
  *       connection that did the work, so it is safe behind a transaction pooler (PgBouncer) where session locks
  *       leak; a concurrent caller gets {@link AggregationResult#LOCK_HELD} at once. The price of one transaction is
  *       that readers see a run's rows only when it commits, which dashboards of daily rollups do not mind.</li>
- *   <li>Memory stays flat: entities stream from Redis in chunks of {@link AggregatorConfig#chunkSize()}; each
- *       chunk is one COPY into a temporary table, and one merge from it writes up to {@value #STAGED_ROWS} rows of
- *       a kind at once (no row-at-a-time round trips; one {@code unnest} upsert per chunk when COPY is off, see
- *       {@link AggregatorConfig#copy()}). While chunks are written, the next ones are read from Redis by a helper
- *       thread that lives only as long as the day's reading (at most {@value #READ_AHEAD} chunks queued, so ten in
- *       memory with the one being read and the one being written).</li>
+ *   <li>Memory stays flat: entities stream from Redis in chunks of {@link AggregatorConfig#chunkSize()} and each
+ *       chunk is one COPY into a temporary table plus one merge from it (no row-at-a-time round trips; one
+ *       {@code unnest} upsert per chunk when COPY is off, see {@link AggregatorConfig#copy()}). While a chunk is written, the next one
+ *       is read from Redis by a helper thread that lives only as long as the day's reading (at most three chunks in
+ *       memory).</li>
  *   <li>A failing entity is reported in the result's {@code errors} (id and reason) and the rest commit: each
- *       COPY and each merge runs under a savepoint; a chunk whose COPY fails is written entity by entity, and a
- *       merge that fails is done again chunk by chunk, then entity by entity in a failing chunk, to single out the
- *       culprit.
+ *       chunk runs under a savepoint, and a failed chunk is retried entity by entity to single out the culprit.
  *       For leads the unit of failure is one action: an action whose text PostgreSQL cannot store (U+0000, an
  *       unpaired surrogate) is reported and left out, and a lead the database refuses is retried action by action,
  *       so the lead and its other actions are written.</li>
@@ -89,17 +86,6 @@ public final class Aggregator {
     private static final Logger log = LoggerFactory.getLogger(Aggregator.class);
     private static final String DAY_SAVEPOINT = "day";
     private static final String CHUNK_SAVEPOINT = "chunk";
-    /**
-     * The most rows of a kind the stage table holds before they are merged. PostgreSQL wrote 100,000 listing rows by
-     * COPY and one merge in 0.7–0.8 of the time it took by COPY and merge per chunk of 1,000 (durable PostgreSQL,
-     * {@code CopyCeiling}); merges of 10,000 rows keep most of that while the reading goes on beside them.
-     */
-    static final int STAGED_ROWS = 10_000;
-    /**
-     * Chunks the reader may read ahead of the writer: enough to go on reading while a merge of {@link #STAGED_ROWS}
-     * rows runs (with one, the reading stopped for each merge and end to end lost what the merges saved).
-     */
-    static final int READ_AHEAD = 8;
     private static final Map<EntityKind, String> TABLE_NAMES = Map.of(
             EntityKind.LISTING, "listings", EntityKind.USER, "users", EntityKind.DEVELOPMENT, "developments");
 
@@ -271,49 +257,33 @@ public final class Aggregator {
                                  Map<String, Tally> tallies, Clock clock) {
         // Per kind, whether its table held no row of the day when the kind's first chunk came (see entities).
         Map<EntityKind, Boolean> fresh = new EnumMap<>(EntityKind.class);
-        // The chunks COPY has put in the stage table and not yet merged (of one kind: kinds come one after another).
-        Staged staged = new Staged();
         // The reading thread also sorts out and encodes each chunk for COPY, so that the writer only sends it:
         // encoding was about a third of the writing thread's time, spent while PostgreSQL waited for the chunk.
-        // Buffers in turn, one per chunk that can exist at once (queued, being read, being written: ReadAhead), so
-        // a buffer is encoded again only once the chunk it held has been written.
+        // Three buffers in turn: at most three chunks exist at once (ReadAhead), so a buffer is encoded again only
+        // once the chunk it held has been written.
         EntityUpsert.CopyBuffer[] buffers = copy.manager() == null ? null
-                : new EntityUpsert.CopyBuffer[READ_AHEAD + 2];
-        if (buffers != null) {
-            for (int i = 0; i < buffers.length; i++) {
-                buffers[i] = new EntityUpsert.CopyBuffer();
-            }
-        }
+                : new EntityUpsert.CopyBuffer[] {new EntityUpsert.CopyBuffer(), new EntityUpsert.CopyBuffer(),
+                        new EntityUpsert.CopyBuffer()};
         int[] chunks = new int[1];
         // One reading thread for the whole day, every kind and then the leads: the writer never waits for the first
         // chunk of the next kind, which the reader could have read while the last chunk of this one was written.
-        ReadAhead.run("the entities and leads of " + day, READ_AHEAD, (Consumer<Part> sink) -> {
+        ReadAhead.run("the entities and leads of " + day, (Consumer<Part> sink) -> {
             for (EntityKind kind : EntityKind.values()) {
                 EntityUpsert upsert = upserts.get(kind);
                 reader.forEachEntity(kind, day, config.chunkSize(), observed(day, TABLE_NAMES.get(kind),
-                                chunk -> {
-                            int number = chunks[0]++;
-                            sink.accept(prepared(upsert, chunk, number,
-                                    buffers == null ? null : buffers[number % buffers.length]));
-                        }));
+                        chunk -> sink.accept(prepared(upsert, chunk, buffers == null ? null
+                                : buffers[chunks[0]++ % buffers.length]))));
             }
             reader.forEachLead(day, config.chunkSize(), observed(day, "leads",
-                    chunk -> sink.accept(new Part(null, -1, null, null, null, chunk))));
+                    chunk -> sink.accept(new Part(null, null, null, null, chunk))));
         }, (Part part) -> clock.postgres(() -> {
-            if (staged.kind != null && staged.kind != part.kind()) {
-                merge(handle, staged, day, tallies, fresh);
-            }
             if (part.kind() == null) {
                 leads(handle, day, part.leads(), tallies.get("leads"));
             } else {
                 entities(handle, copy, upserts.get(part.kind()), day, part, tallies.get(TABLE_NAMES.get(part.kind())),
-                        fresh, staged);
-                if (staged.rows >= STAGED_ROWS) {
-                    merge(handle, staged, day, tallies, fresh);
-                }
+                        fresh);
             }
         }));
-        clock.postgres(() -> merge(handle, staged, day, tallies, fresh));
         // After every read of the day: the watched keys share the day's expiry, so if they are all still there,
         // nothing read before had expired.
         if (!reader.intact(watch)) {
@@ -339,26 +309,12 @@ public final class Aggregator {
      * when there is a buffer and more than one, else {@code encoded} is null) and why the others cannot
      * ({@code problems}, id and reason in turn); or ({@code kind} null) leads.
      */
-    private record Part(EntityKind kind, int number, List<EntityDay> good, List<String> problems,
+    private record Part(EntityKind kind, List<EntityDay> good, List<String> problems,
                         EntityUpsert.CopyBuffer encoded, List<LeadState> leads) {
     }
 
-    /**
-     * The chunks of one kind in the stage table, not merged yet: their numbers and how many rows they hold (the run's
-     * writing thread owns it). Empty when {@code kind} is null.
-     */
-    private static final class Staged {
-        EntityKind kind;
-        final List<Integer> chunks = new ArrayList<>();
-        long rows;
-    }
-
-    /**
-     * A chunk of entity-days (the day's {@code number}-th) sorted into rows and problems, the rows encoded into
-     * {@code buffer} if there is one.
-     */
-    private static Part prepared(EntityUpsert upsert, List<EntityDay> chunk, int number,
-                                 EntityUpsert.CopyBuffer buffer) {
+    /** A chunk of entity-days sorted into rows and problems, the rows encoded into {@code buffer} if there is one. */
+    private static Part prepared(EntityUpsert upsert, List<EntityDay> chunk, EntityUpsert.CopyBuffer buffer) {
         List<EntityDay> good = new ArrayList<>(chunk.size());
         List<String> problems = new ArrayList<>(0);
         for (EntityDay entity : chunk) {
@@ -373,14 +329,14 @@ public final class Aggregator {
         EntityUpsert.CopyBuffer encoded = null;
         if (buffer != null && good.size() > 1) {
             try {
-                encoded = upsert.encode(good, number, buffer);
+                encoded = upsert.encode(good, buffer);
             } catch (JdbiException e) {
                 // Text COPY cannot carry: the writer encodes the chunk again inside its attempt, which fails the
                 // usual way (merge, then row by row).
                 encoded = null;
             }
         }
-        return new Part(upsert.kind(), number, good, problems, encoded, null);
+        return new Part(upsert.kind(), good, problems, encoded, null);
     }
 
     /** Lets tests act between two chunks of a day's reading (for example, make the day expire there). */
@@ -430,90 +386,43 @@ public final class Aggregator {
     }
 
     /**
-     * A chunk by COPY into the stage table, merged later ({@link #merge}); a single row, and a chunk whose COPY
-     * PostgreSQL refuses (text it cannot store), by unnest upserts, the latter row by row to single out the culprit,
-     * as before COPY.
+     * The chunk by COPY and one merge; a single row (the retry of a failed chunk) by unnest, as before COPY. On the
+     * day's first aggregation (its table held no row of the day when the kind's first chunk came), a chunk is
+     * inserted without {@code ON CONFLICT}, which spares PostgreSQL a conflict check per row; should a row be there
+     * after all (an id a rehashing index set gave twice, a row written meanwhile by another transaction), the chunk
+     * is rolled back to its savepoint and merged instead, and so is the rest of the day.
      */
     private void entities(Handle handle, Copy copy, EntityUpsert upsert, LocalDate day, Part chunk, Tally tally,
-                          Map<EntityKind, Boolean> fresh, Staged staged) {
+                          Map<EntityKind, Boolean> fresh) {
         List<String> problems = chunk.problems();
         for (int p = 0; p < problems.size(); p += 2) {
             tally.error(problems.get(p), day, problems.get(p + 1));
         }
         List<EntityDay> good = chunk.good();
+        EntityUpsert.CopyBuffer encoded = chunk.encoded();
         CopyManager manager = copy.manager();
-        if (manager != null && good.size() > 1) {
-            if (staged.kind == null) {
-                // In the day's savepoint, not a chunk's: see EntityUpsert#emptyStage.
-                upsert.emptyStage(handle);
-                fresh.computeIfAbsent(upsert.kind(), kind -> upsert.dayIsNew(handle, day));
-                staged.kind = upsert.kind();
-            }
-            EntityUpsert.CopyBuffer encoded = chunk.encoded();
-            // Encoded inside the attempt: text COPY cannot carry fails the attempt like a refused COPY.
-            if (attempt(handle, () -> upsert.stage(manager, encoded != null ? encoded
-                    : upsert.encode(good, chunk.number(), copy.buffer())), e -> log.warn(
-                            "A chunk of {} rows for {} failed ({}); writing it one by one", good.size(), day,
-                            Stores.rootMessage(e)))) {
-                staged.chunks.add(chunk.number());
-                staged.rows += good.size();
-                return;
-            }
-            oneByOne(handle, good, tally, rows -> upsert.execute(handle, day, rows),
-                    (row, e) -> tally.error(row.entity().id(), day, Stores.rootMessage(e)));
-            return;
-        }
-        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> upsert.execute(handle, day, rows));
-    }
-
-    /**
-     * Merges what the stage table holds and empties it. On the day's first aggregation of the kind (its table held no
-     * row of the day when the kind's first chunk came), a plain insert, which spares PostgreSQL a conflict check per
-     * row; should a row be there after all (one written meanwhile by another transaction), the insert is rolled back
-     * to its savepoint and merged instead, and so is the rest of the day. A merge PostgreSQL refuses (a value a column
-     * cannot hold) is done again chunk by chunk, and a refused chunk id by id, so that only the culprit is reported.
-     */
-    private void merge(Handle handle, Staged staged, LocalDate day, Map<String, Tally> tallies,
-                       Map<EntityKind, Boolean> fresh) {
-        if (staged.kind == null) {
-            return;
-        }
-        EntityUpsert upsert = upserts.get(staged.kind);
-        Tally tally = tallies.get(TABLE_NAMES.get(staged.kind));
-        int[] merged = new int[1];
-        boolean done = false;
-        if (fresh.get(staged.kind)) {
-            done = attempt(handle, () -> merged[0] = upsert.mergeStaged(handle, day, true), e -> {
-                fresh.put(staged.kind, false);
-                log.debug("Inserting {} rows for {} failed ({}); merging them instead", staged.rows, day,
-                        Stores.rootMessage(e));
-            });
-        }
-        if (!done) {
-            done = attempt(handle, () -> merged[0] = upsert.mergeStaged(handle, day, false), e -> log.warn(
-                    "Merging {} rows for {} failed ({}); merging them chunk by chunk", staged.rows, day,
-                    Stores.rootMessage(e)));
-        }
-        if (done) {
-            tally.inserted += merged[0];
-        } else {
-            for (int number : staged.chunks) {
-                if (attempt(handle, () -> merged[0] = upsert.mergeStagedChunk(handle, day, number), e -> { })) {
-                    tally.inserted += merged[0];
-                    continue;
-                }
-                for (String id : upsert.stagedIds(handle, number)) {
-                    if (attempt(handle, () -> upsert.mergeStagedRow(handle, day, number, id),
-                            e -> tally.error(id, day, Stores.rootMessage(e)))) {
-                        tally.inserted++;
-                    }
+        boolean byCopy = manager != null && good.size() > 1;
+        if (byCopy) {
+            // In the day's savepoint, not the chunk's: see EntityUpsert#emptyStage.
+            upsert.emptyStage(handle);
+            if (fresh.computeIfAbsent(upsert.kind(), kind -> upsert.dayIsNew(handle, day))) {
+                // Encoded inside the attempt: text COPY cannot carry fails the attempt, and the chunk goes the
+                // usual way (merge, then row by row).
+                if (attempt(handle, () -> upsert.copyAndMerge(handle, manager, day,
+                        encoded != null ? encoded : upsert.encode(good, copy.buffer()), true), e -> {
+                    fresh.put(upsert.kind(), false);
+                    log.debug("Inserting a chunk of {} rows for {} failed ({}); merging it instead", good.size(), day,
+                            Stores.rootMessage(e));
+                })) {
+                    tally.inserted += good.size();
+                    return;
                 }
             }
         }
-        upsert.emptyStage(handle);
-        staged.kind = null;
-        staged.chunks.clear();
-        staged.rows = 0;
+        guarded(handle, good, day, tally, e -> e.entity().id(), rows -> byCopy && rows.size() > 1
+                ? upsert.copyAndMerge(handle, manager, day,
+                        encoded != null && rows == good ? encoded : upsert.encode(rows, copy.buffer()), false)
+                : upsert.execute(handle, day, rows));
     }
 
     /**
@@ -592,12 +501,6 @@ public final class Aggregator {
             tally.inserted += rows.size();
             return;
         }
-        oneByOne(handle, rows, tally, write, failed);
-    }
-
-    /** Writes each element under its own savepoint; those the database refuses are handed to {@code failed}. */
-    private static <T> void oneByOne(Handle handle, List<T> rows, Tally tally, Function<List<T>, Integer> write,
-                                     BiConsumer<T, JdbiException> failed) {
         for (T row : rows) {
             JdbiException[] failure = new JdbiException[1];
             if (attempt(handle, () -> write.apply(List.of(row)), e -> failure[0] = e)) {

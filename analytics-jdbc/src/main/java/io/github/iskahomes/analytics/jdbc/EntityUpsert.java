@@ -16,10 +16,10 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * The batch upsert of one kind's day rows, by either of two paths sharing one merge statement: COPY of each chunk
- * into a temporary stage table, then one {@code INSERT … SELECT … ON CONFLICT DO UPDATE} from it for all the chunks
- * staged ({@link #stage}, {@link #mergeStaged}: the faster), or one statement per chunk with every column bound as
- * one array and expanded by {@code unnest} ({@link #execute}), whose parameter count is fixed whatever the chunk size. The column lists come from
+ * The batch upsert of one kind's day rows, by either of two paths sharing one merge statement: COPY of the chunk
+ * into a temporary stage table plus one {@code INSERT … SELECT … ON CONFLICT DO UPDATE} from it ({@link #copy}, the
+ * faster), or one statement with every column bound as one array and expanded by {@code unnest} ({@link #execute}),
+ * whose parameter count is fixed whatever the chunk size. The column lists come from
  * {@link EntityKind#counters()} and {@link EntityKind#uniques()}: a new metric needs a migration, not code here.
  * The DO UPDATE list holds only what the aggregator owns (never the sales columns or running totals).
  */
@@ -27,19 +27,12 @@ final class EntityUpsert {
     private final EntityKind kind;
     private final String sql;
     private final List<String> metadata;
-    /**
-     * The temporary table chunks are copied into (each row tagged with its chunk's number), its DDL (run whenever it
-     * is to be emptied, in the day's savepoint), and the merge of everything it holds.
-     */
+    /** The temporary table a chunk is copied into, its DDL (run per chunk, under the chunk's savepoint), its merge. */
     private final String stageSql;
     private final String copySql;
     private final String mergeSql;
     /** The same insert without ON CONFLICT, for a day the table holds no row of yet ({@link #dayIsNewSql}). */
     private final String insertSql;
-    /** The merge of one staged chunk, and of one row of it: how a merge PostgreSQL refused singles out the culprit. */
-    private final String chunkMergeSql;
-    private final String rowMergeSql;
-    private final String stagedIdsSql;
     /** Whether the table holds no row of a day; null for a table without an index that leads with the date. */
     private final String dayIsNewSql;
     /** How many columns a stage row has. */
@@ -60,22 +53,15 @@ final class EntityUpsert {
         // ON COMMIT DROP: nothing outlives the run's one transaction, which keeps it safe behind a transaction
         // pooler. A chunk rolled back to its savepoint takes a table it created with it; IF NOT EXISTS recreates it.
         this.stageSql = "CREATE TEMPORARY TABLE IF NOT EXISTS " + stage + " (" + String.join(", ", columns)
-                + ", chunk integer) ON COMMIT DROP;\nTRUNCATE " + stage;
-        this.copySql = "COPY " + stage + " (" + String.join(", ", aliases) + ", chunk) FROM STDIN WITH (FORMAT binary)";
-        this.sql = build("", "unnest(" + String.join(", ", unnest) + ") AS u(" + String.join(", ", aliases) + ")");
-        // One row per id: a rehashing index set can give an id twice, in two chunks, and one statement may not
-        // write a row twice; the later reading wins. Sorted by id, the inserts walk the indexes in order.
-        String distinct = "DISTINCT ON (u.id) ";
-        String latest = " ORDER BY u.id, u.chunk DESC";
-        this.mergeSql = build(distinct, stage + " AS u" + latest);
+                + ") ON COMMIT DROP;\nTRUNCATE " + stage;
+        this.copySql = "COPY " + stage + " (" + String.join(", ", aliases) + ") FROM STDIN WITH (FORMAT binary)";
+        this.sql = build("unnest(" + String.join(", ", unnest) + ") AS u(" + String.join(", ", aliases) + ")");
+        this.mergeSql = build(stage + " AS u");
         this.insertSql = mergeSql.substring(0, mergeSql.lastIndexOf("\nON CONFLICT"));
-        this.chunkMergeSql = build(distinct, stage + " AS u WHERE u.chunk = :chunk" + latest);
-        this.rowMergeSql = build(distinct, stage + " AS u WHERE u.chunk = :chunk AND u.id = :id" + latest);
-        this.stagedIdsSql = "SELECT DISTINCT id FROM " + stage + " WHERE chunk = :chunk ORDER BY id";
         // Only where an index leads with the date, so the question costs one index probe whatever the table holds.
         this.dayIsNewSql = kind == EntityKind.DEVELOPMENT ? null
                 : "SELECT NOT EXISTS (SELECT 1 FROM " + Tables.table(kind) + " WHERE date = :date)";
-        this.stageFields = aliases.size() + 1;
+        this.stageFields = aliases.size();
     }
 
     EntityKind kind() {
@@ -128,14 +114,15 @@ final class EntityUpsert {
     }
 
     /**
-     * Upserts the rows by COPY into the emptied stage table and one merge from it, and returns how many were written
-     * (what a run does for a kind's day, with a single chunk).
+     * Upserts the rows by COPY into the stage table and one merge from it, and returns how many were written. Faster
+     * than {@link #execute} for a chunk (no array parameters to build and parse); a row PostgreSQL refuses fails
+     * the whole COPY, so callers retry a failed chunk row by row through {@link #execute}, which names the culprit
+     * as the unnest path always did.
      */
     int copy(Handle handle, CopyManager copy, LocalDate date, List<EntityDay> rows) {
-        CopyBuffer encoded = encode(rows, 0, new CopyBuffer());
+        CopyBuffer encoded = encode(rows, new CopyBuffer());
         emptyStage(handle);
-        stage(copy, encoded);
-        return mergeStaged(handle, date, false);
+        return copyAndMerge(handle, copy, date, encoded, false);
     }
 
     /**
@@ -157,11 +144,14 @@ final class EntityUpsert {
     }
 
     /**
-     * COPY of an encoded chunk into the stage table. Faster than {@link #execute} (no array parameters to build and
-     * parse); a row PostgreSQL refuses fails the whole COPY, so callers write a failed chunk row by row through
-     * {@link #execute}, which names the culprit as the unnest path always did.
+     * COPY of encoded rows into the emptied stage table, then the merge; returns how many rows were written. With
+     * {@code fresh} (the table held no row of the day when its first chunk began, {@link #dayIsNew}), a plain
+     * {@code INSERT}: it stores exactly what the merge would (every column the merge's insert writes, the same
+     * defaults for the rest), without its conflict check per row. A row that is there after all (an id that a
+     * rehashing index set gave twice, a row another transaction wrote meanwhile) fails the chunk with a unique
+     * violation, and the caller writes it again by the merge.
      */
-    void stage(CopyManager copy, CopyBuffer encoded) {
+    int copyAndMerge(Handle handle, CopyManager copy, LocalDate date, CopyBuffer encoded, boolean fresh) {
         try {
             CopyIn in = copy.copyIn(copySql);
             try {
@@ -175,32 +165,7 @@ final class EntityUpsert {
         } catch (SQLException e) {
             throw new UnableToExecuteStatementException(e, null);
         }
-    }
-
-    /**
-     * One merge of every staged chunk; returns how many rows were written (one per id). With {@code fresh} (the
-     * table held no row of the day when the kind's first chunk came, {@link #dayIsNew}), a plain {@code INSERT}: it
-     * stores exactly what the merge would (every column the merge's insert writes, the same defaults for the rest),
-     * without its conflict check per row. A row that is there after all (one another transaction wrote meanwhile)
-     * fails the insert with a unique violation, and the caller merges instead.
-     */
-    int mergeStaged(Handle handle, LocalDate date, boolean fresh) {
         return calendar(handle.createUpdate(fresh ? insertSql : mergeSql), date).execute();
-    }
-
-    /** The merge of one staged chunk ({@link #encode}'s {@code chunk}); returns how many rows were written. */
-    int mergeStagedChunk(Handle handle, LocalDate date, int chunk) {
-        return calendar(handle.createUpdate(chunkMergeSql), date).bind("chunk", chunk).execute();
-    }
-
-    /** The merge of one staged row of a chunk. */
-    int mergeStagedRow(Handle handle, LocalDate date, int chunk, String id) {
-        return calendar(handle.createUpdate(rowMergeSql), date).bind("chunk", chunk).bind("id", id).execute();
-    }
-
-    /** The ids a staged chunk holds. */
-    List<String> stagedIds(Handle handle, int chunk) {
-        return handle.createQuery(stagedIdsSql).bind("chunk", chunk).mapTo(String.class).list();
     }
 
     private static Update calendar(Update update, LocalDate date) {
@@ -214,17 +179,17 @@ final class EntityUpsert {
      * (an unpaired surrogate) is refused here rather than replaced by '?': the chunk then goes row by row through
      * the unnest path, exactly as before COPY.
      */
-    byte[] encode(List<EntityDay> rows, int chunk) {
-        CopyBuffer out = encode(rows, chunk, new CopyBuffer());
+    byte[] encode(List<EntityDay> rows) {
+        CopyBuffer out = encode(rows, new CopyBuffer());
         return Arrays.copyOf(out.bytes, out.size);
     }
 
     /**
-     * The rows of chunk number {@code chunk} encoded into {@code out} (emptied first, and grown as needed), which is
-     * returned. A run reuses a few buffers for all its chunks: a chunk's buffer and the copy of it the encoder
-     * returned were the largest garbage of the writing side (JFR allocation samples).
+     * The rows encoded into {@code out} (emptied first, and grown as needed), which is returned. A run reuses one
+     * buffer for all its chunks: a chunk's buffer and the copy of it the encoder returned were the largest garbage of
+     * the writing side (JFR allocation samples).
      */
-    CopyBuffer encode(List<EntityDay> rows, int chunk, CopyBuffer out) {
+    CopyBuffer encode(List<EntityDay> rows, CopyBuffer out) {
         // Straight to bytes: a StringBuilder, then a CharBuffer, a ByteBuffer and a copy of it made four copies of
         // each chunk, garbage the collector paid for beside PostgreSQL.
         out.start(rows.size() * sizeHint);
@@ -244,7 +209,6 @@ final class EntityUpsert {
                 out.bigint(row.unique(unique));
                 out.bytea(row.sketches().get(unique));
             }
-            out.int4(chunk);
         }
         out.finish();
         sizeHint = Math.max(64, out.size / Math.max(1, rows.size()) + 16);
@@ -313,13 +277,6 @@ final class EntityUpsert {
             for (int shift = 56; shift >= 0; shift -= 8) {
                 bytes[size++] = (byte) (value >> shift);
             }
-        }
-
-        void int4(int value) {
-            room(8);
-            int32(size, 4);
-            int32(size + 4, value);
-            size += 8;
         }
 
         void bytea(byte[] value) {
@@ -409,11 +366,8 @@ final class EntityUpsert {
         return columns;
     }
 
-    /**
-     * The upsert of the rows {@code source} (a FROM item aliased {@code u}, columns as in stageColumns(), and what may
-     * follow it up to the ON CONFLICT clause) holds; {@code distinct} goes between SELECT and its list.
-     */
-    private String build(String distinct, String source) {
+    /** The upsert of the rows {@code source} (a FROM item aliased {@code u}, columns as in stageColumns()) holds. */
+    private String build(String source) {
         String table = Tables.table(kind);
         List<String> insert = new ArrayList<>();
         List<String> select = new ArrayList<>();
@@ -468,7 +422,7 @@ final class EntityUpsert {
         String leads = Tables.leadsForSales(kind);
         set.add("lead_to_sale_rate = analytics_rate(t.total_sales, EXCLUDED." + leads + ")");
         set.add("updated_at = now()");
-        return "INSERT INTO " + table + " AS t (" + String.join(", ", insert) + ")\nSELECT " + distinct
+        return "INSERT INTO " + table + " AS t (" + String.join(", ", insert) + ")\nSELECT "
                 + String.join(", ", select) + "\nFROM " + source + "\nON CONFLICT (" + Tables.conflictKey(kind) + ") DO UPDATE SET "
                 + String.join(", ", set);
     }

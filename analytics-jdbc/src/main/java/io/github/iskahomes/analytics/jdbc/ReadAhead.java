@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 import io.github.iskahomes.analytics.core.AnalyticsException;
 
 /**
- * Reads the next chunks from Redis while the caller writes the current one to PostgreSQL, so a run takes about
+ * Reads the next chunk from Redis while the caller writes the current one to PostgreSQL, so a run takes about
  * max(read, write) instead of read + write. The reading happens on a short-lived thread that ends with the read (or
  * is interrupted when the writer fails); the writing stays on the caller's thread, which owns the transaction. At most
- * {@code queued} + 2 chunks exist at once: one being read, those queued, one being written.
+ * three chunks exist at once: one being read, one queued, one being written.
  */
 final class ReadAhead {
     private static final Object END = new Object();
@@ -33,13 +33,12 @@ final class ReadAhead {
     }
 
     /**
-     * Runs {@code source} on a reading thread, handing each chunk it produces to {@code sink} on this thread,
-     * {@code queued} at most waiting between them; returns when the source is done and every chunk written, and
-     * rethrows what either threw.
+     * Runs {@code source} on a reading thread, handing each chunk it produces to {@code sink} on this thread, one
+     * queued at most; returns when the source is done and every chunk written, and rethrows what either threw.
      */
     @SuppressWarnings("unchecked")
-    static <T> void run(String what, int queued, Consumer<Consumer<T>> source, Consumer<T> sink) {
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(queued);
+    static <T> void run(String what, Consumer<Consumer<T>> source, Consumer<T> sink) {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(1);
         AtomicBoolean abandoned = new AtomicBoolean();
         Thread thread = new Thread(() -> {
             Object last = END;

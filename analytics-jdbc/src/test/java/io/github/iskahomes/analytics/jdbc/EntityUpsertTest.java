@@ -115,35 +115,11 @@ class EntityUpsertTest {
     }
 
     @Test
-    void anIdStagedInTwoChunksIsMergedOnceWithTheLaterChunksReading() throws SQLException {
-        // A rehashing index set can give an id twice; one statement may not write a row twice.
-        EntityUpsert upsert = new EntityUpsert(EntityKind.LISTING);
-        EntityDay first = row(EntityKind.LISTING, "L1", "agent-1", null);
-        EntityDay later = row(EntityKind.LISTING, "L1", "agent-2", null);
-        for (boolean fresh : new boolean[] {true, false}) {
-            int merged = jdbi.inTransaction(h -> {
-                var copy = h.getConnection().unwrap(PGConnection.class).getCopyAPI();
-                upsert.emptyStage(h);
-                upsert.stage(copy, upsert.encode(List.of(later, row(EntityKind.LISTING, "L2", null, null)), 7,
-                        new EntityUpsert.CopyBuffer()));
-                upsert.stage(copy, upsert.encode(List.of(first), 3, new EntityUpsert.CopyBuffer()));
-                assertThat(upsert.stagedIds(h, 7)).containsExactly("L1", "L2");
-                return upsert.mergeStaged(h, DAY, fresh);
-            });
-
-            assertThat(merged).isEqualTo(2);
-            assertThat(Db.strings(jdbi, "SELECT listing_id || '=' || coalesce(lister_id, '-') FROM listing_analytics"
-                    + " ORDER BY 1")).containsExactly("L1=agent-2", "L2=-");
-            jdbi.useHandle(h -> h.execute("DELETE FROM listing_analytics"));
-        }
-    }
-
-    @Test
     void textThatIsNotValidUtf16IsRefusedBeforeCopyNotStoredAsQuestionMarks() {
         EntityUpsert upsert = new EntityUpsert(EntityKind.LISTING);
         List<EntityDay> rows = List.of(row(EntityKind.LISTING, "L1", "bad \uD800 surrogate", null));
 
-        assertThatThrownBy(() -> upsert.encode(rows, 0)).isInstanceOf(UnableToExecuteStatementException.class)
+        assertThatThrownBy(() -> upsert.encode(rows)).isInstanceOf(UnableToExecuteStatementException.class)
                 .hasMessageContaining("a row holds text that is not valid UTF-16 (an unpaired surrogate)");
     }
 }

@@ -44,7 +44,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <ol>
  *   <li>the Redis read alone ({@link AnalyticsReader#forEachEntity}), with the CPU seconds of this JVM and of the Redis
  *   server during it;</li>
- *   <li>the Aggregator by COPY of each chunk into a temporary table plus one merge per kind (the default; chunks of 1000, one
+ *   <li>the Aggregator by COPY into a temporary table plus one merge per chunk (the default; chunks of 1000, one
  *   transaction), with the heap pools' peak and the heap after any GC, then the ceiling, and the CPU seconds per
  *   100,000 rows of this JVM (GC and JIT threads apart), Redis and PostgreSQL during both;</li>
  *   <li>the live heap: an extra, untimed Aggregator run under full collections every 100 ms;</li>
@@ -200,8 +200,8 @@ public final class AggregatorBenchmark {
             Cpu ceilingCpu = ceiling.cpu();
             double ceilingRate = ceiling.rows() / (ceiling.nanos() / 1e9);
             String loadAfter = load();
-            System.out.printf("  COPY-merge ceiling:     %,9.0f entity rows/s (%,d pre-encoded rows in %.2f s: per kind"
-                    + " the stage table, COPY per chunk and one merge, one transaction)%n", ceilingRate, ceiling.rows(),
+            System.out.printf("  COPY-merge ceiling:     %,9.0f entity rows/s (%,d pre-encoded rows in %.2f s: stage"
+                    + " table, COPY and merge per chunk, one transaction)%n", ceilingRate, ceiling.rows(),
                     ceiling.nanos() / 1e9);
             System.out.printf("  CPU seconds per 100,000 entity rows: Aggregator %s; ceiling %s%n",
                     aggregatorCpu.per(copy.rows()), ceilingCpu.per(ceiling.rows()));

@@ -28,17 +28,17 @@ import org.postgresql.copy.CopyManager;
 
 /**
  * PostgreSQL's own COPY-merge ceiling for the Aggregator's rows: the day's entity rows are read from Redis and
- * encoded once, untimed, to a file of COPY chunks (the Aggregator's own encoder), then timed: per kind the stage
- * table, COPY of each chunk's pre-encoded bytes, and one merge of up to the Aggregator's {@code STAGED_ROWS} staged
- * rows (its plain insert for a table that holds no row of the day yet, as the Aggregator does), all in one
- * transaction. No Redis read and no row building: what is left is what PostgreSQL itself costs for these rows.
+ * encoded once, untimed, to a file of COPY chunks (the Aggregator's own encoder), then timed: per chunk, the stage
+ * table, COPY of the pre-encoded bytes and the Aggregator's own merge (its plain insert for a table that holds no
+ * row of the day yet, as the Aggregator does), all in one transaction. No Redis read and no
+ * row building: what is left is what PostgreSQL itself costs for these rows.
  *
  * <p>Like the Aggregator, which empties the stage table in the day's savepoint (where {@code TRUNCATE} works in place),
- * the ceiling empties it outside any savepoint; what the Aggregator pays beyond this is its own: a savepoint per COPY
- * and per merge, the leads, the day's roll-ups and the reading.
+ * the ceiling empties it outside any savepoint; what the Aggregator pays beyond this is its own: a savepoint per chunk,
+ * the leads, the day's roll-ups and the reading.
  *
- * <p>The stage DDL, COPY statement, merge, encoder and stage limit are the Aggregator's package-private ones, reached
- * by reflection (the benchmark runs on the class path) so the ceiling can never drift from what the Aggregator runs.
+ * <p>The stage DDL, COPY statement, merge and encoder are the Aggregator's package-private ones, reached by
+ * reflection (the benchmark runs on the class path) so the ceiling can never drift from what the Aggregator runs.
  */
 final class CopyCeiling {
     record Timing(long rows, long nanos, AggregatorBenchmark.Cpu cpu) {
@@ -53,12 +53,7 @@ final class CopyCeiling {
         Class<?> type = Class.forName("io.github.iskahomes.analytics.jdbc.EntityUpsert");
         Constructor<?> create = type.getDeclaredConstructor(EntityKind.class);
         create.setAccessible(true);
-        Method encode = accessible(type.getDeclaredMethod("encode", List.class, int.class));
-        java.lang.reflect.Field limit = Class.forName("io.github.iskahomes.analytics.jdbc.Aggregator")
-                .getDeclaredField("STAGED_ROWS");
-        limit.setAccessible(true);
-        int stagedRows = limit.getInt(null);
-        int[] chunks = new int[1];
+        Method encode = accessible(type.getDeclaredMethod("encode", List.class));
         Method stage = accessible(type.getDeclaredMethod("stageSql"));
         Method copySql = accessible(type.getDeclaredMethod("copySql"));
         Method merge = accessible(type.getDeclaredMethod("mergeSql"));
@@ -74,7 +69,7 @@ final class CopyCeiling {
                     Object upsert = upserts.get(kind);
                     reader.forEachEntity(kind, day, chunk, (List<EntityDay> rows) -> {
                         try {
-                            byte[] bytes = (byte[]) encode.invoke(upsert, rows, chunks[0]++);
+                            byte[] bytes = (byte[]) encode.invoke(upsert, rows);
                             out.writeInt(kind.ordinal());
                             out.writeInt(rows.size());
                             out.writeInt(bytes.length);
@@ -94,44 +89,31 @@ final class CopyCeiling {
                 // As the Aggregator: a table that holds no row of the day yet gets its rows inserted, not merged.
                 Map<EntityKind, Boolean> fresh = new EnumMap<>(EntityKind.class);
                 long rows = 0;
-                EntityKind staged = null;
-                long stagedCount = 0;
                 AggregatorBenchmark.Cpu before = cpu.get();
                 long start = System.nanoTime();
                 try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
                     while (true) {
-                        EntityKind kind;
+                        int kind;
                         try {
-                            kind = EntityKind.values()[in.readInt()];
+                            kind = in.readInt();
                         } catch (EOFException end) {
-                            kind = null;
-                        }
-                        if (staged != null && (kind != staged || stagedCount >= stagedRows)) {
-                            Object upsert = upserts.get(staged);
-                            int merged = merge(handle, (String) (fresh.get(staged) ? insert : merge).invoke(upsert),
-                                    day, parts);
-                            if (merged != stagedCount) {
-                                throw new IllegalStateException("merged " + merged + " of " + stagedCount + " rows");
-                            }
-                            rows += merged;
-                            staged = null;
-                            stagedCount = 0;
-                        }
-                        if (kind == null) {
                             break;
                         }
-                        Object upsert = upserts.get(kind);
+                        EntityKind entityKind = EntityKind.values()[kind];
+                        Object upsert = upserts.get(entityKind);
                         int count = in.readInt();
                         byte[] bytes = in.readNBytes(in.readInt());
-                        if (staged == null) {
-                            handle.execute((String) stage.invoke(upsert));
-                            if (!fresh.containsKey(kind)) {
-                                fresh.put(kind, (Boolean) dayIsNew.invoke(upsert, handle, day));
-                            }
-                            staged = kind;
+                        handle.execute((String) stage.invoke(upsert));
+                        if (!fresh.containsKey(entityKind)) {
+                            fresh.put(entityKind, (Boolean) dayIsNew.invoke(upsert, handle, day));
                         }
                         copy.copyIn((String) copySql.invoke(upsert), new ByteArrayInputStream(bytes));
-                        stagedCount += count;
+                        int merged = merge(handle, (String) (fresh.get(entityKind) ? insert : merge).invoke(upsert),
+                                day, parts);
+                        if (merged != count) {
+                            throw new IllegalStateException("merged " + merged + " of a chunk of " + count + " rows");
+                        }
+                        rows += merged;
                     }
                 }
                 long nanos = System.nanoTime() - start;
