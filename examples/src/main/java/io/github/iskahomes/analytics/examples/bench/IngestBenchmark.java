@@ -49,7 +49,8 @@ import java.util.concurrent.Future;
  * Redis memory and keys per event ({@code INFO memory}'s {@code used_memory} and {@code DBSIZE} from the flushed
  * server to after the single-threaded run; on the Cluster summed over the masters), and with {@code --breakdown}
  * {@code MEMORY USAGE} per kind of key. The load average is printed beside the figures: the rates are only
- * comparable within one run; {@code --rounds n} lets old and new take turns n times and reports each figure's median.
+ * comparable within one run; {@code --rounds n} lets old, new and the ceiling script take turns n times and reports
+ * each figure's median, then each target's ratio per round (new against that round's old and ceiling) and its median.
  * Uses {@code ANALYTICS_REDIS_URL} instead of the embedded Redis when set.
  */
 public final class IngestBenchmark {
@@ -80,7 +81,11 @@ public final class IngestBenchmark {
         List<Map<String, String>> olds = new ArrayList<>();
         List<Map<String, String>> nows = new ArrayList<>();
         String baseline = flags.get("baseline-lib");
-        // Old and new take turns, so that a change of the machine's load hits both alike; each figure is the median.
+        String script = flags.getOrDefault("ceiling", "../shared/bench/redis-ceiling.sh");
+        List<Map<String, String>> ceilings = new ArrayList<>();
+        // Old, new and the ceiling take turns, so that a change of the machine's speed hits all three alike: each
+        // figure is the median, and each ratio is also taken within its round (the machine's speed moved by half
+        // within minutes, so a ratio of two rounds' figures can be far from either round's).
         for (int round = 1; round <= rounds; round++) {
             if (baseline != null) {
                 System.out.printf("== old, round %d of %d: this benchmark with the libraries in %s%n", round, rounds,
@@ -89,12 +94,45 @@ public final class IngestBenchmark {
             }
             System.out.printf("== new, round %d of %d: this build%n", round, rounds);
             nows.add(side(System.getProperty("java.class.path"), passOn));
+            Map<String, String> ceiling = ceiling(script);
+            if (!ceiling.isEmpty()) {
+                ceilings.add(ceiling);
+            }
         }
         Map<String, String> old = baseline == null ? null : median(olds);
         Map<String, String> now = median(nows);
-        Map<String, String> ceiling = ceiling(flags.getOrDefault("ceiling", "../shared/bench/redis-ceiling.sh"));
+        Map<String, String> ceiling = ceilings.isEmpty() ? Map.of() : median(ceilings);
         System.out.printf("load average at end: %s%n", load());
         table(old, now, ceiling, flags.getOrDefault("mix", "marketplace"), rounds);
+        perRound(olds, nows, ceilings);
+    }
+
+    /**
+     * The ratios the targets are stated in, each taken within one round (new against old and against that round's
+     * ceiling), and their medians.
+     */
+    private static void perRound(List<Map<String, String>> olds, List<Map<String, String>> nows,
+                                 List<Map<String, String>> ceilings) {
+        if (!olds.isEmpty()) {
+            System.out.println("per round, new / old, 4 threads: " + ratios(nows, olds, "rate4", "rate4"));
+        }
+        if (ceilings.size() == nows.size()) {
+            System.out.println("per round, new / plain-command ceiling, 1 thread: "
+                    + ratios(nows, ceilings, "rate1", "commands"));
+            System.out.println("per round, new / plain-command ceiling, 4 threads: "
+                    + ratios(nows, ceilings, "rate4", "commands"));
+        }
+    }
+
+    /** {@code a[i].key / b[i].of} per round, then their median (the lower middle one of an even number). */
+    private static String ratios(List<Map<String, String>> a, List<Map<String, String>> b, String key, String of) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            ratios.add(Double.parseDouble(a.get(i).get(key)) / Double.parseDouble(b.get(i).get(of)));
+        }
+        List<String> each = ratios.stream().map(r -> String.format("%.2fx", r)).toList();
+        double median = ratios.stream().sorted().toList().get((ratios.size() - 1) / 2);
+        return String.join(", ", each) + String.format(" (median %.2fx)", median);
     }
 
     /** Per figure, the median over the rounds (the lower middle one of an even number; text figures: the first). */
@@ -154,8 +192,8 @@ public final class IngestBenchmark {
         String commands = ceiling.get("commands");
         if (commands != null) {
             double limit = Double.parseDouble(commands);
-            System.out.printf("ceiling (redis-ceiling.sh, same run): %,.0f events/s plain commands, %s events/s one"
-                    + " script per event%n", limit, ceiling.getOrDefault("lua", "?"));
+            System.out.printf("ceiling (redis-ceiling.sh, same run, after each round; median): %,.0f events/s plain"
+                    + " commands, %s events/s one script per event%n", limit, ceiling.getOrDefault("lua", "?"));
             System.out.printf("new / plain-command ceiling: 1 thread %.2fx, 4 threads %.2fx%n",
                     Double.parseDouble(now.get("rate1")) / limit, Double.parseDouble(now.get("rate4")) / limit);
             if (old != null) {
