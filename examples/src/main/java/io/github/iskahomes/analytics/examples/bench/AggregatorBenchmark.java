@@ -293,7 +293,7 @@ public final class AggregatorBenchmark {
     }
 
     /** CPU seconds of this JVM's garbage collector and JIT compiler threads so far (Linux {@code /proc}). */
-    private static double[] jvmThreadSeconds() {
+    static double[] jvmThreadSeconds() {
         double[] seconds = new double[2];
         try (var tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
