@@ -583,16 +583,21 @@ class AggregatorTest {
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM aggregated_days")).isZero();
     }
 
+    /** One view on D1 of each of the listings M0 … M(count - 1), all agent-1's, by seekers s0 … s(count - 1). */
+    private static Stream viewsOfListings(int count) {
+        Stream stream = new Stream();
+        for (int i = 0; i < count; i++) {
+            stream.add("property_view", "s" + i, D1, "listing_id", "M" + i, "lister_id", "agent-1", "lister_type",
+                    "agent");
+        }
+        return stream;
+    }
+
     @Test
     void aRowWrittenMeanwhileIntoADayBeingAggregatedForTheFirstTimeIsMergedNotDoubled() {
         // A day's first aggregation inserts its chunks without ON CONFLICT; a row of the day that another
         // transaction commits meanwhile makes that chunk's insert fail, and the chunk is merged instead.
-        Stream stream = new Stream();
-        for (int i = 0; i < 8; i++) {
-            stream.add("property_view", "s" + i, D1, "listing_id", "M" + i, "lister_id", "agent-1", "lister_type",
-                    "agent");
-        }
-        ingest(stream);
+        ingest(viewsOfListings(8));
         List<List<String>> chunks = new java.util.ArrayList<>();
         ingestor.reader().forEachEntity(io.github.iskahomes.analytics.core.EntityKind.LISTING, D1, 2,
                 chunk -> chunks.add(chunk.stream().map(e -> e.entity().id()).toList()));
@@ -641,12 +646,7 @@ class AggregatorTest {
     void aListingWhoseRowPostgresRefusesAtTheMergeFailsAloneAndTheRestOfTheDayIsWritten() {
         // A counter no event stream reaches, written straight into Redis: COPY stages it, but its conversion rate
         // overflows numeric(12,2) in the merge. The chunk is retried row by row, so only that listing is reported.
-        Stream stream = new Stream();
-        for (int i = 0; i < 6; i++) {
-            stream.add("property_view", "s" + i, D1, "listing_id", "M" + i, "lister_id", "agent-1", "lister_type",
-                    "agent");
-        }
-        ingest(stream);
+        ingest(viewsOfListings(6));
         keys.redis.hset(redis.keyPrefix() + "listing:{M3}:day:" + CalendarParts.dayKey(D1), "total_leads",
                 "1000000000000");
 
