@@ -127,12 +127,12 @@ class AggregatorTest {
                 + "analytics_average(numeric, numeric)"));
 
         assertThatThrownBy(() -> aggregator.run(D1)).isInstanceOf(AnalyticsException.class)
-                .hasMessage("the analytics schema in " + pg.schema() + " is at version 2, older than the version 4 "
+                .hasMessage("the analytics schema in " + pg.schema() + " is at version 2, older than the version 5 "
                         + "this library needs; run Schema.migrate before aggregating");
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM listing_analytics")).isZero();
         assertThat(Db.scalar(jdbi, "SELECT count(*) FROM aggregated_days")).isZero();
 
-        assertThat(Schema.migrate(jdbi)).containsExactly(3, 4);
+        assertThat(Schema.migrate(jdbi)).containsExactly(3, 4, 5);
         assertThat(aggregator.run(D1).finalisedDays()).containsExactly(D1);
         assertThat(row("SELECT conversion_rate FROM listing_analytics WHERE listing_id = 'L1'"))
                 .isEqualTo(expect("conversion_rate", "66.67"));

@@ -21,7 +21,7 @@ class SchemaTest {
     void migrateCreatesEveryTableOnceAndRecordsItsVersion(TestPostgres pg) {
         Jdbi jdbi = Jdbi.create(pg.dataSource());
         assertThat(Schema.currentVersion(jdbi)).isZero();
-        assertThat(Schema.migrate(jdbi)).containsExactly(1, 2, 3, 4);
+        assertThat(Schema.migrate(jdbi)).containsExactly(1, 2, 3, 4, 5);
         assertThat(Schema.migrate(jdbi)).isEmpty();
         assertThat(Schema.currentVersion(jdbi)).isEqualTo(Schema.LATEST_VERSION);
         List<String> tables = jdbi.withHandle(h -> h.createQuery("""
@@ -169,7 +169,7 @@ class SchemaTest {
         // Idempotent: the same file again changes nothing.
         jdbi.useTransaction(h -> h.createScript(Sql.resource("V3__metric_functions.sql")).execute());
         assertThat(functions(jdbi)).hasSize(2);
-        assertThat(Schema.migrate(jdbi)).containsExactly(4);
+        assertThat(Schema.migrate(jdbi)).containsExactly(4, 5);
         assertThat(Schema.migrate(jdbi)).isEmpty();
     }
 
@@ -177,7 +177,7 @@ class SchemaTest {
     void version4IndexesEachDaysRowsWithSalesAndTheSalesRefreshUsesIt(TestPostgres pg) {
         Jdbi jdbi = Jdbi.create(pg.dataSource());
         assertThat(Schema.migrate(jdbi, "PostgreSQL", 3)).containsExactly(1, 2, 3);
-        assertThat(Schema.migrate(jdbi)).containsExactly(4);
+        assertThat(Schema.migrate(jdbi, "PostgreSQL", 4)).containsExactly(4);
         assertThat(Db.strings(jdbi, "SELECT indexname FROM pg_indexes WHERE indexname LIKE '%\\_sales\\_idx'"
                 + " AND schemaname = current_schema() ORDER BY indexname")).containsExactly(
                 "development_analytics_sales_idx", "listing_analytics_sales_idx", "user_analytics_sales_idx");
@@ -191,7 +191,70 @@ class SchemaTest {
         });
         // Idempotent: the same file again changes nothing.
         jdbi.useTransaction(h -> h.createScript(Sql.resource("V4__sales_row_indexes.sql")).execute());
+        assertThat(Schema.migrate(jdbi)).containsExactly(5);
         assertThat(Schema.migrate(jdbi)).isEmpty();
+    }
+
+    /** Every id column of the library's tables, which V5 makes compare bytes. */
+    private static final List<String> ID_COLUMNS = List.of("development_analytics.developer_id",
+            "development_analytics.development_id", "lead_action_days.listing_id", "lead_action_days.seeker_id",
+            "lead_actions.listing_id", "lead_actions.seeker_id", "lead_actions.uuid", "leads.development_id",
+            "leads.lister_id", "leads.listing_id", "leads.seeker_id", "listing_analytics.development_id",
+            "listing_analytics.lister_id", "listing_analytics.listing_id", "sales_listings.development_id",
+            "sales_listings.lister_id", "sales_listings.listing_id", "sales_listings.user_id",
+            "user_analytics.user_id");
+
+    @Test
+    void version5MakesEveryIdColumnCompareBytesKeepingRowsIndexesAndTheLeadsView(TestPostgres pg) {
+        Jdbi jdbi = Jdbi.create(pg.dataSource());
+        assertThat(Schema.migrate(jdbi, "PostgreSQL", 4)).containsExactly(1, 2, 3, 4);
+        assertThat(byteCollatedColumns(jdbi)).isEmpty();
+        jdbi.useHandle(h -> h.execute("""
+                INSERT INTO listing_analytics (listing_id, date, week, month, quarter, year, lister_id, total_views)
+                VALUES ('L-b', DATE '2025-01-15', '2025-W03', '2025-01', '2025-Q1', 2025, 'agent-1', 3),
+                       ('L-B', DATE '2025-01-15', '2025-W03', '2025-01', '2025-Q1', 2025, 'agent-1', 2);
+                INSERT INTO leads (listing_id, seeker_id, total_actions) VALUES ('L-b', 'seeker-1', 1);
+                INSERT INTO lead_actions (listing_id, seeker_id, uuid, type, at)
+                VALUES ('L-b', 'seeker-1', 'u-1', 'phone', TIMESTAMPTZ '2025-01-15 10:00:00+00')"""));
+
+        assertThat(Schema.migrate(jdbi)).containsExactly(5);
+
+        assertThat(byteCollatedColumns(jdbi)).containsExactlyElementsOf(ID_COLUMNS);
+        // The rows stay, their indexes answer lookups, and the view reads through the altered columns.
+        assertThat(Db.strings(jdbi, "SELECT listing_id || '=' || total_views FROM listing_analytics"
+                + " WHERE lister_id = 'agent-1' ORDER BY listing_id")).containsExactly("L-B=2", "L-b=3");
+        assertThat(Db.strings(jdbi, "SELECT indexname FROM pg_indexes WHERE tablename = 'listing_analytics'"
+                + " AND schemaname = current_schema() ORDER BY indexname")).containsExactly(
+                "listing_analytics_date_idx", "listing_analytics_development_idx", "listing_analytics_lister_idx",
+                "listing_analytics_pkey", "listing_analytics_sales_idx");
+        assertThat(Db.strings(jdbi, "SELECT listing_id || ' ' || seeker_id || ' ' || (lead_actions -> 0 ->> 'uuid')"
+                + " FROM leads_with_actions")).containsExactly("L-b seeker-1 u-1");
+        // A host's join with its own default-collation column takes the column's byte order, without an error.
+        assertThat(Db.strings(jdbi, "SELECT a.listing_id FROM listing_analytics a"
+                + " JOIN (VALUES ('L-b'::text)) AS host(id) ON host.id = a.listing_id")).containsExactly("L-b");
+
+        // Idempotent: the same file again leaves every index where it is (no second rebuild).
+        List<String> files = indexFiles(jdbi);
+        jdbi.useTransaction(h -> h.createScript(Sql.resource("V5__binary_id_collation.sql")).execute());
+        assertThat(indexFiles(jdbi)).isEqualTo(files);
+        assertThat(byteCollatedColumns(jdbi)).containsExactlyElementsOf(ID_COLUMNS);
+        assertThat(Schema.migrate(jdbi)).isEmpty();
+    }
+
+    /** {@code table.column} of the current schema's columns with collation "C", in order. */
+    private static List<String> byteCollatedColumns(Jdbi jdbi) {
+        return Db.strings(jdbi, """
+                SELECT table_name || '.' || column_name FROM information_schema.columns
+                WHERE table_schema = current_schema() AND collation_name = 'C'
+                  AND table_name NOT IN ('leads_with_actions')
+                ORDER BY table_name, column_name""");
+    }
+
+    /** Every index of the current schema with the file that holds it: a rebuilt index gets a new one. */
+    private static List<String> indexFiles(Jdbi jdbi) {
+        return Db.strings(jdbi, """
+                SELECT c.relname || ' ' || c.relfilenode FROM pg_class c
+                WHERE c.relkind = 'i' AND c.relnamespace = current_schema()::regnamespace ORDER BY c.relname""");
     }
 
     /** The functions of the current schema, with their arguments. */
