@@ -665,7 +665,7 @@ public final class IngestBenchmark {
         System.out.printf("  %-62s %9s %9s %10.1f%n", "all keys (MEMORY USAGE)", "", "", (double) total / events);
     }
 
-    private static Map<String, String> info(RedisCommands<String, String> redis, String section) {
+    static Map<String, String> info(RedisCommands<String, String> redis, String section) {
         Map<String, String> values = new TreeMap<>();
         for (String line : redis.info(section).split("\r?\n")) {
             int colon = line.indexOf(':');
@@ -683,7 +683,7 @@ public final class IngestBenchmark {
     }
 
     /** CPU seconds the Redis server has used so far. */
-    private static double redisCpu(RedisCommands<String, String> redis) {
+    static double redisCpu(RedisCommands<String, String> redis) {
         Map<String, String> cpu = info(redis, "cpu");
         return Double.parseDouble(cpu.get("used_cpu_user")) + Double.parseDouble(cpu.get("used_cpu_sys"));
     }
