@@ -385,13 +385,7 @@ public final class AggregatorBenchmark {
         }
         RedisClient client = RedisClient.create(RedisURI.create(infra.redisUri()));
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            double seconds = 0;
-            for (String line : connection.sync().info("cpu").split("\\r?\\n")) {
-                if (line.startsWith("used_cpu_user:") || line.startsWith("used_cpu_sys:")) {
-                    seconds += Double.parseDouble(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-            return seconds;
+            return IngestBenchmark.redisCpu(connection.sync());
         } finally {
             client.shutdown();
         }
