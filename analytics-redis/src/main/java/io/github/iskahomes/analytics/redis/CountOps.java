@@ -7,15 +7,20 @@ import java.util.List;
  * One (day, uuid shard) of per-type event counts for a batch: one {@link Script#COUNT} call. Each event's uuid is
  * marked in one of the shard's marker buckets (KEYS[2..]) and counted only if the marker is new. On a standalone Redis
  * that marker is the event's only one: its entity-day segments refer to it. The ARGV are written as RESP as the
- * events are added ({@link Resp}): the markers' halves straight from their numbers. Not thread-safe: one batch's
- * planning owns it.
+ * events are added ({@link Resp}): the markers' halves straight from their numbers; each event's bucket position and
+ * type go as bytes of the call's last argument ({@link #places}), its types once each before it. Not thread-safe:
+ * one batch's planning owns it.
  */
 final class CountOps implements ScriptCall.Body {
     private final List<String> keys = new ArrayList<>(8);
     /** Per first-level bucket of the shard: its position in KEYS, 0 while the call has none of its markers. */
     private final int[] positions;
-    /** The ARGV: the day's expiry, the shard's number of first-level buckets, then four per event. */
+    /** The ARGV: the day's expiry, the shard's number of first-level buckets, then each event's marker. */
     private final Resp args;
+    /** Per event its bucket's 16-bit position in KEYS and its type's 8-bit index in {@link #types}. */
+    private final Resp places;
+    /** The call's event types, in the order they first came. */
+    private final List<String> types = new ArrayList<>(4);
     /** The names of the shard's first-level buckets, filled in as they are first used (shared by batches). */
     private final String[] bucketNames;
     private int size;
@@ -28,7 +33,8 @@ final class CountOps implements ScriptCall.Body {
         this.bucketNames = bucketNames;
         this.positions = new int[buckets];
         this.index = index;
-        this.args = new Resp(64 + 80 * events);
+        this.args = new Resp(64 + 48 * events);
+        this.places = new Resp(3 * events);
         // How many first-level buckets the shard has: the script creates them all with the shard's first count.
         args.bulk(expiry);
         args.bulk(buckets);
@@ -52,10 +58,21 @@ final class CountOps implements ScriptCall.Body {
             position = keys.size();
             positions[bucket] = position;
         }
-        args.bulk(position);
         marker.writeTo(args);
-        args.bulk(type);
+        places.u16(position);
+        places.u8(typeIndex(type));
         return size++;
+    }
+
+    /** The type's index among the call's types (the types are a handful: a scan will do). */
+    private int typeIndex(String type) {
+        for (int t = 0; t < types.size(); t++) {
+            if (types.get(t).equals(type)) {
+                return t;
+            }
+        }
+        types.add(type);
+        return types.size() - 1;
     }
 
     /** How many events the call counts (its reply's length). */
@@ -69,11 +86,17 @@ final class CountOps implements ScriptCall.Body {
 
     @Override
     public int count() {
-        return args.count();
+        return args.count() + types.size() + 1;
     }
 
     @Override
     public void writeTo(Resp out) {
         out.copy(args, 0, args.size());
+        for (String type : types) {
+            out.bulk(type);
+        }
+        out.open(places.size());
+        out.copy(places, 0, places.size());
+        out.close();
     }
 }

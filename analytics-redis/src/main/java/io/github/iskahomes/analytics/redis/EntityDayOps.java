@@ -9,22 +9,28 @@ import java.util.List;
 /**
  * The ops of a batch's events on one entity-day (one hash slot), as one {@link Script#APPLY} call with one segment
  * per event. An event's ops are gathered while its mutations are mapped and, when the event ends ({@link #end}),
- * written as RESP into the batch's array ({@link Batch#arena}) in their wire form ({@link Op}): counters from their
- * letters, a unique member from its tag and hash, positions and sums as decimals, with no op objects, value lists or
- * {@code String[]} of ARGV in between. The call's body is then those bytes, each segment behind its event's dedupe
- * check. Each segment is deduplicated by its event's uuid: on a Cluster (and with one call per slot) by the event's
- * {@link Marker} in the entity-day's own marker bucket ({@code …:marks}, KEYS[1]); on a standalone Redis, where the
- * batch is one script, by the event's count marker, which the segment names as {@code ('#', k)}: the k-th event count
- * of the script. Not thread-safe: one batch's planning owns it.
+ * written in their wire form ({@link Op}): their codes, key positions and counts as the bytes of the segment's head
+ * ({@link Batch#heads}), and the texts Redis stores as RESP into the batch's array ({@link Batch#arena}): counters
+ * from their letters, a unique member from its tag and hash, sums as decimals, with no op objects, value lists or
+ * {@code String[]} of ARGV in between. The call's body is then those bytes, each segment's head starting with its
+ * event's dedupe check. Each segment is deduplicated by its event's uuid: on a Cluster (and with one call per slot) by
+ * the event's {@link Marker} in the entity-day's own marker bucket ({@code …:marks}, KEYS[1]); on a standalone Redis,
+ * where the batch is one script, by the event's count marker, which the segment's head names as {@code '#'} and k:
+ * the k-th event count of the script. Not thread-safe: one batch's planning owns it.
  */
 final class EntityDayOps implements ScriptCall.Body {
-    /** What the entity-days of one planned batch share: the array their segments are written to, and scratch. */
+    /**
+     * What the entity-days of one planned batch share: the arrays their segments are written to (the texts as RESP,
+     * the heads' op bytes raw), and scratch.
+     */
     static final class Batch {
         final Resp arena;
+        final Resp heads;
         private final ArrayDeque<Pending> free = new ArrayDeque<>();
 
         Batch(int events) {
-            arena = new Resp(Math.max(1024, events * 192));
+            arena = new Resp(Math.max(1024, events * 160));
+            heads = new Resp(Math.max(256, events * 16));
         }
     }
 
@@ -85,16 +91,21 @@ final class EntityDayOps implements ScriptCall.Body {
     private int countersSlot = -1;
     /** Keys that span days (a lead's), created with the entity-day's first lead op. */
     private List<String> spanKeys = List.of();
-    /** Per segment: its event (its place in the batch), where its bytes are in the arena, its ops and ARGV. */
+    /**
+     * Per segment: its event (its place in the batch), where its texts are in the arena and its ops' bytes in the
+     * heads, its op count and its texts' count.
+     */
     private int segments;
     private int[] segmentData = new int[SEGMENT];
     /** A segment's entries in {@link #segmentData}, {@link #SEGMENT} per segment. */
     private static final int EVENT = 0;
     private static final int FROM = 1;
     private static final int LENGTH = 2;
-    private static final int OPS = 3;
-    private static final int ARGS = 4;
-    private static final int SEGMENT = 5;
+    private static final int HEAD_FROM = 3;
+    private static final int HEAD_LENGTH = 4;
+    private static final int OPS = 5;
+    private static final int TEXTS = 6;
+    private static final int SEGMENT = 7;
     /** Where the call's answers are: this group's place among the batch's entity-day calls. */
     final int index;
     /** The event whose segment is open, {@code -1} before the first. */
@@ -107,6 +118,7 @@ final class EntityDayOps implements ScriptCall.Body {
     /** Set by {@link #call}: each event's dedupe check. */
     private String[] markFields;
     private String[] markValues;
+    private int[] countPlaces;
 
     /** {@code marked}: the entity-day's marker bucket is KEYS[1] (one call per slot); otherwise it has none. */
     EntityDayOps(EntityKind kind, String counters, String expiry, String leadActionCap, int index, boolean marked,
@@ -239,13 +251,13 @@ final class EntityDayOps implements ScriptCall.Body {
             }
         }
         Resp out = batch.arena;
+        Resp head = batch.heads;
         int from = out.size();
         int fromCount = out.count();
+        int headFrom = head.size();
         int count = 0;
         if (letters != 0) {
-            out.bulk(Op.COUNTERS.code);
-            out.bulk(position(countersSlot));
-            out.bulk("1");
+            Op.COUNTERS.writeHead(head, countersSlot, 1);
             out.letters(letters);
             count++;
         }
@@ -257,11 +269,10 @@ final class EntityDayOps implements ScriptCall.Body {
                         && run < MAX_PAIRS) {
                     run++;
                 }
-                fields(out, ops.keys[o], ops.values, 2 * o, run);
+                fields(ops.keys[o], Arrays.asList(ops.values), 2 * o, run);
                 o += run - 1;
             } else {
-                out.bulk(op.code);
-                out.bulk(position(ops.keys[o]));
+                op.writeHead(head, ops.keys[o], 1);
                 if (op == Op.COUNTER) {
                     out.letters(1 << (int) ops.numbers[2 * o]);
                     out.bulk(ops.numbers[2 * o + 1]);
@@ -278,7 +289,7 @@ final class EntityDayOps implements ScriptCall.Body {
             List<String> metadata = ops.metadata;
             for (int f = 0; f < metadata.size(); f += 2 * MAX_PAIRS) {
                 int run = Math.min(MAX_PAIRS, (metadata.size() - f) / 2);
-                fields(out, countersSlot, metadata, f, run);
+                fields(countersSlot, metadata, f, run);
                 count++;
             }
         }
@@ -290,8 +301,10 @@ final class EntityDayOps implements ScriptCall.Body {
         data[s + EVENT] = lastEvent;
         data[s + FROM] = from;
         data[s + LENGTH] = out.size() - from;
+        data[s + HEAD_FROM] = headFrom;
+        data[s + HEAD_LENGTH] = head.size() - headFrom;
         data[s + OPS] = count;
-        data[s + ARGS] = out.count() - fromCount;
+        data[s + TEXTS] = out.count() - fromCount;
         ops.clear();
         batch.free.push(ops);
         open = null;
@@ -302,18 +315,11 @@ final class EntityDayOps implements ScriptCall.Body {
     private static final int MAX_PAIRS = Script.MAX_UNPACK / 2;
 
     /** {@code run} fields of one hash, their names and values from {@code values[from..]}: one HSET. */
-    private void fields(Resp out, int key, String[] values, int from, int run) {
-        fields(out, key, Arrays.asList(values), from, run);
-    }
-
-    private void fields(Resp out, int key, List<String> values, int from, int run) {
-        out.bulk(run == 1 ? Op.FIELD.code : Op.FIELDS.code);
-        out.bulk(position(key));
-        if (run > 1) {
-            out.bulk(ScriptCall.position(run));
-        }
+    private void fields(int key, List<String> values, int from, int run) {
+        Op op = run == 1 ? Op.FIELD : Op.FIELDS;
+        op.writeHead(batch.heads, key, run);
         for (int v = from; v < from + 2 * run; v++) {
-            out.bulk(values.get(v));
+            batch.arena.bulk(values.get(v));
         }
     }
 
@@ -335,20 +341,14 @@ final class EntityDayOps implements ScriptCall.Body {
     }
 
     /**
-     * A key's position in KEYS as the script reads it: a day key's from 1; a span key's as {@code -i} for the i-th
-     * after the day keys, since the day keys may still grow when a segment is written.
+     * The call, each segment headed by its event's dedupe check: {@code countPlaces[e]}, the event's count's place
+     * in the script (a standalone Redis; {@code countPlaces} is null otherwise), or its {@link Marker},
+     * {@code markFields[e]} and {@code markValues[e]} (one call per slot).
      */
-    private static String position(int slot) {
-        return slot >= 0 ? ScriptCall.position(slot + 1) : Integer.toString(slot);
-    }
-
-    /**
-     * The call, each segment headed by its event's dedupe check: {@code markFields[e]} and {@code markValues[e]}
-     * are the event's {@link Marker} (one call per slot) or {@code '#'} and its count's place in the script.
-     */
-    ScriptCall call(String[] markFields, String[] markValues) {
+    ScriptCall call(String[] markFields, String[] markValues, int[] countPlaces) {
         this.markFields = markFields;
         this.markValues = markValues;
+        this.countPlaces = countPlaces;
         String[] keyArray = new String[dayKeyCount + spanKeys.size()];
         for (int k = 0; k < dayKeyCount; k++) {
             keyArray[k] = dayKeys[2 * k + 1];
@@ -364,7 +364,7 @@ final class EntityDayOps implements ScriptCall.Body {
     public int count() {
         int count = 0;
         for (int s = 0; s < segments; s++) {
-            count += 3 + segmentData[SEGMENT * s + ARGS];
+            count += 1 + (countPlaces == null ? 2 : 0) + segmentData[SEGMENT * s + TEXTS];
         }
         return count;
     }
@@ -374,10 +374,40 @@ final class EntityDayOps implements ScriptCall.Body {
         for (int s = 0; s < segments; s++) {
             int at = SEGMENT * s;
             int event = segmentData[at + EVENT];
-            out.bulk(markFields[event]);
-            out.bulk(markValues[event]);
-            out.bulk(ScriptCall.position(segmentData[at + OPS]));
+            if (countPlaces != null) {
+                writeHead(out, countPlaces[event], segmentData[at + OPS], segmentData[at + TEXTS], batch.heads,
+                        segmentData[at + HEAD_FROM], segmentData[at + HEAD_LENGTH]);
+            } else {
+                writeHead(out, MARKED, segmentData[at + OPS], segmentData[at + TEXTS], batch.heads,
+                        segmentData[at + HEAD_FROM], segmentData[at + HEAD_LENGTH]);
+                out.bulk(markFields[event]);
+                out.bulk(markValues[event]);
+            }
             out.copy(batch.arena, segmentData[at + FROM], segmentData[at + LENGTH]);
         }
+    }
+
+    /** A segment's check: its own marker follows its head ({@code 'm'}). */
+    static final int MARKED = -1;
+    /** A segment's check: none ({@code '-'}, the idempotent index adds). */
+    static final int UNCHECKED = 0;
+
+    /**
+     * A segment's head, one binary argument: its check ({@code '#'} and the event count's place {@code check} in
+     * the script, {@code 'm'} for {@link #MARKED}, {@code '-'} for {@link #UNCHECKED}), its op count, the count of
+     * its texts, then its ops' bytes ({@link Op#writeHead}), {@code length} of them at {@code from} in {@code ops}.
+     */
+    static void writeHead(Resp out, int check, int opCount, int texts, Resp ops, int from, int length) {
+        out.open((check > 0 ? 4 : 1) + 5 + length);
+        if (check > 0) {
+            out.u8('#');
+            out.u24(check);
+        } else {
+            out.u8(check == MARKED ? 'm' : '-');
+        }
+        out.u16(opCount);
+        out.u24(texts);
+        out.copy(ops, from, length);
+        out.close();
     }
 }

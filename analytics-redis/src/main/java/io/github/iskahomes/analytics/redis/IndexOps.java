@@ -3,8 +3,9 @@ package io.github.iskahomes.analytics.redis;
 import java.util.LinkedHashSet;
 
 /**
- * One index shard's new members for a batch: one {@link Script#APPLY} call of one segment without marker ({@code ''}:
- * the adds are idempotent, so no uuid check), of {@link Op#MEMBERS} ops of up to {@link Script#MAX_UNPACK} members each.
+ * One index shard's new members for a batch: one {@link Script#APPLY} call of one segment without a check
+ * ({@link EntityDayOps#UNCHECKED}: the adds are idempotent, so no uuid check), of {@link Op#MEMBERS} ops of up to
+ * {@link Script#MAX_UNPACK} members each.
  */
 final class IndexOps {
     private final String key;
@@ -23,26 +24,27 @@ final class IndexOps {
     }
 
     ScriptCall call() {
-        int chunks = (members.size() + Script.MAX_UNPACK - 1) / Script.MAX_UNPACK;
-        String[] args = new String[3 + Op.MEMBERS.argCount(0) * chunks + members.size()];
-        int a = 0;
-        args[a++] = "";
-        args[a++] = "";
-        args[a++] = ScriptCall.position(chunks);
-        int left = members.size();
-        int inChunk = 0;
-        for (String member : members) {
-            if (inChunk == 0) {
-                inChunk = Math.min(left, Script.MAX_UNPACK);
-                args[a++] = Op.MEMBERS.code;
-                args[a++] = "1";
-                args[a++] = ScriptCall.position(inChunk);
-            }
-            args[a++] = member;
-            inChunk--;
-            left--;
+        String[] texts = members.toArray(new String[0]);
+        int chunks = (texts.length + Script.MAX_UNPACK - 1) / Script.MAX_UNPACK;
+        Resp ops = new Resp(Op.MEMBERS.headBytes() * chunks);
+        for (int left = texts.length; left > 0; left -= Script.MAX_UNPACK) {
+            Op.MEMBERS.writeHead(ops, 0, Math.min(left, Script.MAX_UNPACK));
         }
+        ScriptCall.Body body = new ScriptCall.Body() {
+            @Override
+            public int count() {
+                return 1 + texts.length;
+            }
+
+            @Override
+            public void writeTo(Resp out) {
+                EntityDayOps.writeHead(out, EntityDayOps.UNCHECKED, chunks, texts.length, ops, 0, ops.size());
+                for (String member : texts) {
+                    out.bulk(member);
+                }
+            }
+        };
         return new ScriptCall(Script.APPLY, new String[] {key}, new ScriptCall.Header(expiry, 1, leadActionCap),
-                ScriptCall.Body.of(args), 1);
+                body, 1);
     }
 }

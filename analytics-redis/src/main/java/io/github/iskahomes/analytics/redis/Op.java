@@ -2,9 +2,11 @@ package io.github.iskahomes.analytics.redis;
 
 /**
  * The ops an {@link Script#APPLY} segment carries: the one definition of what the writer encodes and the script's
- * {@code apply} function decodes. On the wire an op is its {@link #code}, the position of its key in KEYS
- * ({@code -j} for the j-th key that spans days), then its arguments as its {@link #shape} says. The op table in
- * docs/analytics-redis.md is this enum, row for row (a test keeps them equal).
+ * {@code apply} function decodes. On the wire a segment is one argument of bytes, its head, then the texts its ops
+ * store as ARGV, in op order (each an object and a Lua string Redis makes per call: positions, counts and codes go in
+ * the head instead). In the head an op is its {@link #code}'s byte, its key's 16-bit position in KEYS
+ * ({@link #position}) and, for the counted shapes, a 16-bit count; its texts are as its {@link #shape} says. The op
+ * table in docs/analytics-redis.md is this enum, row for row (a test keeps them equal).
  */
 enum Op {
     /**
@@ -41,26 +43,28 @@ enum Op {
     /** Appends to a list kept at most the lead-action cap long. */
     APPEND("l", Shape.VALUE, "RPUSH key value, LTRIM key -cap -1", "a lead's action list");
 
-    /** How an op's arguments follow its code and key position. */
+    /** What an op has in the segment's head after its code and key position, and which texts it sends. */
     enum Shape {
-        /** One argument. */
-        VALUE("value"),
-        /** Two arguments. */
-        FIELD_VALUE("field value"),
-        /** A count, then that many arguments (at most {@link Script#MAX_UNPACK}). */
-        COUNTED_VALUES("count value…"),
-        /** A count, then that many pairs. */
-        COUNTED_PAIRS("count (field value)…");
+        /** One text. */
+        VALUE("", "value"),
+        /** Two texts. */
+        FIELD_VALUE("", "field value"),
+        /** A count in the head, then that many texts (at most {@link Script#MAX_UNPACK}). */
+        COUNTED_VALUES(" count", "value…"),
+        /** A count in the head, then that many pairs of texts. */
+        COUNTED_PAIRS(" count", "(field value)…");
 
-        /** The arguments as the docs write them. */
-        final String wire;
+        /** The op's head after its code and key, and its texts, as the docs write them. */
+        final String head;
+        final String texts;
 
-        Shape(String wire) {
-            this.wire = wire;
+        Shape(String head, String texts) {
+            this.head = head;
+            this.texts = texts;
         }
     }
 
-    /** The one-letter code the script dispatches on. */
+    /** The one-letter code the script dispatches on (its byte in the head). */
     final String code;
     final Shape shape;
     /** The Redis commands the script runs for it. */
@@ -75,19 +79,51 @@ enum Op {
         this.usedFor = usedFor;
     }
 
-    /** How many ARGV elements the op takes with {@code elements} values (members, or field-value pairs). */
-    int argCount(int elements) {
+    /** The largest count a counted op's head holds, and the first span key's position. */
+    static final int SPAN_KEYS = 1 << 15;
+
+    /**
+     * A key's position in the head: a day key's (slot k, from 0) as k + 1, the i-th key that spans days ({@code -1 - i})
+     * as {@link #SPAN_KEYS} + i + 1, since the day keys may still grow when a segment is written.
+     */
+    static int position(int slot) {
+        if (slot >= SPAN_KEYS - 1) {
+            throw new IllegalStateException("an entity-day call has more than " + (SPAN_KEYS - 1) + " day keys");
+        }
+        return slot >= 0 ? slot + 1 : SPAN_KEYS - slot;
+    }
+
+    /** This op's part of a segment's head: its code, its key's {@link #position} and the count of a counted shape. */
+    void writeHead(Resp out, int slot, int elements) {
+        out.u8(code.charAt(0));
+        out.u16(position(slot));
+        if (counted()) {
+            out.u16(elements);
+        }
+    }
+
+    /** How many bytes the op takes in a segment's head. */
+    int headBytes() {
+        return counted() ? 5 : 3;
+    }
+
+    private boolean counted() {
+        return shape == Shape.COUNTED_VALUES || shape == Shape.COUNTED_PAIRS;
+    }
+
+    /** How many texts the op sends with {@code elements} values (members, or field-value pairs). */
+    int texts(int elements) {
         return switch (shape) {
-            case VALUE -> 3;
-            case FIELD_VALUE -> 4;
-            case COUNTED_VALUES -> 3 + elements;
-            case COUNTED_PAIRS -> 3 + 2 * elements;
+            case VALUE -> 1;
+            case FIELD_VALUE -> 2;
+            case COUNTED_VALUES -> elements;
+            case COUNTED_PAIRS -> 2 * elements;
         };
     }
 
     /** This op's row of the docs' op table. */
     String docRow() {
-        return "| `" + code + "` | `" + name() + "` | `" + code + " key " + shape.wire + "` | `" + commands + "` | "
-                + usedFor + " |";
+        return "| `" + code + "` | `" + name() + "` | `" + code + " key" + shape.head + "` | `" + shape.texts + "` | `"
+                + commands + "` | " + usedFor + " |";
     }
 }

@@ -9,7 +9,6 @@ import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -306,11 +305,11 @@ final class RedisStore implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     RedisFuture<Object> script(ScriptCall call, boolean load) {
-        if (load) {
-            return async.eval(call.script.body(), ScriptOutputType.MULTI, call.keys, call.args());
-        }
-        RedisFuture<?> reply = async.dispatch(io.lettuce.core.protocol.CommandType.EVALSHA,
-                new io.lettuce.core.output.NestedMultiOutput<>(Utf8Codec.INSTANCE), new ScriptArgs(call));
+        // The ARGV hold binary heads (Op): both go through ScriptArgs, which writes them as the bytes they are.
+        RedisFuture<?> reply = async.dispatch(load ? io.lettuce.core.protocol.CommandType.EVAL
+                        : io.lettuce.core.protocol.CommandType.EVALSHA,
+                new io.lettuce.core.output.NestedMultiOutput<>(Utf8Codec.INSTANCE),
+                load ? ScriptArgs.eval(call) : new ScriptArgs(call));
         return (RedisFuture<Object>) reply;
     }
 }

@@ -143,6 +143,50 @@ final class Resp {
         count++;
     }
 
+    /**
+     * Starts a bulk string of {@code length} bytes that the caller then writes ({@link #u8}, {@link #u16},
+     * {@link #u24}, {@link #copy}) and ends with {@link #close}: a binary header argument of the wire ({@link Op}).
+     */
+    void open(int length) {
+        header(length);
+        count++;
+    }
+
+    /** Ends the bulk string {@link #open} started. */
+    void close() {
+        crlf();
+    }
+
+    /** One byte of a binary argument. */
+    void u8(int value) {
+        check(value, 0xFF);
+        room(1);
+        bytes[size++] = (byte) value;
+    }
+
+    /** A big-endian 16-bit number of a binary argument. */
+    void u16(int value) {
+        check(value, 0xFFFF);
+        room(2);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
+    }
+
+    /** A big-endian 24-bit number of a binary argument. */
+    void u24(int value) {
+        check(value, 0xFFFFFF);
+        room(3);
+        bytes[size++] = (byte) (value >>> 16);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
+    }
+
+    private static void check(int value, int max) {
+        if (value < 0 || value > max) {
+            throw new IllegalStateException("a script call's header value " + value + " is past its field's " + max);
+        }
+    }
+
     /** The bytes {@code from..from+length} of {@code other}: bulk strings written there, copied as they are. */
     void copy(Resp other, int from, int length) {
         room(length);
@@ -158,9 +202,9 @@ final class Resp {
         }
     }
 
-    /** The bulk strings written (copied ones too), read back as text: for EVAL, whose API takes strings, and tests. */
-    String[] strings() {
-        List<String> strings = new ArrayList<>();
+    /** The bulk strings written (copied ones too), read back as bytes: for the tests, which decode the wire. */
+    List<byte[]> bulks() {
+        List<byte[]> bulks = new ArrayList<>();
         int at = 0;
         while (at < size) {
             int length = 0;
@@ -168,10 +212,10 @@ final class Resp {
                 length = length * 10 + bytes[at] - '0';
             }
             at += 2;
-            strings.add(new String(bytes, at, length, StandardCharsets.UTF_8));
+            bulks.add(Arrays.copyOfRange(bytes, at, at + length));
             at += length + 2;
         }
-        return strings.toArray(new String[0]);
+        return bulks;
     }
 
     private void header(int length) {

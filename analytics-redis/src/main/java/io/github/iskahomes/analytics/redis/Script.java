@@ -30,12 +30,13 @@ record Script(String body, String sha) {
      * Applies the mutations of one or more events to one entity-day (one hash slot), each at most once per uuid.
      * KEYS[1..n] are keys of that day, all expiring at ARGV[1]; on a Cluster (one call per slot) KEYS[1] is the
      * entity-day's counters hash, which is also its first marker bucket. KEYS[n+1..] are lead keys that span days: their expiry only ever moves later.
-     * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: its dedupe check as two arguments (a
-     * {@link Marker}'s field and value, checked and added in the marker bucket; {@code '#', k}: the k-th event count of
-     * the same {@link #MANY} script decides; {@code '', ''}: no check, for idempotent index entries), the number of
-     * ops, then the ops, each its {@link Op} wire code, its key's position in KEYS (a day key's from 1; a span key's
-     * as {@code -j}, the j-th after the n day keys, since a segment is written before its call's day keys are all
-     * known) and its arguments as {@link Op.Shape} says. The writer keeps a counted op at most {@link #MAX_UNPACK} elements, since {@code unpack}
+     * ARGV[2] = n, ARGV[3] = lead-action cap, then one segment per event: one argument of bytes, its head, then its
+     * texts. The head holds its dedupe check ({@code 'm'}: a {@link Marker}'s field and value follow as two ARGV,
+     * checked and added in the marker bucket; {@code '#'} and k: the k-th event count of the same {@link #MANY} script
+     * decides; {@code '-'}: no check, for idempotent index entries), its op count, its texts' count, then each op's
+     * {@link Op} code, its key's position in KEYS (a day key's from 1; a span key's as 32768 + j, the j-th after the n
+     * day keys, since a segment is written before its call's day keys are all known) and a count where its
+     * {@link Op.Shape} has one; the texts follow as that shape says. The writer keeps a counted op at most {@link #MAX_UNPACK} elements, since {@code unpack}
      * of a range is limited by Lua's C stack. The check and the ops of one segment are atomic together, so an event is
      * never half-applied to a slot. Returns one 1 (applied now) or 0 (applied before) per segment.
      *
@@ -55,8 +56,9 @@ record Script(String body, String sha) {
     /**
      * Counts events per type for one day and uuid shard, at most once per uuid. KEYS[1] = the shard's hash of counts
      * per type, KEYS[2..] = the first-level marker buckets its events fall in; ARGV[1] = the day's expiry, ARGV[2] =
-     * the shard's number of first-level buckets, then per event its bucket's position in KEYS, its {@link Marker}'s
-     * field and value, and its type. The shard's number of markers ({@code @marks} in the counts hash) picks the
+     * the shard's number of first-level buckets, then per event its {@link Marker}'s field and value, then the call's
+     * event types, and last one argument of bytes: per event its bucket's 16-bit position in KEYS and its type's index
+     * among those types. The shard's number of markers ({@code @marks} in the counts hash) picks the
      * level of buckets new markers go to; each level's buckets are made all at once, with the day's expiry, when the
      * shard reaches it ({@code @level}). Returns one 1 (counted now) or 0
      * (counted before) per event, and notes the same per event for the {@code '#', k} checks of later parts of a
@@ -67,11 +69,12 @@ record Script(String body, String sha) {
 
     /**
      * For a standalone Redis, where any keys may share a call: the calls of a whole batch as one. ARGV is a sequence
-     * of parts, each {@code kind keyCount argCount} followed by that many arguments of a {@link #APPLY} ({@code a})
-     * or {@link #COUNT} ({@code c}) call, whose keys come next in KEYS; an {@code A} part is an apply call without its
-     * first three arguments, which are the last {@code a} part's expiry and cap and its key count. Each part behaves exactly as its own call
+     * of parts, each one argument of bytes (its kind, key count and argument count) followed by that many arguments of
+     * a {@link #APPLY} ({@code a}) or {@link #COUNT} ({@code c}) call, whose keys come next in KEYS; an {@code a} part's
+     * head also holds its number of day keys, and its expiry and cap come first; an {@code A} part is an apply call
+     * without them, which are the last {@code a} part's, and with only day keys. Each part behaves exactly as its own call
      * would; the reply is the parts' replies concatenated. The whole batch is atomic, so the counts come first and an
-     * event's entity-day segments take their check from its count ({@code '#', k}): one marker per event.
+     * event's entity-day segments take their check from its count ({@code '#'} and k): one marker per event.
      */
     static final Script MANY = load("many.lua");
 

@@ -23,12 +23,17 @@ final class ScriptArgs extends CommandArgs<String, String> {
         this(call.script.sha(), call);
     }
 
+    /** The arguments of an {@code EVAL} of the call: its script's body instead of its sha. */
+    static ScriptArgs eval(ScriptCall call) {
+        return new ScriptArgs(call.script.body(), call);
+    }
+
     /** The arguments of an EVALSHA of {@code sha} with these keys and ARGV. */
     ScriptArgs(String sha, String[] keys, String[] args) {
         this(sha, new ScriptCall(null, keys, null, ScriptCall.Body.of(args), 0));
     }
 
-    private ScriptArgs(String sha, ScriptCall call) {
+    private ScriptArgs(String sha, ScriptCall call) { // or the script's body, for EVAL
         super(Utf8Codec.INSTANCE);
         this.sha = sha;
         this.keys = call.keys;
@@ -60,7 +65,7 @@ final class ScriptArgs extends CommandArgs<String, String> {
 
     @Override
     public String toCommandString() {
-        return sha + " " + keys.length + " " + String.join(" ", keys) + " " + call.argCount() + " arguments";
+        return (sha.length() == 40 ? sha : "<script>") + " " + keys.length + " " + String.join(" ", keys) + " " + call.argCount() + " arguments";
     }
 
     @Override

@@ -79,11 +79,11 @@ final class ScriptCall {
         body.writeTo(out);
     }
 
-    /** The call's ARGV as text: for EVAL, whose API takes strings, and for the tests. */
-    String[] args() {
+    /** The call's ARGV as bytes: for the tests, which decode the wire. */
+    List<byte[]> args() {
         Resp out = new Resp(1024);
         writeArgs(out);
-        return out.strings();
+        return out.bulks();
     }
 
     /** The reply read once as flags: every event of a batch asks for its parts. */
@@ -126,9 +126,10 @@ final class ScriptCall {
     }
 
     /**
-     * A {@link Script#MANY} call's ARGV: per call {@code kind keyCount argCount} and its ARGV. An apply call whose
-     * header the last full one's is goes as {@code 'A'}, without it (3 of the 15-17 ARGV of an entity-day part, each a
-     * Lua string Redis makes per call).
+     * A {@link Script#MANY} call's ARGV: per call one argument of bytes, its head (its kind {@code 'a'}, {@code 'A'}
+     * or {@code 'c'}, its 24-bit key count, the 24-bit count of its ARGV after the head and, for {@code 'a'}, its
+     * 24-bit number of day keys), then its ARGV. An apply call whose header the last full one's is goes as {@code 'A'}:
+     * no expiry or cap, each a Lua string Redis would make per call.
      */
     private record Many(List<ScriptCall> calls) implements Body {
         @Override
@@ -137,7 +138,7 @@ final class ScriptCall {
             Header last = null;
             for (ScriptCall call : calls) {
                 boolean shared = shares(last, call);
-                count += 3 + (shared ? call.body.count() : call.argCount());
+                count += 1 + (call.header != null && !shared ? 2 : 0) + call.body.count();
                 last = shared || call.header == null ? last : call.header;
             }
             return count;
@@ -148,15 +149,20 @@ final class ScriptCall {
             Header last = null;
             for (ScriptCall call : calls) {
                 boolean shared = shares(last, call);
-                out.bulk(call.header == null ? "c" : shared ? "A" : "a");
-                out.bulk(position(call.keys.length));
-                if (shared) {
-                    out.bulk(position(call.body.count()));
-                    call.body.writeTo(out);
-                } else {
-                    out.bulk(position(call.argCount()));
-                    call.writeArgs(out);
+                boolean full = call.header != null && !shared;
+                out.open(full ? 10 : 7);
+                out.u8(call.header == null ? 'c' : shared ? 'A' : 'a');
+                out.u24(call.keys.length);
+                out.u24((full ? 2 : 0) + call.body.count());
+                if (full) {
+                    out.u24(call.header.dayKeys);
                 }
+                out.close();
+                if (full) {
+                    out.bulk(call.header.expiry);
+                    out.bulk(call.header.cap);
+                }
+                call.body.writeTo(out);
                 last = shared || call.header == null ? last : call.header;
             }
         }

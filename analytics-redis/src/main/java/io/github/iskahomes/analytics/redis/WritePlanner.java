@@ -198,6 +198,7 @@ final class WritePlanner {
             countStart[count.index] = counted;
             counted += count.size();
         }
+        int[] countPlaces = oneCall ? new int[plans.size()] : null;
         if (oneCall) {
             // The batch is one script: the counts run first, and an event's segments name its count's answer.
             calls.addAll(countCalls);
@@ -205,8 +206,7 @@ final class WritePlanner {
                 if (countOf[e] == null) {
                     throw new IllegalStateException("event " + plans.get(e).uuid() + " has no event count to mark");
                 }
-                markFields[e] = "#";
-                markValues[e] = Integer.toString(countStart[countOf[e][0]] + countOf[e][1] + 1);
+                countPlaces[e] = countStart[countOf[e][0]] + countOf[e][1] + 1;
             }
         }
         // Index entries before entity-days: they are idempotent, and an entity is then never left with data nobody
@@ -216,7 +216,7 @@ final class WritePlanner {
         }
         List<ScriptCall> groupCalls = new ArrayList<>(groupList.size());
         for (EntityDayOps group : groupList) {
-            ScriptCall call = group.call(markFields, markValues);
+            ScriptCall call = group.call(markFields, markValues, countPlaces);
             groupCalls.add(call);
             calls.add(call);
         }

@@ -129,8 +129,16 @@ local function build(counts, buckets, level, at)
   end
 end
 
+-- The bytes of the wire's binary header arguments, read several at a time: one C call for a segment's check, one
+-- per op (its code and key position) and one per count.
+local byte = string.byte
+
 -- One apply call or part: KEYS ko+1..ko+nk (the first n of them day keys expiring at at, the rest keys that span
--- days), its lead-action cap, and its segments in ARGV[i..last].
+-- days), its lead-action cap, and its segments in ARGV[i..last]. A segment is one argument of bytes, its head (Op in
+-- the Java writer; big-endian numbers): the check ('#' and the 24-bit place of the event's count in this script,
+-- 'm' with the marker's field and value as the next two ARGV, or '-' for none), a 16-bit op count, the 24-bit count
+-- of the segment's texts, then per op its code, its key's 16-bit position (32768 + j for the j-th key after the n
+-- day keys) and for C, H and S a 16-bit count. Only the texts Redis stores follow as ARGV, in op order.
 local function apply(ko, nk, at, n, capText, i, last, out)
   local cap = -N[capText]
   -- membersOf: the members (tag then decimal, Keys.uniqueMember) of applied segments by the counter field their
@@ -138,58 +146,57 @@ local function apply(ko, nk, at, n, capText, i, last, out)
   local ck
   local fieldCount = 0
   while i <= last do
-    local f = ARGV[i]
-    local v = ARGV[i + 1]
-    local ops = N[ARGV[i + 2]]
-    i = i + 3
+    local h = ARGV[i]
+    i = i + 1
+    local check = byte(h, 1)
+    local p = 2
     local new
-    if f == '' then
-      new = true
-    elseif f == '#' then
-      new = fresh[N[v]]
+    if check == 35 then -- '#'
+      local a, b, c = byte(h, 2, 4)
+      new = fresh[(a * 256 + b) * 256 + c]
+      p = 5
+    elseif check == 109 then -- 'm'
+      new = mark(KEYS[ko + 1], ARGV[i], ARGV[i + 1], at)
+      i = i + 2
     else
-      new = mark(KEYS[ko + 1], f, v, at)
+      new = true
     end
+    local o1, o2, t1, t2, t3 = byte(h, p, p + 4)
+    p = p + 5
     if not new then
       out[#out + 1] = 0
-      for _ = 1, ops do
-        local op = ARGV[i]
-        if op == 'h' or op == 'c' or op == 'u' then
-          i = i + 4
-        elseif op == 'H' then
-          i = i + 3 + 2 * N[ARGV[i + 2]]
-        elseif op == 'S' or op == 'C' then
-          i = i + 3 + N[ARGV[i + 2]]
-        else
-          i = i + 3
-        end
-      end
+      i = i + (t1 * 256 + t2) * 256 + t3
     else
       out[#out + 1] = 1
-      for _ = 1, ops do
-        local op = ARGV[i]
-        local k = N[ARGV[i + 1]]
-        -- A span key's position is -j, for the j-th after the n day keys: the writer encodes a segment before it
-        -- knows how many day keys its call will have.
-        if k < 0 then
-          k = n - k
+      for _ = 1, o1 * 256 + o2 do
+        local op, k1, k2 = byte(h, p, p + 2)
+        p = p + 3
+        local k = k1 * 256 + k2
+        -- A span key's position is 32768 + j, for the j-th after the n day keys: the writer encodes a segment before
+        -- it knows how many day keys its call will have.
+        if k >= 32768 then
+          k = n + k - 32768
         end
         local key = KEYS[ko + k]
-        if op == 'C' or op == 'c' then
+        if op == 67 or op == 99 then -- 'C' (fields each by 1) or 'c' (a field and its sum)
           if not ck then
             ck = k
           elseif ck ~= k then
             return redis.error_reply('analytics: counters of two hashes in one call')
           end
           local from, to, by
-          if op == 'C' then
-            from = i + 3
-            to = i + 2 + N[ARGV[i + 2]]
+          if op == 67 then
+            local c1, c2 = byte(h, p, p + 1)
+            p = p + 2
+            from = i
+            to = i + c1 * 256 + c2 - 1
             by = 1
+            i = to + 1
           else
-            from = i + 2
-            to = from
-            by = N[ARGV[i + 3]]
+            from = i
+            to = i
+            by = N[ARGV[i + 1]]
+            i = i + 2
           end
           for a = from, to do
             local field = ARGV[a]
@@ -201,17 +208,16 @@ local function apply(ko, nk, at, n, capText, i, last, out)
             end
             sums[field] = sum + by
           end
-          i = op == 'C' and to + 1 or i + 4
-        elseif op == 'i' then
-          local by = ARGV[i + 2]
+        elseif op == 105 then -- 'i'
+          local by = ARGV[i]
           if redis.call('INCRBY', key, by) == N[by] then
             created[k] = true
           end
-          i = i + 3
-        elseif op == 'u' then
-          -- Every event adding to this unique metric also increments the counter field ARGV[i + 2] in the same
-          -- call: where the member goes (inline or the sketch) is decided by that field's sum, below.
-          local field = ARGV[i + 2]
+          i = i + 1
+        elseif op == 117 then -- 'u'
+          -- Every event adding to this unique metric also increments the counter field ARGV[i] in the same call:
+          -- where the member goes (inline or the sketch) is decided by that field's sum, below.
+          local field = ARGV[i]
           local members = membersOf[field]
           if not members then
             members = {k = k}
@@ -219,36 +225,40 @@ local function apply(ko, nk, at, n, capText, i, last, out)
           elseif members.k ~= k then
             return redis.error_reply('analytics: one counter field moves two sketches')
           end
-          members[#members + 1] = ARGV[i + 3]
-          i = i + 4
-        elseif op == 'h' then
-          if redis.call('HSET', key, ARGV[i + 2], ARGV[i + 3]) > 0 then
+          members[#members + 1] = ARGV[i + 1]
+          i = i + 2
+        elseif op == 104 then -- 'h'
+          if redis.call('HSET', key, ARGV[i], ARGV[i + 1]) > 0 then
             created[k] = true
           end
-          i = i + 4
-        elseif op == 'H' then
-          local last = i + 2 + 2 * N[ARGV[i + 2]]
-          if redis.call('HSET', key, unpack(ARGV, i + 3, last)) > 0 then
+          i = i + 2
+        elseif op == 72 then -- 'H'
+          local c1, c2 = byte(h, p, p + 1)
+          p = p + 2
+          local upto = i + 2 * (c1 * 256 + c2) - 1
+          if redis.call('HSET', key, unpack(ARGV, i, upto)) > 0 then
             created[k] = true
           end
-          i = last + 1
-        elseif op == 's' then
-          if redis.call('SADD', key, ARGV[i + 2]) > 0 then
+          i = upto + 1
+        elseif op == 115 then -- 's'
+          if redis.call('SADD', key, ARGV[i]) > 0 then
             created[k] = true
           end
-          i = i + 3
-        elseif op == 'S' then
-          local last = i + 2 + N[ARGV[i + 2]]
-          if redis.call('SADD', key, unpack(ARGV, i + 3, last)) > 0 then
+          i = i + 1
+        elseif op == 83 then -- 'S'
+          local c1, c2 = byte(h, p, p + 1)
+          p = p + 2
+          local upto = i + c1 * 256 + c2 - 1
+          if redis.call('SADD', key, unpack(ARGV, i, upto)) > 0 then
             created[k] = true
           end
-          i = last + 1
-        elseif op == 'l' then
-          redis.call('RPUSH', key, ARGV[i + 2])
+          i = upto + 1
+        elseif op == 108 then -- 'l'
+          redis.call('RPUSH', key, ARGV[i])
           redis.call('LTRIM', key, T[cap], '-1')
-          i = i + 3
+          i = i + 1
         else
-          return redis.error_reply('analytics: unknown op ' .. tostring(op))
+          return redis.error_reply('analytics: unknown op ' .. tostring(op and string.char(op)))
         end
         if k > n then
           created[k] = true
@@ -328,9 +338,15 @@ local function apply(ko, nk, at, n, capText, i, last, out)
   end
 end
 
+-- One count call or part: ARGV[i] the day's expiry, ARGV[i + 1] the shard's number of first-level buckets, then per
+-- event its marker's field and value, then the call's event types, and last one argument of bytes: per event its
+-- bucket's 16-bit position in KEYS and its type's 8-bit index among those types.
 local function count(ko, i, last, out)
   local at = ARGV[i]
   local buckets = N[ARGV[i + 1]]
+  local places = ARGV[last]
+  local events = #places / 3
+  local typesFrom = i + 2 + 2 * events
   local counts = KEYS[ko + 1]
   local state = redis.call('HMGET', counts, '@marks', '@level')
   local marks = tonumber(state[1]) or 0
@@ -355,18 +371,13 @@ local function count(ko, i, last, out)
     end
   end
   -- Counted events per type, summed over the call: one HINCRBY per type, one for '@marks'.
-  local types = {}
-  local sums = {}
+  local perType = {}
   local added = 0
-  for j = i + 2, last, 4 do
-    if markCounted(KEYS[ko + N[ARGV[j]]], level, ARGV[j + 1], ARGV[j + 2]) then
-      local type = ARGV[j + 3]
-      local sum = sums[type]
-      if not sum then
-        types[#types + 1] = type
-        sum = 0
-      end
-      sums[type] = sum + 1
+  for e = 0, events - 1 do
+    local a, b, t = byte(places, 3 * e + 1, 3 * e + 3)
+    local j = i + 2 + 2 * e
+    if markCounted(KEYS[ko + a * 256 + b], level, ARGV[j], ARGV[j + 1]) then
+      perType[t] = (perType[t] or 0) + 1
       added = added + 1
       out[#out + 1] = 1
       fresh[#fresh + 1] = true
@@ -375,8 +386,11 @@ local function count(ko, i, last, out)
       fresh[#fresh + 1] = false
     end
   end
-  for t = 1, #types do
-    redis.call('HINCRBY', counts, types[t], T[sums[types[t]]])
+  for t = 0, last - typesFrom - 1 do
+    local sum = perType[t]
+    if sum then
+      redis.call('HINCRBY', counts, ARGV[typesFrom + t], T[sum])
+    end
   end
   if added > 0 then
     redis.call('HINCRBY', counts, '@marks', T[added])

@@ -73,6 +73,7 @@ public final class ScriptArgumentCost {
             smallInts.add(Integer.toString(value));
             blob.append((char) value);
         }
+        String fifteenJoined = String.join("", fifteen);
         String perEvent = "for e = 1, #ARGV do ";
         return List.of(
                 new Case("1 ARGV per event, script returns at once", "return 0", one),
@@ -83,6 +84,10 @@ public final class ScriptArgumentCost {
                 new Case("the same " + SMALL_INTS + " as bytes of one ARGV, read with string.byte and summed",
                         "local b = ARGV[1] local s = 0 for p = 1, #b do s = s + string.byte(b, p) end return s",
                         List.of(blob.toString())),
+                new Case("the same 15 texts as one ARGV, each cut out with string.sub",
+                        "local b = ARGV[1] local n = 0 for p = 1, #b, 19 do"
+                                + " if string.sub(b, p, p + 18) then n = n + 1 end end return n",
+                        List.of(fifteenJoined)),
                 new Case("1 ARGV per event and 5 redis.call('EXISTS') (a read, no key)",
                         perEvent + "for j = 1, 5 do redis.call('EXISTS', 'k') end end return 0", one),
                 new Case("1 ARGV per event and 5 HINCRBY into the event's own small hash",
