@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -469,6 +470,41 @@ class IngestorTest {
         probe.redis().scriptFlush();
         assertThat(ingestor.ingest(scenario.events).ingested()).isEqualTo(20);
         scenario.assertState(ingestor.reader());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void evalSendsAScriptCallsBinaryHeadsAsTheBytesTheyAre() {
+        // EVAL is the runner's last resort, for a server that lost the scripts again after they were loaded: it
+        // carries the script itself and the same ARGV, whose segment and part heads are bytes no text codec keeps.
+        io.github.iskahomes.analytics.core.internal.EventValidator validator =
+                new io.github.iskahomes.analytics.core.internal.EventValidator(config.validationRules());
+        List<io.github.iskahomes.analytics.core.internal.MutationPlan> plans = Stream.of(
+                        view("L1", "S1", Scenario.NOON), view("L1", "S2", Scenario.NOON), view("L2", "S1", Scenario.NOON))
+                .map(event -> io.github.iskahomes.analytics.core.internal.MetricContract.plan(
+                        ((io.github.iskahomes.analytics.core.internal.Validation.Accepted) validator.validate(event,
+                                Instant.now())).event()))
+                .toList();
+        WritePlanner planner = new WritePlanner(new Keys(config.keyPrefix(), config.indexShards()), config, true);
+        probe.redis().scriptFlush();
+        List<List<Object>> replies = new ArrayList<>();
+        try (RedisStore store = RedisStore.open(redis.uri(), Duration.ofSeconds(5))) {
+            for (int run = 0; run < 2; run++) {
+                ScriptCall many = ScriptCall.many(planner.plan(plans).calls());
+                many.future = store.script(many, true);
+                store.flush();
+                replies.add((List<Object>) store.await(many.future, store.deadline()));
+            }
+        }
+        // The first run applied every part (counts, index entries, entity-days); the second found every uuid.
+        assertThat(replies.get(0)).hasSize(7).containsOnly(1L);
+        assertThat(replies.get(1)).containsExactly(0L, 0L, 0L, 1L, 0L, 0L, 0L);
+        Map<String, Long> views = new TreeMap<>();
+        ingestor.reader().forEachEntity(EntityKind.LISTING, Scenario.DAY, 100,
+                chunk -> chunk.forEach(day -> views.put(day.entity().id(), day.counter("total_views"))));
+        assertThat(views).isEqualTo(Map.of("L1", 2L, "L2", 1L));
+        assertThat(ingestor.reader().eventCounts(Scenario.DAY))
+                .containsEntry(io.github.iskahomes.analytics.core.EventType.PROPERTY_VIEW, 3L);
     }
 
     @Test
