@@ -374,12 +374,9 @@ final class EntityDayOps implements ScriptCall.Body {
         for (int s = 0; s < segments; s++) {
             int at = SEGMENT * s;
             int event = segmentData[at + EVENT];
-            if (countPlaces != null) {
-                writeHead(out, countPlaces[event], segmentData[at + OPS], segmentData[at + TEXTS], batch.heads,
-                        segmentData[at + HEAD_FROM], segmentData[at + HEAD_LENGTH]);
-            } else {
-                writeHead(out, MARKED, segmentData[at + OPS], segmentData[at + TEXTS], batch.heads,
-                        segmentData[at + HEAD_FROM], segmentData[at + HEAD_LENGTH]);
+            writeHead(out, countPlaces != null ? countPlaces[event] : MARKED, segmentData[at + OPS],
+                    segmentData[at + TEXTS], batch.heads, segmentData[at + HEAD_FROM], segmentData[at + HEAD_LENGTH]);
+            if (countPlaces == null) {
                 out.bulk(markFields[event]);
                 out.bulk(markValues[event]);
             }

@@ -79,7 +79,7 @@ enum Op {
         this.usedFor = usedFor;
     }
 
-    /** The largest count a counted op's head holds, and the first span key's position. */
+    /** Where span keys' positions start: the first is SPAN_KEYS + 1, so day keys are below it. */
     static final int SPAN_KEYS = 1 << 15;
 
     /**
