@@ -47,13 +47,9 @@ final class CopyCeiling {
     private CopyCeiling() {
     }
 
-    /** Runs before the timed part (the benchmark's CHECKPOINT, as before the Aggregator's own run). */
-    interface Quiesce {
-        void run() throws Exception;
-    }
-
     static Timing run(DataSource target, AnalyticsReader reader, LocalDate day, int chunk,
-                      java.util.function.Supplier<AggregatorBenchmark.Cpu> cpu, Quiesce quiesce) throws Exception {
+                      java.util.function.Supplier<AggregatorBenchmark.Cpu> cpu, AggregatorBenchmark.Db db)
+            throws Exception {
         Map<EntityKind, Object> upserts = new EnumMap<>(EntityKind.class);
         Class<?> type = Class.forName("io.github.iskahomes.analytics.jdbc.EntityUpsert");
         Constructor<?> create = type.getDeclaredConstructor(EntityKind.class);
@@ -88,7 +84,8 @@ final class CopyCeiling {
                 }
             }
             CalendarParts parts = CalendarParts.of(day);
-            quiesce.run();
+            // As before the Aggregator's own run: the checkpointer is not left flushing earlier runs while this is timed.
+            AggregatorBenchmark.quiesce(db);
             Jdbi jdbi = Jdbi.create(target);
             return jdbi.inTransaction(handle -> {
                 CopyManager copy = handle.getConnection().unwrap(PGConnection.class).getCopyAPI();
